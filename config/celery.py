@@ -1,0 +1,51 @@
+"""Celery app. Queues per kind of work (sync, fetch, deliver, brain) so workers scale per
+workload; the correlation id of whoever enqueued a task travels in its headers."""
+
+import os
+
+from celery import Celery
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("commerce_analytics")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_django_logging(**kwargs):
+    # Celery would otherwise install its own handlers; Django's LOGGING (JSON, PII masked) rules.
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+
+
+@before_task_publish.connect
+def _propagate_correlation_id(headers=None, **kwargs):
+    from core.correlation import get_correlation_id
+
+    if headers is not None and not headers.get("correlation_id"):
+        headers["correlation_id"] = get_correlation_id() or None
+
+
+@task_prerun.connect
+def _enter_correlation_scope(task=None, **kwargs):
+    from core.correlation import clean_correlation_id, set_correlation_id
+
+    incoming = getattr(task.request, "correlation_id", None)
+    task.request._correlation_token = set_correlation_id(clean_correlation_id(incoming))
+
+
+@task_postrun.connect
+def _leave_correlation_scope(task=None, **kwargs):
+    from core.correlation import reset_correlation_id
+
+    token = getattr(task.request, "_correlation_token", None)
+    if token is not None:
+        try:
+            reset_correlation_id(token)
+        except ValueError:  # token from another context (eager mode nesting)
+            pass

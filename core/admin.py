@@ -1,0 +1,255 @@
+"""Admin base for tenant-owned rows, and the platform's own admin screens.
+
+Superusers see every tenant (cross-tenant on purpose). Staff who are not superusers see only the
+rows of tenants they are members of: viewing needs any membership, changing needs admin or owner
+there. Encrypted secrets are never rendered: lists show them masked, forms take a new value or
+keep the old one when left blank.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+
+from core.fields import EncryptedTextField, mask_secret
+from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, Tenant
+from core.services import sync_run_cancel, sync_run_resume
+
+MANAGER_ROLES = (Role.ADMIN, Role.OWNER)
+
+
+def admin_tenant_ids(request, *, manage: bool = False) -> list[int]:
+    cache_attr = "_admin_manage_tenant_ids" if manage else "_admin_tenant_ids"
+    if not hasattr(request, cache_attr):
+        memberships = Membership.objects.filter(user=request.user)
+        if manage:
+            memberships = memberships.filter(role__in=MANAGER_ROLES)
+        setattr(request, cache_attr, list(memberships.values_list("tenant_id", flat=True)))
+    return getattr(request, cache_attr)
+
+
+class TenantListFilter(admin.SimpleListFilter):
+    title = "tenant"
+    parameter_name = "tenant"
+
+    def lookups(self, request, model_admin):
+        tenants = Tenant.objects.all()
+        if not request.user.is_superuser:
+            tenants = tenants.filter(pk__in=admin_tenant_ids(request))
+        return [(str(t.pk), t.name) for t in tenants]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tenant_id=self.value())
+        return queryset
+
+
+class SecretFormMixin:
+    """Renders encrypted fields as empty password inputs; blank keeps the stored value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.secret_field_names:
+            if name in self.fields:
+                field = self.fields[name]
+                field.required = False
+                field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+                stored = getattr(self.instance, name, "") if self.instance.pk else ""
+                field.help_text = f"Stored: {mask_secret(stored) or '(none)'}. Leave blank to keep it."
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.secret_field_names:
+            if name in cleaned and not cleaned[name] and self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class TenantOwnedAdmin(admin.ModelAdmin):
+    """Base for every tenant-owned model's admin."""
+
+    list_filter: tuple = (TenantListFilter,)
+
+    def secret_field_names(self) -> list[str]:
+        return [f.name for f in self.model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+    # --- scoping ---
+    def get_queryset(self, request):
+        rows = self.model._base_manager.all()
+        ordering = self.get_ordering(request)
+        if ordering:
+            rows = rows.order_by(*ordering)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(tenant_id__in=admin_tenant_ids(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if not request.user.is_superuser:
+            allowed = admin_tenant_ids(request, manage=True)
+            if related is Tenant:
+                kwargs["queryset"] = Tenant.objects.filter(pk__in=allowed)
+            elif any(f.name == "tenant" for f in related._meta.concrete_fields):
+                kwargs["queryset"] = related._base_manager.filter(tenant_id__in=allowed)
+        elif any(f.name == "tenant" for f in related._meta.concrete_fields):
+            kwargs["queryset"] = related._base_manager.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # --- permissions: membership decides, not per-model Django permissions ---
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and (request.user.is_superuser or bool(admin_tenant_ids(request)))
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        allowed = admin_tenant_ids(request)
+        return bool(allowed) and (obj is None or obj.tenant_id in allowed)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        allowed = admin_tenant_ids(request, manage=True)
+        return bool(allowed) and (obj is None or obj.tenant_id in allowed)
+
+    has_add_permission_default = True
+
+    def has_add_permission(self, request):
+        return self.has_add_permission_default and self.has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    # --- secrets ---
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        secret_names = self.secret_field_names()
+        if not secret_names:
+            return form
+        return type(form.__name__, (SecretFormMixin, form), {"secret_field_names": secret_names})
+
+    def get_list_display(self, request):
+        display = list(super().get_list_display(request))
+        if "tenant" not in display and display != ["__str__"]:
+            display.append("tenant")
+        return [self._masked_column(name) if name in self.secret_field_names() else name for name in display]
+
+    def _masked_column(self, name):
+        def column(obj):
+            return mask_secret(getattr(obj, name))
+
+        column.short_description = name.replace("_", " ")
+        return column
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "time_zone", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        tenants = super().get_queryset(request)
+        return tenants if request.user.is_superuser else tenants.filter(pk__in=admin_tenant_ids(request))
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or (obj is None or obj.pk in admin_tenant_ids(request))
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_add_permission = has_delete_permission = lambda self, request, obj=None: request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantOwnedAdmin):
+    list_display = ("user", "tenant", "role", "created_at", "last_active_at")
+    list_select_related = ("user", "tenant")
+    search_fields = ("user__username", "user__email")
+    list_filter = (TenantListFilter, "role")
+
+    def has_change_permission(self, request, obj=None):
+        # Members are managed by owners.
+        if request.user.is_superuser:
+            return True
+        owned = list(Membership.objects.filter(user=request.user, role=Role.OWNER).values_list("tenant_id", flat=True))
+        return bool(owned) and (obj is None or obj.tenant_id in owned)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(TenantOwnedAdmin):
+    list_display = ("name", "prefix", "role", "tenant", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "created_by")
+    exclude = ("key_hash",)
+    actions = ["revoke"]
+    has_add_permission_default = False  # keys are issued in the app, where the raw key is shown once
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("prefix", "created_at", "last_used_at", "created_by")
+
+    @admin.action(description="Revoke selected keys")
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)
+
+
+class SyncRunPartInline(admin.TabularInline):
+    model = SyncRunPart
+    extra = 0
+    can_delete = False
+    fields = ("key", "state", "items_done", "items_total", "seq", "checkpoint", "error", "updated_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return SyncRunPart._base_manager.all()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(TenantOwnedAdmin):
+    list_display = ("id", "kind", "target", "state", "items_done", "items_total", "parts_done", "parts_total", "created_at", "finished_at")
+    list_filter = (TenantListFilter, "kind", "state")
+    search_fields = ("target", "label")
+    readonly_fields = [f.name for f in SyncRun._meta.concrete_fields]
+    inlines = [SyncRunPartInline]
+    actions = ["resume", "cancel"]
+    has_add_permission_default = False
+
+    @admin.action(description="Resume selected runs from their checkpoints")
+    def resume(self, request, queryset):
+        resumed = 0
+        for run in queryset:
+            try:
+                sync_run_resume(run=run)
+                resumed += 1
+            except Exception as exc:  # report, don't abort the batch
+                self.message_user(request, f"Run {run.pk}: {exc}", messages.WARNING)
+        self.message_user(request, f"Resumed {resumed} run(s).", messages.SUCCESS)
+
+    @admin.action(description="Cancel selected runs")
+    def cancel(self, request, queryset):
+        for run in queryset:
+            sync_run_cancel(run=run)
+        self.message_user(request, "Cancelled.", messages.SUCCESS)
+
+
+@admin.register(ApiCallLog)
+class ApiCallLogAdmin(TenantOwnedAdmin):
+    list_display = ("created_at", "provider", "method", "endpoint", "status_code", "outcome", "attempts", "duration_ms", "correlation_id")
+    list_filter = (TenantListFilter, "provider", "outcome")
+    search_fields = ("endpoint", "correlation_id")
+    readonly_fields = [f.name for f in ApiCallLog._meta.concrete_fields]
+    has_add_permission_default = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = "Commerce Analytics operations"
+admin.site.site_title = "Commerce Analytics"

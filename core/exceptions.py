@@ -1,0 +1,35 @@
+"""One error type for business failures, turned into one response body by the API handler."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A business rule said no. ``code`` is stable per app (clients switch on it); ``status``
+    is the HTTP status the API answers with; ``extra`` goes into the body as is."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.extra = extra or {}
+
+
+class Conflict(ApplicationError):
+    status = 409
+    code = "conflict"
+
+
+class NotFound(ApplicationError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDeniedError(ApplicationError):
+    status = 403
+    code = "permission_denied"

@@ -1,0 +1,357 @@
+"""Writes for tenancy, API keys and sync runs."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.correlation import get_correlation_id
+from core.exceptions import ApplicationError, Conflict
+from core.models import ApiKey, Membership, Role, SyncRun, SyncRunPart, SyncState, Tenant
+from core.selectors import API_KEY_PREFIX, hash_api_key, sync_run_active
+
+# --- Tenants and members ------------------------------------------------------------------
+
+
+def tenant_create(*, name: str, slug: str, owner=None, time_zone: str = "UTC") -> Tenant:
+    with transaction.atomic():
+        tenant = Tenant.objects.create(name=name, slug=slug, time_zone=time_zone)
+        if owner is not None:
+            Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
+    return tenant
+
+
+def membership_switch(*, user, tenant_id: int, session) -> Membership:
+    """Make ``tenant_id`` the user's active tenant; a tenant they don't belong to is not found."""
+    membership = Membership.objects.select_related("tenant").filter(user=user, tenant_id=tenant_id).first()
+    if membership is None:
+        raise ApplicationError("You are not a member of that tenant.", code="not_a_member", status=404)
+    membership.last_active_at = timezone.now()
+    membership.save(update_fields=["last_active_at"])
+    session["active_tenant_id"] = membership.tenant_id
+    return membership
+
+
+def membership_add(*, tenant: Tenant, username_or_email: str, role: str) -> Membership:
+    User = get_user_model()
+    lookup = username_or_email.strip()
+    user = User.objects.filter(username__iexact=lookup).first() or User.objects.filter(email__iexact=lookup).first()
+    if user is None:
+        raise ApplicationError(f"No user named {lookup!r}.", code="unknown_user", extra={"fields": {"user": ["Unknown user."]}})
+    if role not in Role.values:
+        raise ApplicationError(f"Unknown role {role!r}.", code="invalid_role", extra={"fields": {"role": ["Unknown role."]}})
+    membership, created = Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": role})
+    if not created:
+        raise Conflict(f"{user.username} is already a member.", code="already_member")
+    return membership
+
+
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ApplicationError(f"Unknown role {role!r}.", code="invalid_role")
+    with transaction.atomic():
+        if membership.role == Role.OWNER and role != Role.OWNER:
+            _ensure_another_owner(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    with transaction.atomic():
+        if membership.role == Role.OWNER:
+            _ensure_another_owner(membership)
+        membership.delete()
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    others = Membership.objects.select_for_update().filter(tenant_id=membership.tenant_id, role=Role.OWNER).exclude(pk=membership.pk)
+    if not others.exists():
+        raise Conflict("A tenant needs at least one owner.", code="last_owner")
+
+
+# --- API keys -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedApiKey:
+    api_key: ApiKey
+    raw_key: str  # shown once, never stored
+
+
+def api_key_create(*, tenant: Tenant, name: str, role: str = Role.ANALYST, created_by=None) -> IssuedApiKey:
+    if role not in Role.values or role == Role.OWNER:
+        raise ApplicationError("API keys can be viewer, analyst or admin.", code="invalid_role", extra={"fields": {"role": ["Invalid role."]}})
+    name = name.strip()
+    if not name:
+        raise ApplicationError("Give the key a name.", code="invalid_name", extra={"fields": {"name": ["This field is required."]}})
+    prefix = secrets.token_hex(4)
+    raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32).replace('_', '-')}"
+    api_key = ApiKey.objects.create(tenant=tenant, name=name[:100], prefix=prefix, key_hash=hash_api_key(raw_key), role=role, created_by=created_by)
+    return IssuedApiKey(api_key=api_key, raw_key=raw_key)
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey, min_interval_seconds: int = 60) -> None:
+    """Record use without a write per request: at most one update a minute per key."""
+    now = timezone.now()
+    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() >= min_interval_seconds:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+# --- Sync runs ----------------------------------------------------------------------------
+#
+# A run is split into parts; each part is worked by one task at a time, page by page. A page's
+# rows and the part's new checkpoint are committed together (``sync_page_commit``), so a worker
+# killed at any point resumes from the last committed page and writes nothing twice.
+
+_part_runners: dict[str, Callable] = {}
+
+
+def sync_register_runner(kind: str, task) -> None:
+    """Register the Celery task that works a part of ``kind``; it is called as
+    ``task.delay(tenant_id=..., part_id=...)`` when parts are dispatched or resumed."""
+    _part_runners[kind] = task
+
+
+class SyncRunConflict(Conflict):
+    code = "sync_running"
+
+    def __init__(self, run: SyncRun):
+        super().__init__(f"A {run.kind} sync for {run.target} is already {run.state}.", extra={"sync_run_id": run.pk})
+        self.run = run
+
+
+class StaleCheckpoint(ApplicationError):
+    """Another worker committed this part's page first; this one's page is discarded."""
+
+    code = "stale_checkpoint"
+    status = 409
+
+
+def sync_run_start(
+    *,
+    tenant: Tenant,
+    kind: str,
+    target: str,
+    parts: Iterable[tuple[str, dict]] = (("main", {}),),
+    params: dict | None = None,
+    label: str = "",
+    items_total: int | None = None,
+    requested_by=None,
+    dispatch: bool = True,
+) -> SyncRun:
+    """Create a run and its parts, and enqueue the parts once the transaction commits.
+
+    Raises ``SyncRunConflict`` (carrying the running run) if one is already active for this
+    kind and target: the partial unique index makes that hold across processes too.
+    """
+    now = timezone.now()
+    parts = list(parts)
+    try:
+        with transaction.atomic():
+            run = SyncRun.objects.create(
+                tenant=tenant,
+                kind=kind,
+                target=target,
+                label=label,
+                params=params or {},
+                state=SyncState.RUNNING,
+                items_total=items_total,
+                parts_total=len(parts),
+                requested_by=requested_by,
+                correlation_id=get_correlation_id(),
+                created_at=now,
+                started_at=now,
+                heartbeat_at=now,
+            )
+            SyncRunPart.objects.bulk_create(
+                [SyncRunPart(tenant=tenant, run=run, key=key, position=i, params=part_params, updated_at=now) for i, (key, part_params) in enumerate(parts)]
+            )
+    except IntegrityError:
+        running = sync_run_active(tenant, kind=kind, target=target)
+        if running is None:  # the other run finished between our insert and this read
+            raise
+        raise SyncRunConflict(running) from None
+    if dispatch:
+        sync_run_dispatch(run=run)
+    return run
+
+
+def sync_run_dispatch(*, run: SyncRun, parts: Iterable[SyncRunPart] | None = None) -> int:
+    """Enqueue the run's pending parts (after commit). Returns how many were enqueued."""
+    runner = _part_runners.get(run.kind)
+    if runner is None:
+        raise ApplicationError(f"No runner registered for sync kind {run.kind!r}.", code="no_runner", status=500)
+    parts = list(parts) if parts is not None else list(SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run, state=SyncState.PENDING))
+    for part in parts:
+        transaction.on_commit(lambda part=part: runner.delay(tenant_id=run.tenant_id, part_id=part.pk))
+    return len(parts)
+
+
+def sync_part_claim(*, part: SyncRunPart) -> SyncRunPart | None:
+    """Mark a part running and return it fresh, with the checkpoint to resume from. ``None``
+    when there is nothing to do (already done, or its run was cancelled)."""
+    with transaction.atomic():
+        part = SyncRunPart.all_tenants.select_for_update().select_related("run").get(pk=part.pk)
+        if part.state == SyncState.SUCCEEDED or part.run.state not in (SyncState.PENDING, SyncState.RUNNING):
+            return None
+        now = timezone.now()
+        part.state = SyncState.RUNNING
+        part.started_at = part.started_at or now
+        part.updated_at = now
+        part.save(update_fields=["state", "started_at", "updated_at"])
+    return part
+
+
+def sync_page_commit(
+    *,
+    part: SyncRunPart,
+    write_rows: Callable[[], object],
+    checkpoint: dict,
+    items: int,
+    done: bool = False,
+    items_total: int | None = None,
+) -> SyncRunPart:
+    """Write one page's rows and the part's checkpoint in one transaction.
+
+    ``write_rows`` performs the page's upserts. The checkpoint only moves if no other worker
+    moved it since this one read it (``seq``); otherwise everything rolls back and
+    ``StaleCheckpoint`` is raised.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        updated = SyncRunPart.all_tenants.filter(pk=part.pk, seq=part.seq, state=SyncState.RUNNING).update(
+            checkpoint=checkpoint,
+            seq=F("seq") + 1,
+            items_done=F("items_done") + items,
+            state=SyncState.SUCCEEDED if done else SyncState.RUNNING,
+            updated_at=now,
+            **({"items_total": items_total} if items_total is not None else {}),
+        )
+        if updated != 1:
+            raise StaleCheckpoint(f"Part {part.pk} moved on since page {part.seq}; page discarded.")
+        write_rows()
+        SyncRun.all_tenants.filter(pk=part.run_id).update(
+            items_done=F("items_done") + items,
+            pages_done=F("pages_done") + 1,
+            parts_done=F("parts_done") + (1 if done else 0),
+            heartbeat_at=now,
+        )
+    part.checkpoint = checkpoint
+    part.seq += 1
+    part.items_done += items
+    part.updated_at = now
+    if items_total is not None:
+        part.items_total = items_total
+    if done:
+        part.state = SyncState.SUCCEEDED
+        sync_run_settle(run_id=part.run_id)
+    return part
+
+
+def sync_part_fail(*, part: SyncRunPart, error: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        SyncRunPart.all_tenants.filter(pk=part.pk).update(state=SyncState.FAILED, error=error[:2000], updated_at=now)
+        SyncRun.all_tenants.filter(pk=part.run_id).update(error=error[:2000], heartbeat_at=now)
+    sync_run_settle(run_id=part.run_id)
+
+
+def sync_run_settle(*, run_id: int) -> SyncRun:
+    """Finish the run when no part is left to work: succeeded if all parts did, else failed."""
+    with transaction.atomic():
+        run = SyncRun.all_tenants.select_for_update().get(pk=run_id)
+        if not run.is_active:
+            return run
+        states = list(SyncRunPart.all_tenants.filter(run_id=run_id).values_list("state", flat=True))
+        if any(state in (SyncState.PENDING, SyncState.RUNNING) for state in states):
+            return run
+        run.state = SyncState.SUCCEEDED if all(s == SyncState.SUCCEEDED for s in states) else SyncState.FAILED
+        run.finished_at = timezone.now()
+        if run.state == SyncState.SUCCEEDED:
+            run.error = ""
+        run.save(update_fields=["state", "finished_at", "error"])
+    return run
+
+
+def sync_run_add_counters(*, run_id: int, **deltas: int) -> None:
+    """Add to the run's free-form counters (e.g. created/updated rows) under a row lock."""
+    with transaction.atomic():
+        run = SyncRun.all_tenants.select_for_update().get(pk=run_id)
+        for name, delta in deltas.items():
+            run.counters[name] = run.counters.get(name, 0) + delta
+        run.save(update_fields=["counters"])
+
+
+def sync_run_resume(*, run: SyncRun) -> SyncRun:
+    """Resume a failed run (or a running one whose workers died): its unfinished parts go back
+    to pending and are enqueued again from their last checkpoint."""
+    with transaction.atomic():
+        run = SyncRun.all_tenants.select_for_update().get(pk=run.pk)
+        if run.state in (SyncState.SUCCEEDED, SyncState.CANCELLED):
+            raise ApplicationError(f"A {run.state} sync can't be resumed.", code="not_resumable", status=409)
+        if run.state == SyncState.FAILED and sync_run_active(run.tenant, kind=run.kind, target=run.target):
+            raise SyncRunConflict(sync_run_active(run.tenant, kind=run.kind, target=run.target))
+        parts = list(SyncRunPart.all_tenants.filter(run=run).exclude(state=SyncState.SUCCEEDED))
+        SyncRunPart.all_tenants.filter(pk__in=[p.pk for p in parts]).update(state=SyncState.PENDING, error="", updated_at=timezone.now())
+        run.state = SyncState.RUNNING
+        run.error = ""
+        run.finished_at = None
+        run.attempts += 1
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["state", "error", "finished_at", "attempts", "heartbeat_at"])
+        for part in parts:
+            part.state = SyncState.PENDING
+        sync_run_dispatch(run=run, parts=parts)
+    return run
+
+
+def sync_run_cancel(*, run: SyncRun) -> SyncRun:
+    with transaction.atomic():
+        run = SyncRun.all_tenants.select_for_update().get(pk=run.pk)
+        if run.is_active:
+            SyncRunPart.all_tenants.filter(run=run).exclude(state=SyncState.SUCCEEDED).update(state=SyncState.CANCELLED, updated_at=timezone.now())
+            run.state = SyncState.CANCELLED
+            run.finished_at = timezone.now()
+            run.save(update_fields=["state", "finished_at"])
+    return run
+
+
+def sync_runs_sweep(*, stale_after_seconds: int = 300) -> int:
+    """Cross-tenant on purpose (beat): re-enqueue parts whose worker or message was lost.
+
+    A part counts as lost when it is pending or running and has not moved for
+    ``stale_after_seconds``. Its checkpoint makes the retry resume, not restart.
+    """
+    cutoff = timezone.now() - timedelta(seconds=stale_after_seconds)
+    stale = (
+        SyncRunPart.all_tenants.select_related("run")
+        .filter(state__in=[SyncState.PENDING, SyncState.RUNNING], updated_at__lt=cutoff, run__state=SyncState.RUNNING)
+        .order_by("run_id", "position")
+    )
+    count = 0
+    for part in stale:
+        if part.run.kind not in _part_runners:
+            continue
+        with transaction.atomic():
+            touched = SyncRunPart.all_tenants.filter(pk=part.pk, updated_at=part.updated_at).update(state=SyncState.PENDING, updated_at=timezone.now())
+            if touched:
+                sync_run_dispatch(run=part.run, parts=[part])
+                count += touched
+    return count
+

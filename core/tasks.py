@@ -1,0 +1,62 @@
+"""Celery plumbing for tenant work, and the platform's own periodic tasks.
+
+Tasks that touch tenant data are declared with ``@tenant_task``: they take ``tenant_id`` as a
+keyword argument, and the base class loads the tenant and puts it in context for the task's
+duration (reset afterwards). Tasks that are cross-tenant on purpose use ``@cross_tenant_task``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.utils import timezone
+
+from core.tenancy import reset_current_tenant, set_current_tenant
+
+
+class TenantTask(Task):
+    tenant_scoped = True
+
+    def __call__(self, *args, **kwargs):
+        from core.models import Tenant
+
+        tenant_id = kwargs.get("tenant_id")
+        if tenant_id is None:
+            raise TypeError(f"{self.name} is tenant-scoped: call it with tenant_id=...")
+        tenant = Tenant.objects.get(pk=tenant_id)
+        token = set_current_tenant(tenant)
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            reset_current_tenant(token)
+
+
+class CrossTenantTask(Task):
+    tenant_scoped = False
+
+
+def tenant_task(*args, **options):
+    """``shared_task`` with the tenant context set from the ``tenant_id`` keyword argument."""
+    options.setdefault("base", TenantTask)
+    return shared_task(*args, **options)
+
+
+def cross_tenant_task(*args, **options):
+    options.setdefault("base", CrossTenantTask)
+    return shared_task(*args, **options)
+
+
+@cross_tenant_task(name="core.tasks.sync_runs_sweep_task", queue="default")
+def sync_runs_sweep_task(stale_after_seconds: int = 300) -> int:
+    from core.services import sync_runs_sweep
+
+    return sync_runs_sweep(stale_after_seconds=stale_after_seconds)
+
+
+@cross_tenant_task(name="core.tasks.api_call_log_prune_task", queue="default")
+def api_call_log_prune_task(keep_days: int = 30) -> int:
+    from core.models import ApiCallLog
+
+    deleted, _ = ApiCallLog.all_tenants.filter(created_at__lt=timezone.now() - timedelta(days=keep_days)).delete()
+    return deleted
