@@ -87,3 +87,13 @@ def api_client_for(api_key_factory):
         return api
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run inline in tests; ``transaction.on_commit`` still decides when they are sent."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
