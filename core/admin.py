@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from core.fields import EncryptedTextField, mask_secret
 from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, Tenant
 from core.services import sync_run_cancel, sync_run_resume
+from core.tenancy import tenant_scope
 
 MANAGER_ROLES = (Role.ADMIN, Role.OWNER)
 
@@ -118,6 +119,23 @@ class TenantOwnedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    # --- writes run in the row's own tenant context (a superuser may edit any tenant's rows) ---
+    def save_model(self, request, obj, form, change):
+        with tenant_scope(obj.tenant):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with tenant_scope(form.instance.tenant):
+            super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request, obj):
+        with tenant_scope(obj.tenant):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     # --- secrets ---
     def get_form(self, request, obj=None, **kwargs):

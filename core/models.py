@@ -104,7 +104,31 @@ class TenantScopedManager(models.Manager.from_queryset(TenantQuerySet)):
         return super().get_queryset().filter(tenant=get_current_tenant())
 
     def for_tenant(self, tenant: Tenant | int):
-        return TenantQuerySet(self.model, using=self._db).filter(tenant=tenant)
+        return self._unscoped().filter(tenant=tenant)
+
+    # Writes name their tenant (explicitly, or through the context that save() reads), so they
+    # don't need a scoped read first; mismatches with the context are refused in _claim().
+    def create(self, **kwargs):
+        return self._unscoped().create(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj._claim_tenant()
+        return self._unscoped().bulk_create(objs, *args, **kwargs)
+
+    def get_or_create(self, defaults=None, **kwargs):
+        return self._scoped_by_kwargs(kwargs).get_or_create(defaults=defaults, **kwargs)
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
+        return self._scoped_by_kwargs(kwargs).update_or_create(defaults=defaults, create_defaults=create_defaults, **kwargs)
+
+    def _scoped_by_kwargs(self, kwargs):
+        tenant = kwargs.get("tenant", kwargs.get("tenant_id"))
+        return self.for_tenant(tenant) if tenant is not None else self.get_queryset()
+
+    def _unscoped(self):
+        return TenantQuerySet(self.model, using=self._db)
 
 
 class TenantMismatch(RuntimeError):
@@ -128,12 +152,17 @@ class TenantOwned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self._claim_tenant()
+        super().save(*args, **kwargs)
+
+    def _claim_tenant(self) -> None:
+        """Take the tenant from context when unset; refuse a row of another tenant than the one
+        in context (a request of tenant B must never write tenant A's rows)."""
         current = get_current_tenant(required=self.tenant_id is None)
         if self.tenant_id is None:
             self.tenant = current
         elif current is not None and current.pk != self.tenant_id:
-            raise TenantMismatch(f"{type(self).__name__} of tenant {self.tenant_id} saved in tenant {current.pk}'s context")
-        super().save(*args, **kwargs)
+            raise TenantMismatch(f"{type(self).__name__} of tenant {self.tenant_id} written in tenant {current.pk}'s context")
 
 
 # --- Sync runs ----------------------------------------------------------------------------
