@@ -33,9 +33,10 @@ def _propagate_correlation_id(headers=None, **kwargs):
 
 @task_prerun.connect
 def _enter_correlation_scope(task=None, **kwargs):
-    from core.correlation import clean_correlation_id, set_correlation_id
+    from core.correlation import clean_correlation_id, get_correlation_id, set_correlation_id
 
-    incoming = getattr(task.request, "correlation_id", None)
+    # From the message headers (worker), else the caller's own id (eager runs in-process).
+    incoming = getattr(task.request, "correlation_id", None) or (task.request.headers or {}).get("correlation_id") or get_correlation_id()
     task.request._correlation_token = set_correlation_id(clean_correlation_id(incoming))
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from core.models import ApiCallLog, ApiKey, Membership, SyncRun, SyncState, Tenant
+from core.models import ApiCallLog, ApiKey, Membership, SyncRun, SyncRunPart, SyncState, Tenant
 
 API_KEY_PREFIX = "cap"
 
@@ -130,3 +132,70 @@ def api_calls_for_tenant(tenant: Tenant, *, provider: str | None = None, outcome
     if outcome:
         calls = calls.filter(outcome=outcome)
     return calls
+
+
+# --- Pages: overview and filters ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenantOverview:
+    members: int
+    api_keys_active: int
+    runs_by_state: dict[str, int]  # every sync state, in SyncState order, zeros included
+    calls_by_outcome: dict[str, int]  # upstream calls in the window, most frequent first
+    calls_total: int
+    calls_since: datetime
+
+
+def tenant_overview(tenant: Tenant, *, now=None, calls_window: timedelta = timedelta(hours=24)) -> TenantOverview:
+    """The overview page's counts: four grouped queries, whatever the table sizes."""
+    since = (now or timezone.now()) - calls_window
+    by_outcome = api_call_outcome_counts(tenant, since=since)
+    return TenantOverview(
+        members=Membership.objects.filter(tenant=tenant).count(),
+        api_keys_active=ApiKey.objects.filter(tenant=tenant, revoked_at__isnull=True).count(),
+        runs_by_state=sync_run_state_counts(tenant),
+        calls_by_outcome=by_outcome,
+        calls_total=sum(by_outcome.values()),
+        calls_since=since,
+    )
+
+
+def sync_run_state_counts(tenant: Tenant) -> dict[str, int]:
+    counts = dict(SyncRun.objects.for_tenant(tenant).order_by().values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in SyncState.values}
+
+
+def api_call_outcome_counts(tenant: Tenant, *, since) -> dict[str, int]:
+    rows = (
+        ApiCallLog.objects.for_tenant(tenant)
+        .filter(created_at__gte=since)
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .order_by("-n", "outcome")
+    )
+    return dict(rows)
+
+
+def sync_runs_search(tenant: Tenant, *, kind: str | None = None, state: str | None = None) -> QuerySet[SyncRun]:
+    runs = sync_runs_for_tenant(tenant, kind=kind)
+    if state:
+        runs = runs.filter(state=state)
+    return runs
+
+
+def sync_run_kinds(tenant: Tenant) -> list[str]:
+    return list(SyncRun.objects.for_tenant(tenant).order_by("kind").values_list("kind", flat=True).distinct())
+
+
+def sync_run_parts(run: SyncRun) -> QuerySet[SyncRunPart]:
+    return SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run).order_by("position", "id")
+
+
+def api_call_providers(tenant: Tenant) -> list[str]:
+    return list(ApiCallLog.objects.for_tenant(tenant).order_by("provider").values_list("provider", flat=True).distinct())
+
+
+def api_call_outcomes(tenant: Tenant) -> list[str]:
+    return list(ApiCallLog.objects.for_tenant(tenant).order_by("outcome").values_list("outcome", flat=True).distinct())
