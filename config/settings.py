@@ -182,10 +182,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer", "description": "Tenant API key"}}
+    # Security schemes (API key, session) come from core/api/schema.py, per operation.
+    # Schema generation has no tenant in context: the scoped ``objects`` manager would refuse it.
+    "DEFAULT_QUERY_MANAGER": "_base_manager",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "core.models.Role.choices",
+        "ApiKeyRoleEnum": "core.api.serializers.API_KEY_ROLES",
     },
-    "SECURITY": [{"ApiKey": []}],
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -231,6 +234,27 @@ UPSTREAM_BACKOFF_BASE = env.float("UPSTREAM_BACKOFF_BASE", default=0.5)
 UPSTREAM_BACKOFF_MAX = env.float("UPSTREAM_BACKOFF_MAX", default=30.0)
 UPSTREAM_BREAKER_FAIL_MAX = env.int("UPSTREAM_BREAKER_FAIL_MAX", default=5)
 UPSTREAM_BREAKER_RESET_SECONDS = env.float("UPSTREAM_BREAKER_RESET_SECONDS", default=60.0)
+# Connections kept per host by each client's session (one pool per host).
+UPSTREAM_POOL_CONNECTIONS = env.int("UPSTREAM_POOL_CONNECTIONS", default=10)
+UPSTREAM_POOL_MAXSIZE = env.int("UPSTREAM_POOL_MAXSIZE", default=10)
+# Longest Retry-After a call waits out in place; a longer one fails at once with retry_after
+# set, so the task reschedules instead of holding a worker.
+UPSTREAM_RETRY_AFTER_MAX = env.float("UPSTREAM_RETRY_AFTER_MAX", default=60.0)
+# Longest wait for a slot of a client's own rate limit before failing with RateLimited.
+UPSTREAM_RATE_LIMIT_MAX_WAIT = env.float("UPSTREAM_RATE_LIMIT_MAX_WAIT", default=30.0)
+# Prefix of the Redis keys holding rate-limit windows, breaker state and locks.
+UPSTREAM_REDIS_PREFIX = env.str("UPSTREAM_REDIS_PREFIX", default="upstream")
+
+# Sandbox (sandbox/): fault config is cached per process this long; set a token to guard the
+# control API (/sandbox/_control/) wherever the sandbox is reachable by others.
+SANDBOX_CONFIG_CACHE_SECONDS = env.float("SANDBOX_CONFIG_CACHE_SECONDS", default=1.0)
+SANDBOX_CONTROL_TOKEN = env.str("SANDBOX_CONTROL_TOKEN", default="")
+SANDBOX_RECEIVED_MAX = env.int("SANDBOX_RECEIVED_MAX", default=500)  # records kept per emulator
+SANDBOX_RECEIVED_BODY_MAX = env.int("SANDBOX_RECEIVED_BODY_MAX", default=256 * 1024)  # characters
+SANDBOX_MAX_DELAY_MS = env.int("SANDBOX_MAX_DELAY_MS", default=120_000)
+# The bare `slow` fault: long enough to trip the product's read timeout.
+SANDBOX_SLOW_MS = env.int("SANDBOX_SLOW_MS", default=int(UPSTREAM_READ_TIMEOUT * 1000) + 5_000)
+SANDBOX_TELEGRAM_REVOKED_TOKENS = env.list("SANDBOX_TELEGRAM_REVOKED_TOKENS", default=[])
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

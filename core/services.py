@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.correlation import get_correlation_id
 from core.exceptions import ApplicationError, Conflict
 from core.fields import encrypted_fields, rotate_token
-from core.models import ApiKey, Membership, Role, SyncRun, SyncRunPart, SyncState, Tenant
+from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import API_KEY_PREFIX, hash_api_key, sync_run_active
 
 # --- Tenants and members ------------------------------------------------------------------
@@ -145,6 +145,39 @@ def api_key_touch(*, api_key: ApiKey, min_interval_seconds: int = 60) -> None:
     if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() >= min_interval_seconds:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+
+
+# --- Upstream call log --------------------------------------------------------------------
+
+
+def api_call_log_record(
+    *,
+    tenant: Tenant,
+    provider: str,
+    method: str,
+    endpoint: str,
+    outcome: str,
+    status_code: int | None = None,
+    error_message: str = "",
+    duration_ms: int = 0,
+    attempts: int = 1,
+    credential: str = "",
+    correlation_id: str = "",
+) -> ApiCallLog:
+    """One row per upstream call. Callers pass values already masked (``core.http`` does)."""
+    return ApiCallLog.all_tenants.create(
+        tenant=tenant,
+        provider=provider[:40],
+        method=method[:8],
+        endpoint=endpoint[:300],
+        status_code=status_code,
+        outcome=outcome[:32],
+        error_message=error_message[:500],
+        duration_ms=max(int(duration_ms), 0),
+        attempts=attempts,
+        credential=credential[:64],
+        correlation_id=correlation_id[:64],
+    )
 
 
 # --- Sync runs ----------------------------------------------------------------------------

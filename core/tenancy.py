@@ -10,20 +10,21 @@ is loud, never a silent cross-tenant read.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.models import Tenant
 
-_current_tenant: ContextVar["Tenant | None"] = ContextVar("current_tenant", default=None)
+_current_tenant: ContextVar[Tenant | None] = ContextVar("current_tenant", default=None)
 
 
 class TenantContextMissing(RuntimeError):
     """A tenant-owned table was queried with no tenant in context."""
 
 
-def get_current_tenant(required: bool = True) -> "Tenant | None":
+def get_current_tenant(required: bool = True) -> Tenant | None:
     tenant = _current_tenant.get()
     if tenant is None and required:
         raise TenantContextMissing(
@@ -33,7 +34,7 @@ def get_current_tenant(required: bool = True) -> "Tenant | None":
     return tenant
 
 
-def set_current_tenant(tenant: "Tenant | None"):
+def set_current_tenant(tenant: Tenant | None):
     """Set the tenant and return the token to reset it with. Prefer ``tenant_scope``."""
     return _current_tenant.set(tenant)
 
@@ -43,7 +44,7 @@ def reset_current_tenant(token) -> None:
 
 
 @contextlib.contextmanager
-def tenant_scope(tenant: "Tenant | None") -> Iterator["Tenant | None"]:
+def tenant_scope(tenant: Tenant | None) -> Iterator[Tenant | None]:
     token = _current_tenant.set(tenant)
     try:
         yield tenant

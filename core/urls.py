@@ -13,4 +13,13 @@ urlpatterns = [
     path("sync-runs/", views.SyncRunListView.as_view(), name="sync-run-list"),
     path("sync-runs/<int:pk>/", views.SyncRunDetailView.as_view(), name="sync-run-detail"),
     path("sync-runs/<int:pk>/progress/", views.SyncRunProgressView.as_view(), name="sync-run-progress"),
+    path("sync-runs/<int:pk>/resume/", views.SyncRunResumeView.as_view(), name="sync-run-resume"),
+    path("sync-runs/<int:pk>/cancel/", views.SyncRunCancelView.as_view(), name="sync-run-cancel"),
+    path("api-calls/", views.ApiCallListView.as_view(), name="api-call-list"),
+    path("api-calls/export.csv", views.ApiCallExportView.as_view(), name="api-call-export"),
+    path("settings/api-keys/", views.ApiKeyListView.as_view(), name="api-key-list"),
+    path("settings/api-keys/<int:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api-key-revoke"),
+    path("settings/members/", views.MemberListView.as_view(), name="member-list"),
+    path("settings/members/<int:pk>/role/", views.MemberRoleView.as_view(), name="member-role"),
+    path("settings/members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member-remove"),
 ]

@@ -1,18 +1,65 @@
+"""The platform's own pages: overview, sync runs, upstream calls, API keys and members.
+
+Views stay thin: forms validate, services write, selectors read. A refused action re-renders its
+page with the reason and a 4xx status; a done one redirects with a flash message.
+"""
+
 from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
-from core.models import SyncRun
-from core.selectors import api_calls_for_tenant, sync_run_progress, sync_runs_for_tenant
-from core.services import membership_switch
+from core.forms import (
+    ApiCallFilterForm,
+    ApiKeyCreateForm,
+    MemberAddForm,
+    MemberRoleForm,
+    SyncRunFilterForm,
+    form_add_application_error,
+)
+from core.models import ApiCallLog, Role, SyncRun, SyncState
+from core.selectors import (
+    api_call_outcomes,
+    api_call_providers,
+    api_calls_for_tenant,
+    api_keys_for_tenant,
+    members_for_tenant,
+    sync_run_kinds,
+    sync_run_parts,
+    sync_run_progress,
+    sync_runs_for_tenant,
+    sync_runs_search,
+    tenant_overview,
+)
+from core.services import (
+    api_key_create,
+    api_key_revoke,
+    membership_add,
+    membership_remove,
+    membership_set_role,
+    membership_switch,
+    sync_run_cancel,
+    sync_run_resume,
+)
 from core.web import TenantPageView, TenantScopedDetailView, TenantScopedListView, is_htmx
+
+# htmx stops polling an element when a poll is answered with this status.
+HTMX_STOP_POLLING = 286
+
+
+# --- Overview and tenant switcher ---------------------------------------------------------
 
 
 class HomeView(TenantPageView):
@@ -20,7 +67,8 @@ class HomeView(TenantPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["recent_runs"] = sync_runs_for_tenant(self.tenant)[:5]
+        context["overview"] = tenant_overview(self.tenant)
+        context["recent_runs"] = [(run, sync_run_progress(run)) for run in sync_runs_for_tenant(self.tenant)[:5]]
         context["recent_calls"] = api_calls_for_tenant(self.tenant)[:10]
         return context
 
@@ -34,16 +82,40 @@ def tenant_switch(request):
         messages.error(request, "You are not a member of that tenant.")
         return redirect("home")
     messages.success(request, f"Switched to {membership.tenant.name}.")
-    next_url = request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("home")
-    return redirect(next_url)
+    return redirect(_switch_destination(request, request.POST.get("next", "")))
+
+
+def _switch_destination(request, next_url: str) -> str:
+    """Stay on the same section after a switch, but not on an object page: that object belongs
+    to the previous tenant and would now be a 404."""
+    home = reverse("home")
+    if not next_url or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return home
+    try:
+        match = resolve(urlsplit(next_url).path)
+    except Resolver404:
+        return home
+    return home if match.kwargs else next_url
+
+
+# --- Sync runs ----------------------------------------------------------------------------
 
 
 class SyncRunListView(TenantScopedListView):
     model = SyncRun
     template_name = "core/sync_run_list.html"
     context_object_name = "runs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = SyncRunFilterForm(self.request.GET or None, choices={"kind": sync_run_kinds(self.tenant)})
+        return sync_runs_search(self.tenant, **self.filter_form.cleaned_filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["rows"] = [(run, sync_run_progress(run)) for run in context["runs"]]
+        return context
 
 
 class SyncRunDetailView(TenantScopedDetailView):
@@ -54,8 +126,47 @@ class SyncRunDetailView(TenantScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["progress"] = sync_run_progress(self.object)
-        context["parts"] = self.object.parts.all()
+        context["parts"] = sync_run_parts(self.object)
         return context
+
+
+class _SyncRunActionView(SyncRunDetailView):
+    """POST-only admin action on a run (subclasses define ``perform(run)``); a refusal
+    re-renders the detail page with the reason."""
+
+    write_role = Role.ADMIN
+    http_method_names = ["post"]
+    done_message = ""
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            self.perform(self.object)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            self.object.refresh_from_db()
+            return self.render_to_response(self.get_context_data(object=self.object), status=exc.status)
+        messages.success(request, self.done_message)
+        return redirect("sync-run-detail", pk=self.object.pk)
+
+
+class SyncRunResumeView(_SyncRunActionView):
+    done_message = "Sync resumed from its last checkpoint."
+
+    @staticmethod
+    def perform(run: SyncRun) -> None:
+        sync_run_resume(run=run)
+
+
+class SyncRunCancelView(_SyncRunActionView):
+    done_message = "Sync cancelled."
+
+    @staticmethod
+    def perform(run: SyncRun) -> None:
+        # Cancelling a finished run is a no-op in the service; say so instead of "cancelled".
+        run = sync_run_cancel(run=run)
+        if run.state != SyncState.CANCELLED:
+            raise ApplicationError(f"This sync already {run.state}; there is nothing to cancel.", code="not_active", status=409)
 
 
 class SyncRunProgressView(TenantScopedDetailView):
@@ -66,11 +177,201 @@ class SyncRunProgressView(TenantScopedDetailView):
     template_name = "core/partials/sync_run_progress.html"
     context_object_name = "run"
 
+    def dispatch(self, request, *args, **kwargs):
+        if is_htmx(request) and not request.user.is_authenticated:
+            # A poll after the session expired: send the whole page to the login form instead of
+            # swapping the login page into the progress bar.
+            current = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("home")
+            response = HttpResponse(status=HTMX_STOP_POLLING)
+            response["HX-Redirect"] = redirect_to_login(current).url
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
     def render_to_response(self, context, **response_kwargs):
         progress = sync_run_progress(self.object)
         if "application/json" in self.request.headers.get("Accept", "") and not is_htmx(self.request):
             return JsonResponse(progress)
         context["progress"] = progress
+        context["compact"] = self.request.GET.get("compact") == "1"
         return super().render_to_response(context, **response_kwargs)
 
 
+# --- Upstream calls -----------------------------------------------------------------------
+
+
+class ApiCallListView(TenantScopedListView):
+    model = ApiCallLog
+    template_name = "core/api_call_list.html"
+    context_object_name = "calls"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = ApiCallFilterForm(
+            self.request.GET or None,
+            choices={"provider": api_call_providers(self.tenant), "outcome": api_call_outcomes(self.tenant)},
+        )
+        return api_calls_for_tenant(self.tenant, **self.filter_form.cleaned_filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        filters = {k: v for k, v in self.filter_form.cleaned_filters().items() if v}
+        context["export_query"] = urlencode(filters)
+        return context
+
+
+class ApiCallExportView(ApiCallListView):
+    """CSV of the filtered upstream calls, streamed so a large log never sits in memory."""
+
+    min_role = Role.ANALYST
+    columns = ("created_at", "provider", "method", "endpoint", "status_code", "outcome", "duration_ms", "attempts", "credential", "correlation_id", "error_message")
+
+    def get(self, request, *args, **kwargs):
+        calls = self.get_queryset().values_list(*self.columns)
+        filename = f"api-calls-{self.tenant.slug}-{timezone.now():%Y%m%d-%H%M}.csv"
+        response = StreamingHttpResponse(self._rows(calls), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def _rows(self, calls):
+        buffer = _LineBuffer()
+        writer = csv.writer(buffer)
+        writer.writerow(self.columns)
+        yield buffer.take()
+        for row in calls.iterator(chunk_size=2000):
+            writer.writerow([_csv_cell(value) for value in row])
+            yield buffer.take()
+
+
+class _LineBuffer:
+    def __init__(self):
+        self._parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self._parts.append(text)
+
+    def take(self) -> str:
+        text, self._parts = "".join(self._parts), []
+        return text
+
+
+def _csv_cell(value):
+    """Spreadsheets run cells that start with = + - @ as formulas; upstream error texts and
+    endpoints are not ours to trust, so such text is prefixed with a quote."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# --- API keys (admin) ---------------------------------------------------------------------
+
+
+class ApiKeyListView(TenantPageView):
+    min_role = Role.ADMIN
+    template_name = "core/api_key_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["api_keys"] = api_keys_for_tenant(self.tenant)
+        context.setdefault("form", ApiKeyCreateForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ApiKeyCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                issued = api_key_create(tenant=self.tenant, created_by=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form_add_application_error(form, exc)
+            else:
+                messages.success(request, f"API key “{issued.api_key.name}” created. Copy it now: it will not be shown again.")
+                # The raw key lives only in this response: not in the session, not in a cache.
+                response = self.render_to_response(self.get_context_data(issued=issued), status=201)
+                add_never_cache_headers(response)
+                return response
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ApiKeyRevokeView(ApiKeyListView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        api_key = get_object_or_404(api_keys_for_tenant(self.tenant), pk=kwargs["pk"])
+        if api_key.is_active:
+            api_key_revoke(api_key=api_key)
+            messages.success(request, f"API key “{api_key.name}” revoked. Requests using it are now refused.")
+        else:
+            messages.info(request, f"API key “{api_key.name}” was already revoked.")
+        return redirect("api-key-list")
+
+
+# --- Members (owner) ----------------------------------------------------------------------
+
+
+class MemberListView(TenantPageView):
+    min_role = Role.OWNER
+    template_name = "core/member_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = members_for_tenant(self.tenant)
+        context["role_choices"] = Role.choices
+        context.setdefault("form", MemberAddForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = MemberAddForm(request.POST)
+        if form.is_valid():
+            try:
+                membership = membership_add(tenant=self.tenant, username_or_email=form.cleaned_data["user"], role=form.cleaned_data["role"])
+            except ApplicationError as exc:
+                form_add_application_error(form, exc)
+                return self.render_to_response(self.get_context_data(form=form), status=exc.status)
+            messages.success(request, f"{membership.user.get_username()} added as {membership.get_role_display().lower()}.")
+            return redirect("member-list")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def refuse(self, message: str, status: int):
+        messages.error(self.request, message)
+        return self.render_to_response(self.get_context_data(), status=status)
+
+    def after_change(self, membership):
+        """Back to the members page, unless the owner just gave up their own ownership."""
+        if membership.user_id == self.request.user.pk and membership.role != Role.OWNER:
+            return redirect("home")
+        return redirect("member-list")
+
+
+class MemberRoleView(MemberListView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(members_for_tenant(self.tenant), pk=kwargs["pk"])
+        form = MemberRoleForm(request.POST)
+        if not form.is_valid():
+            return self.refuse("Choose one of the listed roles.", status=400)
+        try:
+            membership_set_role(membership=membership, role=form.cleaned_data["role"])
+        except ApplicationError as exc:
+            return self.refuse(exc.message, status=exc.status)
+        messages.success(request, f"{membership.user.get_username()} is now {membership.get_role_display().lower()}.")
+        return self.after_change(membership)
+
+
+class MemberRemoveView(MemberListView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(members_for_tenant(self.tenant), pk=kwargs["pk"])
+        try:
+            membership_remove(membership=membership)
+        except ApplicationError as exc:
+            return self.refuse(exc.message, status=exc.status)
+        messages.success(request, f"{membership.user.get_username()} removed from {self.tenant.name}.")
+        if membership.user_id == request.user.pk:
+            return redirect("home")
+        return redirect("member-list")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError as DjangoVa
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from core.exceptions import ApplicationError
 
@@ -36,6 +36,7 @@ def _flatten(detail) -> dict:
 
 def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
+        set_rollback()  # a refused request writes nothing, even under ATOMIC_REQUESTS
         extra = dict(exc.extra)
         fields = extra.pop("fields", {})
         return Response(error_body(exc.code, exc.message, fields, **extra), status=exc.status)

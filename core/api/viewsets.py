@@ -14,6 +14,9 @@ from core.models import Role
 
 class TenantScopedMixin:
     model = None
+    # Routers built with ``use_regex_path=False`` match the lookup with this path converter, so a
+    # malformed id is a 404 at the URL level. Models keyed by UUID or text set "uuid" or "str".
+    lookup_value_converter = "int"
     read_role = Role.VIEWER
     write_role = Role.ADMIN
     action_roles: dict[str, str] = {}
@@ -22,6 +25,9 @@ class TenantScopedMixin:
         return self.model.objects.for_tenant(self.request.tenant)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation has no request tenant; it only needs the model.
+            return self.model._base_manager.none()
         return self.get_base_queryset()
 
     def perform_create(self, serializer):

@@ -1,0 +1,82 @@
+"""Sandbox state. These tables emulate external systems, so they are not tenant-owned.
+
+The database is the config store on purpose: the web process, Celery workers and a standalone
+``sandbox_serve`` process all see the same faults and the same counters.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from django.db import models
+from django.utils import timezone
+
+
+class EmulatorConfig(models.Model):
+    """Per-emulator faults and options. No row means: no faults, default options."""
+
+    name = models.CharField(max_length=40, unique=True, help_text="Emulator name, e.g. 'telegram'.")
+    faults = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Faults for this emulator\'s requests, e.g. {"status": 503} or {"status": 429, "retry_after": 2}.',
+    )
+    remaining = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many more requests get the faults. Empty: every request until the faults are cleared.",
+    )
+    latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every response of this emulator, faults or not.")
+    options = models.JSONField(default=dict, blank=True, help_text="Emulator-specific behaviour, e.g. Telegram's revoked_tokens.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "emulator config"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReceivedRequest(models.Model):
+    """What an emulator received (for emulators that record), with secrets masked."""
+
+    emulator = models.CharField(max_length=40)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    query = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True)
+    status = models.PositiveSmallIntegerField()
+    fault = models.CharField(max_length=200, blank=True, help_text="The fault applied, in header syntax.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["emulator", "-id"], name="sandbox_received_emulator")]
+
+    def __str__(self) -> str:
+        return f"{self.emulator} {self.method} {self.path} → {self.status}"
+
+    def json(self):
+        """The body parsed as JSON (raises ``ValueError`` when it isn't)."""
+        return json.loads(self.body)
+
+    @property
+    def query_params(self) -> dict[str, str]:
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+
+class EmulatorCounter(models.Model):
+    """A named counter an emulator keeps across processes (message ids, "first N requests")."""
+
+    emulator = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["emulator", "key"], name="sandbox_counter_emulator_key")]
+
+    def __str__(self) -> str:
+        return f"{self.emulator}:{self.key}={self.value}"
