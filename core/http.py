@@ -34,6 +34,7 @@ caller's transaction and would roll back with it.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import logging
@@ -56,7 +57,7 @@ from tenacity.wait import wait_base
 from urllib3.exceptions import NewConnectionError
 
 from core.breaker import circuit_breaker, circuit_open_remaining
-from core.correlation import get_correlation_id, new_correlation_id
+from core.correlation import correlation_scope, get_correlation_id
 from core.fields import mask_secret
 from core.locks import LockTimeout, named_lock
 from core.logging import mask_pii
@@ -109,7 +110,9 @@ class UpstreamError(Exception):
     def __str__(self) -> str:
         where = " ".join(part for part in (self.provider, self.endpoint) if part)
         details = ", ".join(
-            f"{name}={value}" for name, value in (("status", self.status), ("code", self.code), ("retry_after", self.retry_after)) if value is not None
+            f"{name}={value}"
+            for name, value in (("status", self.status), ("code", self.code), ("retry_after", self.retry_after))
+            if value is not None
         )
         text = f"{where}: {self.message}" if where else self.message
         return f"{text} ({details})" if details else text
@@ -397,8 +400,17 @@ class UpstreamClient:
             error = payload.get("error")
             nested = error if isinstance(error, dict) else {}  # Meta: {"error": {"code": 190, "message": ...}}
             flat = error if isinstance(error, str) else None  # Shopee: {"error": "error_auth", "message": ...}
-            code = next((value for value in (payload.get("code"), payload.get("error_code"), nested.get("code"), flat) if value not in (None, "")), None)
-            message = nested.get("message") or payload.get("message") or payload.get("description") or payload.get("error_description") or payload.get("msg")
+            code = next(
+                (value for value in (payload.get("code"), payload.get("error_code"), nested.get("code"), flat) if value not in (None, "")),
+                None,
+            )
+            message = (
+                nested.get("message")
+                or payload.get("message")
+                or payload.get("description")
+                or payload.get("error_description")
+                or payload.get("msg")
+            )
         return code, str(message) if message else f"HTTP {response.status_code} {response.reason or ''}".strip()
 
     def refresh_credentials(self) -> bool:
@@ -522,27 +534,32 @@ class UpstreamClient:
             provider=self.provider,
             method=method,
             endpoint=_endpoint_label(endpoint or urlsplit(path).path),
-            correlation_id=get_correlation_id() or new_correlation_id(),
+            correlation_id=get_correlation_id(),
         )
-        started = time.monotonic()
-        try:
-            return self._call_with_refresh(call, spec)
-        except UpstreamError as error:
-            error.provider = error.provider or self.provider
-            error.endpoint = error.endpoint or call.endpoint
-            error.message = self.safe_text(error.message)
-            error.args = (error.message,)
-            call.outcome = error.outcome
-            call.status_code = error.status if error.status is not None else call.status_code
-            call.error_message = error.message
-            raise
-        except Exception as error:
-            call.outcome = "error"
-            call.error_message = type(error).__name__
-            raise
-        finally:
-            call.duration_ms = round((time.monotonic() - started) * 1000)
-            self._record(call)
+        # A call outside any request or task gets an id of its own, shared by its log lines and
+        # by the calls a credential refresh makes on its behalf.
+        scope = contextlib.nullcontext(call.correlation_id) if call.correlation_id else correlation_scope()
+        with scope as correlation_id:
+            call.correlation_id = correlation_id
+            started = time.monotonic()
+            try:
+                return self._call_with_refresh(call, spec)
+            except UpstreamError as error:
+                error.provider = error.provider or self.provider
+                error.endpoint = error.endpoint or call.endpoint
+                error.message = self.safe_text(error.message)
+                error.args = (error.message,)
+                call.outcome = error.outcome
+                call.status_code = error.status if error.status is not None else call.status_code
+                call.error_message = error.message
+                raise
+            except Exception as error:
+                call.outcome = "error"
+                call.error_message = type(error).__name__
+                raise
+            finally:
+                call.duration_ms = round((time.monotonic() - started) * 1000)
+                self._record(call)
 
     def _call_with_refresh(self, call: CallRecord, spec: _Spec) -> Any:
         try:
@@ -590,7 +607,9 @@ class UpstreamClient:
             raise self._circuit_open(breaker, circuit_open_remaining(breaker)) from None
 
     def _circuit_open(self, breaker: pybreaker.CircuitBreaker, remaining: float) -> CircuitOpen:
-        return CircuitOpen(f"Circuit open for {breaker.name}; retry in {remaining:.1f}s.", provider=self.provider, retry_after=round(remaining, 3))
+        return CircuitOpen(
+            f"Circuit open for {breaker.name}; retry in {remaining:.1f}s.", provider=self.provider, retry_after=round(remaining, 3)
+        )
 
     def _take_slot(self, call: CallRecord) -> None:
         if self.limiter is not None:
@@ -663,7 +682,12 @@ class UpstreamClient:
         environment = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
         try:
             response = self.session.send(prepared, timeout=spec.timeout, **environment)
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
             raise self._unavailable(exc, spec) from None
         call.status_code = response.status_code
         payload = None

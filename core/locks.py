@@ -1,17 +1,21 @@
 """Named locks and the shared Redis connection used for cross-process coordination.
 
 With ``settings.REDIS_URL`` set, a lock is a Redis lock, so every worker process on every host
-agrees on who holds it; without Redis (the embedded default: one machine, one worker) it is a
-lock of this process.
+agrees on who holds it. Without Redis (the embedded default: web, worker and beat on one
+machine) it is an ``flock`` on a file under ``VAR_DIR/locks``, which all processes of the host
+share and the kernel releases if its holder dies.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import logging
-import threading
+import time
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -40,13 +44,28 @@ def redis_key(*parts: str) -> str:
     return ":".join((settings.UPSTREAM_REDIS_PREFIX, *parts))
 
 
-_process_locks: dict[str, threading.Lock] = {}
-_process_locks_guard = threading.Lock()
+_FILE_LOCK_POLL = 0.01
 
 
-def _process_lock(name: str) -> threading.Lock:
-    with _process_locks_guard:
-        return _process_locks.setdefault(name, threading.Lock())
+@contextlib.contextmanager
+def _file_lock(name: str, wait: float) -> Iterator[None]:
+    directory = Path(settings.VAR_DIR) / "locks"
+    directory.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    # Each open() is its own lock holder, so threads of one process exclude each other too.
+    with open(directory / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.lock", "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(f"Lock {name!r} still held after {wait:g}s.") from None
+                time.sleep(_FILE_LOCK_POLL)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
@@ -59,13 +78,8 @@ def named_lock(name: str, *, ttl: float = 60.0, wait: float = 30.0) -> Iterator[
     """
     client = shared_redis()
     if client is None:
-        lock = _process_lock(name)
-        if not lock.acquire(timeout=wait):
-            raise LockTimeout(f"Lock {name!r} still held after {wait:g}s.")
-        try:
+        with _file_lock(name, wait):
             yield
-        finally:
-            lock.release()
         return
 
     lock = client.lock(redis_key("lock", name), timeout=ttl, blocking_timeout=wait)
@@ -79,9 +93,3 @@ def named_lock(name: str, *, ttl: float = 60.0, wait: float = 30.0) -> Iterator[
         except LockError:
             # The block outlived the ttl and someone else may hold the lock now: theirs to release.
             logger.warning("Lock %s expired before it was released (ttl %ss).", name, ttl)
-
-
-def locks_reset() -> None:
-    """Forget this process's locks (tests)."""
-    with _process_locks_guard:
-        _process_locks.clear()

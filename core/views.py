@@ -224,7 +224,19 @@ class ApiCallExportView(ApiCallListView):
     """CSV of the filtered upstream calls, streamed so a large log never sits in memory."""
 
     min_role = Role.ANALYST
-    columns = ("created_at", "provider", "method", "endpoint", "status_code", "outcome", "duration_ms", "attempts", "credential", "correlation_id", "error_message")
+    columns = (
+        "created_at",
+        "provider",
+        "method",
+        "endpoint",
+        "status_code",
+        "outcome",
+        "duration_ms",
+        "attempts",
+        "credential",
+        "correlation_id",
+        "error_message",
+    )
 
     def get(self, request, *args, **kwargs):
         calls = self.get_queryset().values_list(*self.columns)

@@ -252,7 +252,7 @@ def handle_request(emulator: Emulator, view: ViewFunc, allowed: tuple[str, ...] 
     try:
         faults, standing_latency_ms = _faults_for(emulator, request)
     except FaultSpecError as exc:
-        return sandbox_error_response(f"{FAULT_HEADER}: {exc}")
+        return sandbox_error_response(str(exc))
 
     delay = _Delay(request)
     delay.wait(standing_latency_ms + (faults.latency_ms if faults else 0))
@@ -276,7 +276,10 @@ def _faults_for(emulator: Emulator, request: HttpRequest) -> tuple[FaultSet | No
     state = emulator_state_get(emulator=emulator.name)
     spec = request.headers.get(FAULT_HEADER, "").strip()
     if spec:
-        faults = FaultSet.parse(spec)
+        try:
+            faults = FaultSet.parse(spec)
+        except FaultSpecError as exc:
+            raise FaultSpecError(f"{FAULT_HEADER}: {exc}") from exc
         if faults.is_empty:
             return None, state.latency_ms
         if faults.times is not None:

@@ -25,26 +25,26 @@ T = TypeVar("T")
 
 _SEPARATOR = "\x1f"
 
-FIRST_NAMES = (
-    "An", "Binh", "Chi", "Dung", "Giang", "Hanh", "Hoa", "Khanh", "Linh", "Mai", "Minh", "Nam", "Ngoc", "Phuong",
-    "Quang", "Thao", "Trang", "Tuan", "Vy", "Yen", "Ayu", "Budi", "Citra", "Dewi", "Eka", "Fajar", "Indah", "Putri",
-    "Rizky", "Sari", "Wulan", "Arthit", "Kanya", "Niran", "Pim", "Somchai", "Maria", "Jose", "Angel", "Grace",
+FIRST_NAMES = tuple(
+    "An Binh Chi Dung Giang Hanh Hoa Khanh Linh Mai Minh Nam Ngoc Phuong Quang Thao Trang Tuan Vy Yen Ayu "
+    "Budi Citra Dewi Eka Fajar Indah Putri Rizky Sari Wulan Arthit Kanya Niran Pim Somchai Maria Jose "
+    "Angel Grace".split()
 )
-LAST_NAMES = (
-    "Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo", "Santoso", "Wijaya", "Pratama",
-    "Saputra", "Hidayat", "Lestari", "Suzuki", "Wong", "Tan", "Lim", "Chua", "Reyes", "Santos", "Cruz",
+LAST_NAMES = tuple(
+    "Nguyen Tran Le Pham Hoang Vu Dang Bui Do Ngo Santoso Wijaya Pratama Saputra Hidayat Lestari Suzuki "
+    "Wong Tan Lim Chua Reyes Santos Cruz".split()
 )
-WORDS = (
-    "aurora", "bamboo", "coral", "daisy", "ember", "fern", "glow", "harbor", "iris", "jade", "kiwi", "lotus",
-    "maple", "nova", "orchid", "pearl", "quartz", "river", "sage", "tulip", "umber", "velvet", "willow", "zen",
+WORDS = tuple(
+    "aurora bamboo coral daisy ember fern glow harbor iris jade kiwi lotus maple nova orchid pearl quartz "
+    "river sage tulip umber velvet willow zen".split()
 )
-PRODUCT_NOUNS = (
-    "Serum", "Cushion", "Lipstick", "Sunscreen", "Toner", "Cleanser", "Mask", "Tote Bag", "Sneakers", "Hoodie",
-    "Earbuds", "Power Bank", "Phone Case", "Water Bottle", "Coffee Beans", "Protein Bar", "Yoga Mat", "Desk Lamp",
+PRODUCT_NOUNS = tuple(
+    "Serum,Cushion,Lipstick,Sunscreen,Toner,Cleanser,Mask,Tote Bag,Sneakers,Hoodie,Earbuds,Power Bank,"
+    "Phone Case,Water Bottle,Coffee Beans,Protein Bar,Yoga Mat,Desk Lamp".split(",")
 )
-PRODUCT_ADJECTIVES = (
-    "Hydrating", "Matte", "Glow", "Everyday", "Ultra Light", "Premium", "Classic", "Mini", "Organic", "Vitamin C",
-    "Waterproof", "Wireless", "Oversized", "Travel", "Limited Edition", "Pro",
+PRODUCT_ADJECTIVES = tuple(
+    "Hydrating,Matte,Glow,Everyday,Ultra Light,Premium,Classic,Mini,Organic,Vitamin C,Waterproof,Wireless,"
+    "Oversized,Travel,Limited Edition,Pro".split(",")
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from sandbox.faults import FaultSet
+from sandbox.faults import FaultSet, FaultSpecError
 from sandbox.models import EmulatorConfig, EmulatorCounter, ReceivedRequest
 
 
@@ -35,7 +35,10 @@ class EmulatorState:
     def from_row(cls, row: EmulatorConfig | None) -> EmulatorState:
         if row is None:
             return cls()
-        faults = FaultSet.from_dict(row.faults) if row.faults else None
+        try:
+            faults = FaultSet.from_dict(row.faults) if row.faults else None
+        except FaultSpecError as exc:  # edited behind the services' back, or limits lowered since
+            raise FaultSpecError(f"stored faults of {row.name!r}: {exc}") from exc
         return cls(
             faults=None if faults is None or faults.is_empty else faults,
             remaining=row.remaining,
@@ -80,16 +83,23 @@ def emulator_state_cache_clear(*, emulator: str | None = None) -> None:
 def emulator_config_describe(*, emulator: str) -> dict[str, Any]:
     """The stored config as the control API shows it (read fresh, never from the cache)."""
     row = EmulatorConfig.objects.filter(name=emulator).first()
-    state = EmulatorState.from_row(row)
-    return {
+    try:
+        state, error = EmulatorState.from_row(row), None
+    except FaultSpecError as exc:
+        # Show what is stored and why it can't apply, so it can be fixed with PUT or DELETE.
+        state, error = EmulatorState(remaining=row.remaining, latency_ms=row.latency_ms, options=dict(row.options or {})), str(exc)
+    described = {
         "emulator": emulator,
-        "faults": state.faults.to_dict() if state.faults else {},
+        "faults": row.faults if error else (state.faults.to_dict() if state.faults else {}),
         "remaining": state.remaining,
         "active": state.faults_active,
         "latency_ms": state.latency_ms,
         "options": state.options,
         "updated_at": row.updated_at.isoformat() if row else None,
     }
+    if error:
+        described["error"] = error
+    return described
 
 
 def received_request_list(*, emulator: str, limit: int = 100, after_id: int | None = None) -> list[ReceivedRequest]:

@@ -143,16 +143,11 @@ def counter_increment(*, emulator: str, key: str, limit: int | None = None) -> i
 # --- Received requests --------------------------------------------------------------------
 
 
-def received_request_record(
-    *, emulator: Emulator, request: HttpRequest, body: str, status: int, fault: str = ""
-) -> ReceivedRequest:
+def received_request_record(*, emulator: Emulator, request: HttpRequest, body: str, status: int, fault: str = "") -> ReceivedRequest:
     """Store what ``emulator`` received, secrets masked, and keep only the newest N per emulator."""
     secret_headers = SECRET_HEADERS | {name.lower() for name in emulator.secret_headers}
     secret_fields = SECRET_FIELDS | set(emulator.secret_fields)
-    headers = {
-        name: mask_secret(value) if name.lower() in secret_headers else value
-        for name, value in request.headers.items()
-    }
+    headers = {name: mask_secret(value) if name.lower() in secret_headers else value for name, value in request.headers.items()}
     query = request.META.get("QUERY_STRING", "")
     record = ReceivedRequest.objects.create(
         emulator=emulator.name,

@@ -110,7 +110,9 @@ class SandboxBridge(Sandbox):
         url = urlsplit(prepared.url)
         relative = url.path[len(self._base_path) :].lstrip("/")
         target = _mount_path() + relative + (f"?{url.query}" if url.query else "")
-        headers = {name: value for name, value in prepared.headers.items() if name.lower() not in ("content-type", "content-length", "host")}
+        headers = {
+            name: value for name, value in prepared.headers.items() if name.lower() not in ("content-type", "content-length", "host")
+        }
         response = self._client.generic(
             prepared.method,
             target,

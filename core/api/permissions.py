@@ -11,7 +11,7 @@ class TenantRolePermission(permissions.BasePermission):
     """Authenticated, in a tenant, and holding the role the view asks for.
 
     Views declare ``read_role`` (safe methods, default viewer) and ``write_role`` (default admin);
-    an action can override both with ``required_role``. Roles rank viewer < analyst < admin <
+    ``action_roles`` ({"resume": "admin"}) overrides both for the actions it names. Roles rank viewer < analyst < admin <
     owner. Object access is scoped by the queryset, so a foreign object is a 404 before this runs.
     """
 

@@ -33,7 +33,15 @@ from core.api.viewsets import TenantScopedGenericViewSet, TenantScopedReadOnlyVi
 from core.exceptions import Conflict
 from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncState
 from core.selectors import api_calls_for_tenant, api_keys_for_tenant, members_for_tenant, sync_runs_for_tenant
-from core.services import api_key_create, api_key_revoke, membership_add, membership_remove, membership_set_role, sync_run_cancel, sync_run_resume
+from core.services import (
+    api_key_create,
+    api_key_revoke,
+    membership_add,
+    membership_remove,
+    membership_set_role,
+    sync_run_cancel,
+    sync_run_resume,
+)
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
@@ -84,7 +92,9 @@ class SyncRunFilter(filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Sync runs, newest first", tags=["sync runs"]),
-    retrieve=extend_schema(summary="A sync run's progress and its parts", responses={200: SyncRunDetailSerializer, **_errors(404)}, tags=["sync runs"]),
+    retrieve=extend_schema(
+        summary="A sync run's progress and its parts", responses={200: SyncRunDetailSerializer, **_errors(404)}, tags=["sync runs"]
+    ),
 )
 class SyncRunViewSet(TenantScopedReadOnlyViewSet):
     model = SyncRun
@@ -179,7 +189,9 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScop
         add_never_cache_headers(response)
         return response
 
-    @extend_schema(summary="Revoke an API key (admin)", request=None, responses={200: ApiKeySerializer, **_errors(403, 404)}, tags=["access"])
+    @extend_schema(
+        summary="Revoke an API key (admin)", request=None, responses={200: ApiKeySerializer, **_errors(403, 404)}, tags=["access"]
+    )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         api_key = api_key_revoke(api_key=self.get_object())
@@ -211,7 +223,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScop
     def create(self, request):
         payload = MemberAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        membership = membership_add(tenant=request.tenant, username_or_email=payload.validated_data["user"], role=payload.validated_data["role"])
+        membership = membership_add(
+            tenant=request.tenant, username_or_email=payload.validated_data["user"], role=payload.validated_data["role"]
+        )
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -231,4 +245,3 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScop
     def destroy(self, request, pk=None):
         membership_remove(membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
-

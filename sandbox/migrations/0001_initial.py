@@ -5,58 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='EmulatorConfig',
+            name="EmulatorConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="Emulator name, e.g. 'telegram'.", max_length=40, unique=True)),
-                ('faults', models.JSONField(blank=True, default=dict, help_text='Faults for this emulator\'s requests, e.g. {"status": 503} or {"status": 429, "retry_after": 2}.')),
-                ('remaining', models.PositiveIntegerField(blank=True, help_text='How many more requests get the faults. Empty: every request until the faults are cleared.', null=True)),
-                ('latency_ms', models.PositiveIntegerField(default=0, help_text='Added to every response of this emulator, faults or not.')),
-                ('options', models.JSONField(blank=True, default=dict, help_text="Emulator-specific behaviour, e.g. Telegram's revoked_tokens.")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="Emulator name, e.g. 'telegram'.", max_length=40, unique=True)),
+                (
+                    "faults",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Faults for this emulator\'s requests, e.g. {"status": 503} or {"status": 429, "retry_after": 2}.',
+                    ),
+                ),
+                (
+                    "remaining",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="How many more requests get the faults. Empty: every request until the faults are cleared.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "latency_ms",
+                    models.PositiveIntegerField(default=0, help_text="Added to every response of this emulator, faults or not."),
+                ),
+                (
+                    "options",
+                    models.JSONField(blank=True, default=dict, help_text="Emulator-specific behaviour, e.g. Telegram's revoked_tokens."),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'emulator config',
-                'ordering': ['name'],
+                "verbose_name": "emulator config",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EmulatorCounter',
+            name="EmulatorCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('emulator', models.CharField(max_length=40)),
-                ('key', models.CharField(max_length=200)),
-                ('value', models.PositiveBigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("emulator", models.CharField(max_length=40)),
+                ("key", models.CharField(max_length=200)),
+                ("value", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('emulator', 'key'), name='sandbox_counter_emulator_key')],
+                "constraints": [models.UniqueConstraint(fields=("emulator", "key"), name="sandbox_counter_emulator_key")],
             },
         ),
         migrations.CreateModel(
-            name='ReceivedRequest',
+            name="ReceivedRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('emulator', models.CharField(max_length=40)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=2000)),
-                ('query', models.TextField(blank=True)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('body', models.TextField(blank=True)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('fault', models.CharField(blank=True, help_text='The fault applied, in header syntax.', max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("emulator", models.CharField(max_length=40)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=2000)),
+                ("query", models.TextField(blank=True)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                ("body", models.TextField(blank=True)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("fault", models.CharField(blank=True, help_text="The fault applied, in header syntax.", max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['emulator', '-id'], name='sandbox_received_emulator')],
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["emulator", "-id"], name="sandbox_received_emulator")],
             },
         ),
     ]

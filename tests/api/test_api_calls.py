@@ -1,7 +1,6 @@
 """/api/api-calls/: the upstream call log, viewer and up, filtered by provider and outcome."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +8,7 @@ from core.models import ApiCallLog, Role
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2026, 3, 1, 8, 0, tzinfo=dt_timezone.utc)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -24,7 +24,13 @@ def test_create_returns_the_key_once_and_it_works(tenant_a, session_api_client_f
     stored = ApiKey.objects.get(pk=body["id"])
     assert re.fullmatch(rf"cap_{stored.prefix}_[A-Za-z0-9-]{{43}}", body["key"])
     assert stored.key_hash == hash_api_key(body["key"])
-    assert (body["name"], body["role"], body["prefix"], body["created_by"], body["is_active"]) == ("BI export", "viewer", stored.prefix, "ada", True)
+    assert (body["name"], body["role"], body["prefix"], body["created_by"], body["is_active"]) == (
+        "BI export",
+        "viewer",
+        stored.prefix,
+        "ada",
+        True,
+    )
     assert (stored.tenant_id, stored.created_by_id) == (tenant_a.pk, user.pk)
 
     # The key authenticates, as a viewer of tenant A ...
@@ -77,7 +83,9 @@ def test_invalid_input_is_400_and_creates_nothing(tenant_a, api_client_for, payl
     api = api_client_for(tenant_a, Role.ADMIN)
     response = api.post("/api/api-keys/", payload, format="json")
     assert response.status_code == 400
-    assert response.json() == {"error": {"code": "invalid", "message": f"Some fields are invalid: {', '.join(sorted(fields))}", "fields": fields}}
+    assert response.json() == {
+        "error": {"code": "invalid", "message": f"Some fields are invalid: {', '.join(sorted(fields))}", "fields": fields}
+    }
     assert ApiKey.objects.filter(tenant=tenant_a).count() == 1
 
 

@@ -149,7 +149,9 @@ def test_malformed_json_is_400_naming_the_problem(tenant_a, api_client_for):
 def test_unsupported_media_type_is_415(tenant_a, api_client_for):
     response = api_client_for(tenant_a, Role.ADMIN).post("/api/api-keys/", data="name=x", content_type="text/plain")
     assert response.status_code == 415
-    assert response.json() == {"error": {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain" in request.', "fields": {}}}
+    assert response.json() == {
+        "error": {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain" in request.', "fields": {}}
+    }
 
 
 def test_wrong_method_is_405(tenant_a, api_client_for):

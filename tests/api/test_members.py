@@ -51,13 +51,19 @@ def test_owner_adds_a_member_by_username_or_email(tenant_a, owner_client):
     by_email = post(owner_client, "/api/members/", {"user": "SECOND@example.com"})
     assert by_email.status_code == 201
     assert by_email.json()["role"] == "viewer"
-    assert dict(Membership.objects.filter(tenant=tenant_a).values_list("user__username", "role")) == {"olga": "owner", "newbie": "analyst", "second": "viewer"}
+    assert dict(Membership.objects.filter(tenant=tenant_a).values_list("user__username", "role")) == {
+        "olga": "owner",
+        "newbie": "analyst",
+        "second": "viewer",
+    }
 
 
 def test_adding_an_unknown_user_is_400(tenant_a, owner_client):
     response = post(owner_client, "/api/members/", {"user": "ghost", "role": "viewer"})
     assert response.status_code == 400
-    assert response.json() == {"error": {"code": "unknown_user", "message": "No user named 'ghost'.", "fields": {"user": ["Unknown user."]}}}
+    assert response.json() == {
+        "error": {"code": "unknown_user", "message": "No user named 'ghost'.", "fields": {"user": ["Unknown user."]}}
+    }
 
 
 def test_adding_a_member_twice_is_409(tenant_a, owner_client, member_factory):
@@ -131,7 +137,9 @@ def test_another_tenants_member_is_404(tenant_a, tenant_b, owner_client, member_
     bob = member_factory(tenant_b, Role.VIEWER, username="bob")
     theirs = Membership.objects.get(user=bob)
     assert owner_client.get(f"/api/members/{theirs.pk}/").status_code == 404
-    assert owner_client.patch(f"/api/members/{theirs.pk}/", {"role": "owner"}, format="json", **owner_client.csrf_headers).status_code == 404
+    assert (
+        owner_client.patch(f"/api/members/{theirs.pk}/", {"role": "owner"}, format="json", **owner_client.csrf_headers).status_code == 404
+    )
     assert owner_client.delete(f"/api/members/{theirs.pk}/", **owner_client.csrf_headers).status_code == 404
     theirs.refresh_from_db()
     assert theirs.role == Role.VIEWER

@@ -1,7 +1,6 @@
 """/api/sync-runs/: list with filters, detail with progress and parts, resume and cancel."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +9,7 @@ from core.models import Role, SyncRun, SyncRunPart, SyncState
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2026, 3, 1, 8, 0, tzinfo=dt_timezone.utc)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 class RecordingRunner:
@@ -31,7 +30,9 @@ def runner(monkeypatch):
 
 
 def make_run(tenant, *, kind="orders_full", target="shop:1", state=SyncState.FAILED, **fields) -> SyncRun:
-    return SyncRun.all_tenants.create(tenant=tenant, kind=kind, target=target, state=state, created_at=fields.pop("created_at", T0), **fields)
+    return SyncRun.all_tenants.create(
+        tenant=tenant, kind=kind, target=target, state=state, created_at=fields.pop("created_at", T0), **fields
+    )
 
 
 @pytest.fixture
@@ -50,8 +51,26 @@ def failed_run(tenant_a):
         started_at=T0 + timedelta(seconds=20),
         finished_at=T0 + timedelta(seconds=120),
     )
-    SyncRunPart.all_tenants.create(tenant=tenant_a, run=run, key="2026-01", position=0, state=SyncState.SUCCEEDED, seq=3, items_done=250, items_total=250, updated_at=T0 + timedelta(seconds=90))
-    SyncRunPart.all_tenants.create(tenant=tenant_a, run=run, key="2026-02", position=1, state=SyncState.FAILED, error="upstream 503", updated_at=T0 + timedelta(seconds=120))
+    SyncRunPart.all_tenants.create(
+        tenant=tenant_a,
+        run=run,
+        key="2026-01",
+        position=0,
+        state=SyncState.SUCCEEDED,
+        seq=3,
+        items_done=250,
+        items_total=250,
+        updated_at=T0 + timedelta(seconds=90),
+    )
+    SyncRunPart.all_tenants.create(
+        tenant=tenant_a,
+        run=run,
+        key="2026-02",
+        position=1,
+        state=SyncState.FAILED,
+        error="upstream 503",
+        updated_at=T0 + timedelta(seconds=120),
+    )
     return run
 
 
@@ -184,7 +203,12 @@ def test_resume_while_another_run_is_active_is_409_naming_it(tenant_a, failed_ru
     response = api_client_for(tenant_a, Role.ADMIN).post(f"/api/sync-runs/{failed_run.pk}/resume/")
     assert response.status_code == 409
     assert response.json() == {
-        "error": {"code": "sync_running", "message": "A orders_full sync for shop:1 is already running.", "fields": {}, "sync_run_id": active.pk}
+        "error": {
+            "code": "sync_running",
+            "message": "A orders_full sync for shop:1 is already running.",
+            "fields": {},
+            "sync_run_id": active.pk,
+        }
     }
     failed_run.refresh_from_db()
     assert failed_run.state == SyncState.FAILED

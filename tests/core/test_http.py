@@ -453,6 +453,13 @@ def test_upstream_errors_survive_pickling():
     copy = pickle.loads(pickle.dumps(error))
 
     assert type(copy) is RateLimited
-    assert (copy.message, copy.provider, copy.status, copy.code, copy.retry_after, copy.request_id) == ("slow down", "p", 429, 40100, 3.0, "r")
+    assert (copy.message, copy.provider, copy.status, copy.code, copy.retry_after, copy.request_id) == (
+        "slow down",
+        "p",
+        429,
+        40100,
+        3.0,
+        "r",
+    )
     assert str(copy) == str(error) == "p /x: slow down (status=429, code=40100, retry_after=3.0)"
     assert isinstance(copy, UpstreamError)

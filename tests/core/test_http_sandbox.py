@@ -39,7 +39,9 @@ class TelegramClient(UpstreamClient):
                 error_class = Upstream5xx
             else:
                 error_class = BadRequest
-            raise self.make_error(error_class, response, payload.get("description", ""), payload=payload, code=code, retry_after=retry_after)
+            raise self.make_error(
+                error_class, response, payload.get("description", ""), payload=payload, code=code, retry_after=retry_after
+            )
         super().raise_for_response(response, payload)
 
     def get_me(self, **kwargs) -> dict:
@@ -72,7 +74,14 @@ def test_send_message_logs_the_method_and_never_the_token(telegram, sandbox, ten
     assert message["chat"]["id"] == CHAT_ID
     assert message["text"] == "Daily GMV: 1,204.50"
     (row,) = ApiCallLog.objects.for_tenant(tenant_a)
-    assert (row.provider, row.method, row.endpoint, row.status_code, row.outcome, row.attempts) == ("telegram", "POST", "/sendMessage", 200, "ok", 1)
+    assert (row.provider, row.method, row.endpoint, row.status_code, row.outcome, row.attempts) == (
+        "telegram",
+        "POST",
+        "/sendMessage",
+        200,
+        "ok",
+        1,
+    )
     assert row.credential == "••••••••_-xy"
     assert BOT_TOKEN not in caplog.text
     (received,) = sandbox.received("telegram")

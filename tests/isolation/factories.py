@@ -286,10 +286,18 @@ def build_world(tag: str, *, api_key_role: str = Role.ADMIN) -> TenantWorld:
     load_app_factories()
     world = TenantWorld(tag=tag, id_base=7_000_000 + _ID_BLOCK * (ord(tag) - ord("A")))
     prefix = f"{world.marker.lower()}core"
-    world.tenant = Tenant.objects.create(id=world.next_id(), name=world.text("core-tenant-name", 200), slug=f"{prefix}-tenant-slug", time_zone="UTC")
+    world.tenant = Tenant.objects.create(
+        id=world.next_id(), name=world.text("core-tenant-name", 200), slug=f"{prefix}-tenant-slug", time_zone="UTC"
+    )
     world.sentinels.add(world.tenant.slug)
     User = get_user_model()
-    world.user = User(id=world.next_id(), username=f"{prefix}-user", email=f"{prefix}-user@example.com", first_name=world.text("core-user-first", 150), last_name=world.text("core-user-last", 150))
+    world.user = User(
+        id=world.next_id(),
+        username=f"{prefix}-user",
+        email=f"{prefix}-user@example.com",
+        first_name=world.text("core-user-first", 150),
+        last_name=world.text("core-user-last", 150),
+    )
     world.user.set_unusable_password()
     world.user.save(force_insert=True)
     world.sentinels.update({world.user.username, world.user.email})

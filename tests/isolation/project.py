@@ -31,3 +31,17 @@ def is_project_app(config: AppConfig) -> bool:
 def is_tenant_data_app(config: AppConfig) -> bool:
     """A project app holding tenant data: every one of its models must be tenant-owned."""
     return is_project_app(config) and config.label not in PLATFORM_APPS
+
+
+def models_missing_tenant(registry=None) -> list[str]:
+    """Labels of models in tenant-data apps that don't inherit ``TenantOwned``."""
+    from django.apps import apps as installed
+
+    from core.models import TenantOwned
+
+    registry = registry or installed
+    return sorted(
+        model._meta.label
+        for model in registry.get_models()
+        if is_tenant_data_app(registry.get_app_config(model._meta.app_label)) and not issubclass(model, TenantOwned)
+    )

@@ -55,7 +55,11 @@ class Element:
 
     def rows(self) -> list[list[str]]:
         """Cell texts of each body row of the tables inside this element."""
-        return [[cell.text for cell in tr.children if isinstance(cell, Element) and cell.tag in ("td", "th")] for tbody in self.find_all("tbody") for tr in tbody.find_all("tr")]
+        return [
+            [cell.text for cell in tr.children if isinstance(cell, Element) and cell.tag in ("td", "th")]
+            for tbody in self.find_all("tbody")
+            for tr in tbody.find_all("tr")
+        ]
 
 
 class _TreeBuilder(HTMLParser):

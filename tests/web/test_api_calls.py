@@ -95,7 +95,9 @@ def test_export_is_for_analysts_and_up(web_client_for, tenant_a, api_call_factor
 
 def test_export_csv_has_the_filtered_rows_and_neutralises_formulas(web_client_for, tenant_a, tenant_b, api_call_factory):
     client, _ = web_client_for(tenant_a, Role.ANALYST)
-    call = api_call_factory(tenant_a, outcome="bad_request", status_code=400, error_message="=HYPERLINK(\"http://x\")", duration_ms=42, correlation_id="abc")
+    call = api_call_factory(
+        tenant_a, outcome="bad_request", status_code=400, error_message='=HYPERLINK("http://x")', duration_ms=42, correlation_id="abc"
+    )
     api_call_factory(tenant_a, outcome="ok")
     api_call_factory(tenant_b, outcome="bad_request")
 
@@ -106,6 +108,30 @@ def test_export_csv_has_the_filtered_rows_and_neutralises_formulas(web_client_fo
     assert response["Content-Disposition"].startswith('attachment; filename="api-calls-tenant-a-')
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows == [
-        ["created_at", "provider", "method", "endpoint", "status_code", "outcome", "duration_ms", "attempts", "credential", "correlation_id", "error_message"],
-        [call.created_at.isoformat(), "tiktok_shop", "GET", "/order/202309/orders/search", "400", "bad_request", "42", "1", "", "abc", "'=HYPERLINK(\"http://x\")"],
+        [
+            "created_at",
+            "provider",
+            "method",
+            "endpoint",
+            "status_code",
+            "outcome",
+            "duration_ms",
+            "attempts",
+            "credential",
+            "correlation_id",
+            "error_message",
+        ],
+        [
+            call.created_at.isoformat(),
+            "tiktok_shop",
+            "GET",
+            "/order/202309/orders/search",
+            "400",
+            "bad_request",
+            "42",
+            "1",
+            "",
+            "abc",
+            '\'=HYPERLINK("http://x")',
+        ],
     ]

@@ -38,7 +38,10 @@ def test_list(web_client_for, member_factory, tenant_a, tenant_b):
 
     rows = page.find("table").rows()
     assert [row[:2] for row in rows] == [["anna", "anna@example.com"], ["olivia (you)", "olivia@example.com"]]
-    selected = [[o.attrs["value"] for o in tr.find("select").find_all("option") if "selected" in o.attrs] for tr in page.find("table").find_all("tr")[1:]]
+    selected = [
+        [o.attrs["value"] for o in tr.find("select").find_all("option") if "selected" in o.attrs]
+        for tr in page.find("table").find_all("tr")[1:]
+    ]
     assert selected == [["analyst"], ["owner"]]
     assert page.find_all("h2")[1].text == "2 members"
 
@@ -60,7 +63,11 @@ def test_add_by_username_or_email(web_client_for, tenant_a, identifier):
     [
         ({"user": "nobody", "role": "viewer"}, 400, "Username or email Unknown user."),
         ({"user": "", "role": "viewer"}, 400, "Username or email This field is required."),
-        ({"user": "newbie", "role": "emperor"}, 400, "Role Viewer Analyst Admin Owner Select a valid choice. emperor is not one of the available choices."),
+        (
+            {"user": "newbie", "role": "emperor"},
+            400,
+            "Role Viewer Analyst Admin Owner Select a valid choice. emperor is not one of the available choices.",
+        ),
     ],
 )
 def test_add_refuses_bad_input_and_changes_nothing(web_client_for, tenant_a, data, status, error):

@@ -119,7 +119,11 @@ def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tena
 
     page = parse(client.get("/").content)
 
-    links = [(a.text, a.attrs["href"], a.attrs.get("data-app")) for a in page.find("nav").find_all("a") if a.attrs.get("data-app") in (None, "core", "sandbox")]
+    links = [
+        (a.text, a.attrs["href"], a.attrs.get("data-app"))
+        for a in page.find("nav").find_all("a")
+        if a.attrs.get("data-app") in (None, "core", "sandbox")
+    ]
     assert links == [
         ("Overview", "/", None),
         ("Health", "/healthz", "sandbox"),

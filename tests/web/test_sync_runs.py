@@ -124,7 +124,12 @@ def test_detail_shows_progress_and_parts(web_client_for, tenant_a, sync_run_fact
         ["2024-02", "running", "500", "1"],
         ["2024-03", "pending", "0", "0"],
     ]
-    counters = [row for section in page.find_all("section", cls="card") if [h.text for h in section.find_all("h2")] == ["Counters"] for row in section.rows()]
+    counters = [
+        row
+        for section in page.find_all("section", cls="card")
+        if [h.text for h in section.find_all("h2")] == ["Counters"]
+        for row in section.rows()
+    ]
     assert counters == [["created", "1,200"], ["updated", "300"]]
     assert page.find_all("div", cls="actions") == []  # viewers get no buttons
 
@@ -145,7 +150,11 @@ def test_detail_offers_resume_and_cancel_to_admins(web_client_for, tenant_a, syn
 def test_admin_resumes_a_failed_run_from_its_parts(web_client_for, tenant_a, sync_run_factory, runner, django_capture_on_commit_callbacks):
     client, _ = web_client_for(tenant_a, Role.ADMIN)
     run = sync_run_factory(
-        tenant_a, kind="web.test", state=SyncState.FAILED, error="502 from upstream", parts=[("w1", SyncState.SUCCEEDED, 10), ("w2", SyncState.FAILED, 4)]
+        tenant_a,
+        kind="web.test",
+        state=SyncState.FAILED,
+        error="502 from upstream",
+        parts=[("w1", SyncState.SUCCEEDED, 10), ("w2", SyncState.FAILED, 4)],
     )
     failed_part = SyncRunPart.all_tenants.get(run=run, key="w2")
 
@@ -215,7 +224,12 @@ def test_actions_are_post_only(web_client_for, tenant_a, sync_run_factory):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "/sync-runs/{pk}/"), ("get", "/sync-runs/{pk}/progress/"), ("post", "/sync-runs/{pk}/resume/"), ("post", "/sync-runs/{pk}/cancel/")],
+    [
+        ("get", "/sync-runs/{pk}/"),
+        ("get", "/sync-runs/{pk}/progress/"),
+        ("post", "/sync-runs/{pk}/resume/"),
+        ("post", "/sync-runs/{pk}/cancel/"),
+    ],
 )
 def test_another_tenants_run_is_404(web_client_for, tenant_a, tenant_b, sync_run_factory, method, path):
     client, _ = web_client_for(tenant_a, Role.OWNER)
@@ -244,7 +258,11 @@ def test_progress_partial_polls_while_active_then_stops(web_client_for, tenant_a
     assert response.status_code == 200
     assert b"<html" not in response.content
     root = parse(response.content).find(id=f"sync-run-{run.pk}-progress")
-    assert (root.attrs["hx-get"], root.attrs["hx-trigger"], root.attrs["hx-swap"]) == (f"/sync-runs/{run.pk}/progress/", "every 1s", "outerHTML")
+    assert (root.attrs["hx-get"], root.attrs["hx-trigger"], root.attrs["hx-swap"]) == (
+        f"/sync-runs/{run.pk}/progress/",
+        "every 1s",
+        "outerHTML",
+    )
     assert root.find(cls="progress-items").text == "250 / 1,000 items"
 
     SyncRun.all_tenants.filter(pk=run.pk).update(state=SyncState.SUCCEEDED, items_done=1000)
@@ -288,7 +306,9 @@ def test_progress_as_json(web_client_for, tenant_a, sync_run_factory):
 def test_a_poll_after_logout_redirects_the_page_to_login(client, tenant_a, sync_run_factory):
     run = sync_run_factory(tenant_a)
 
-    response = client.get(f"/sync-runs/{run.pk}/progress/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver/sync-runs/{run.pk}/")
+    response = client.get(
+        f"/sync-runs/{run.pk}/progress/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver/sync-runs/{run.pk}/"
+    )
 
     assert response.status_code == 286  # htmx: stop polling
     assert response["HX-Redirect"] == f"/login/?next=/sync-runs/{run.pk}/"

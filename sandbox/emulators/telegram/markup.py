@@ -146,9 +146,7 @@ def _parse_html(out: _Builder) -> None:
                 raise EntityParseError(f"Unexpected end tag at byte offset {out.byte_offset(i)}")
             tag, kind, start, extra = stack.pop()
             if tag != name:
-                raise EntityParseError(
-                    f'Unmatched end tag at byte offset {out.byte_offset(i)}, expected "</{tag}>", found "</{name}>"'
-                )
+                raise EntityParseError(f'Unmatched end tag at byte offset {out.byte_offset(i)}, expected "</{tag}>", found "</{name}>"')
             if kind == "code" and stack and stack[-1][1] == "pre" and "language" in extra:
                 # <pre><code class="language-x"> is one pre entity with a language.
                 pre_tag, pre_kind, pre_start, pre_extra = stack[-1]

@@ -53,7 +53,9 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         try:
-            run(host, port, handler, ipv6=ipv6, threading=True, on_bind=on_bind, server_cls=SandboxWSGIServer)
+            # threading=False only because the server class is threaded already (one thread
+            # per request); run() would otherwise mix ThreadingMixIn in a second time.
+            run(host, port, handler, ipv6=ipv6, threading=False, on_bind=on_bind, server_cls=SandboxWSGIServer)
         except OSError as exc:
             raise CommandError(f"Can't listen on {host}:{port}: {exc}")
         except KeyboardInterrupt:
@@ -66,4 +68,3 @@ class Command(BaseCommand):
             EmulatorConfig.objects.exists()
         except DatabaseError as exc:
             raise CommandError(f"The sandbox tables aren't there ({exc}); run `manage.py migrate` first.")
-
