@@ -5,3 +5,10 @@ pytest_plugins = [
     "tests.fixtures.web",
     "tests.fixtures.api",
 ]
+
+
+def pytest_configure(config):
+    # Tests create many users: the full-strength hasher would dominate the suite's run time.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 
 from core.fields import EncryptedTextField, mask_secret
 from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, Tenant
@@ -88,7 +89,10 @@ class TenantOwnedAdmin(admin.ModelAdmin):
         related = db_field.related_model
         if not request.user.is_superuser:
             allowed = admin_tenant_ids(request, manage=True)
-            if related is Tenant:
+            if related is get_user_model():
+                # Only people already in the staff member's tenants; others are not theirs to see.
+                kwargs["queryset"] = related.objects.filter(memberships__tenant_id__in=allowed).distinct()
+            elif related is Tenant:
                 kwargs["queryset"] = Tenant.objects.filter(pk__in=allowed)
             elif any(f.name == "tenant" for f in related._meta.concrete_fields):
                 kwargs["queryset"] = related._base_manager.filter(tenant_id__in=allowed)

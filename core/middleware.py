@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import lru_cache
+
+from django.utils import timezone
+
 from core.correlation import clean_correlation_id, reset_correlation_id, set_correlation_id
 from core.selectors import membership_active_for_user
 from core.tenancy import reset_current_tenant, set_current_tenant
@@ -40,7 +45,23 @@ class TenantMiddleware:
                 request.tenant = membership.tenant
                 request.role = membership.role
         token = set_current_tenant(request.tenant)
+        if request.tenant is not None:
+            # Pages show times in the tenant's zone; storage stays UTC.
+            timezone.activate(tenant_zone(request.tenant))
         try:
             return self.get_response(request)
         finally:
             reset_current_tenant(token)
+            timezone.deactivate()
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def tenant_zone(tenant) -> zoneinfo.ZoneInfo:
+    return _zone(tenant.time_zone or "UTC")

@@ -160,7 +160,8 @@ def _route_kind(chain, callback) -> str:
     return "page"
 
 
-def collect_routes(urlconf=None) -> list[Route]:
+def collect_routes() -> list[Route]:
+    """Every route of the active URLconf, except the sandbox, static files and media."""
     routes: list[Route] = []
 
     def walk(patterns, chain, template, route, params, display):
@@ -181,7 +182,7 @@ def collect_routes(urlconf=None) -> list[Route]:
                     )
                 )
 
-    walk(get_resolver(urlconf).url_patterns, (), "/", "", [], "/")
+    walk(get_resolver().url_patterns, (), "/", "", [], "/")
     return routes
 
 
@@ -216,13 +217,13 @@ class LeakDetector:
         self.marker_pattern = re.compile(re.escape(victim.marker) + r"[\w.@-]*", re.IGNORECASE)
         self.short = {s.lower() for s in victim.sentinels if s.startswith(f"LC{victim.tag}")}
         self.short_pattern = re.compile(rf"lc{victim.tag.lower()}\d{{5}}")
-        self.verbatim = sorted({s.lower() for s in victim.secrets | victim.sentinels if s and not s.startswith(f"LC{victim.tag}")}, key=len)
+        self.verbatim = sorted({s.lower() for s in victim.secrets if s})  # key material, uuids
 
     def find(self, text: str) -> list[str]:
         lowered = text.lower()
         found = list(dict.fromkeys(self.marker_pattern.findall(text)))
         found += [m for m in self.short_pattern.findall(lowered) if m in self.short]
-        found += [secret for secret in self.verbatim if secret in lowered and self.marker not in secret]
+        found += [secret for secret in self.verbatim if secret in lowered]
         return found
 
 

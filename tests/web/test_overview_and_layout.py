@@ -2,10 +2,11 @@
 vendored static files."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from core.models import Role, SyncState
+from core.models import Membership, Role, SyncState, Tenant
 from core.services import api_key_create, api_key_revoke
 from tests.web.html import messages, parse
 
@@ -111,8 +112,6 @@ def test_navigation_shows_the_pages_the_role_may_open(web_client_for, tenant_a, 
 
 
 def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tenant_a, monkeypatch):
-    from django.apps import apps
-
     sandbox = apps.get_app_config("sandbox")
     monkeypatch.setattr(sandbox, "nav", (("Health", "healthz", Role.VIEWER), ("Secret admin page", "healthz", Role.ADMIN)), raising=False)
     client, _ = web_client_for(tenant_a, Role.ANALYST)
@@ -133,8 +132,6 @@ def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tena
 
 
 def test_switcher_lists_the_users_tenants_only_when_there_is_a_choice(member_factory, tenant_a, tenant_b):
-    from core.models import Membership, Tenant
-
     user = member_factory(tenant_a, Role.ADMIN)
     Membership.objects.create(user=user, tenant=tenant_b, role=Role.VIEWER)
     Tenant.objects.create(name="Tenant C", slug="tenant-c")
@@ -214,8 +211,6 @@ def test_vendored_htmx_and_chartjs_are_served(client):
 
 
 def test_flash_messages_render_once(web_client_for, tenant_a, tenant_b):
-    from core.models import Membership
-
     client, user = web_client_for(tenant_a, Role.OWNER)
     Membership.objects.create(user=user, tenant=tenant_b, role=Role.OWNER)
 

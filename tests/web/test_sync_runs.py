@@ -4,6 +4,8 @@ partial (htmx and JSON), and tenant isolation on every one of them."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import Role, SyncRun, SyncRunPart, SyncState
 from core.services import sync_register_runner
@@ -313,3 +315,23 @@ def test_a_poll_after_logout_redirects_the_page_to_login(client, tenant_a, sync_
     assert response.status_code == 286  # htmx: stop polling
     assert response["HX-Redirect"] == f"/login/?next=/sync-runs/{run.pk}/"
     assert response.content == b""
+
+
+def test_list_and_overview_queries_do_not_grow_with_rows(web_client_for, tenant_a, sync_run_factory, api_call_factory):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for i in range(2):
+        sync_run_factory(tenant_a, target=f"shop:{i}", state=SyncState.SUCCEEDED)
+        api_call_factory(tenant_a)
+    few = {url: queries(url) for url in ("/", "/sync-runs/", "/api-calls/")}
+    for i in range(2, 20):
+        sync_run_factory(tenant_a, target=f"shop:{i}", state=SyncState.SUCCEEDED)
+        api_call_factory(tenant_a)
+    many = {url: queries(url) for url in ("/", "/sync-runs/", "/api-calls/")}
+
+    assert many == few
