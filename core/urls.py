@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from core import views
 from core.health import healthz
@@ -16,7 +16,7 @@ urlpatterns = [
     path("sync-runs/<int:pk>/resume/", views.SyncRunResumeView.as_view(), name="sync-run-resume"),
     path("sync-runs/<int:pk>/cancel/", views.SyncRunCancelView.as_view(), name="sync-run-cancel"),
     path("api-calls/", views.ApiCallListView.as_view(), name="api-call-list"),
-    path("api-calls/export.csv", views.ApiCallExportView.as_view(), name="api-call-export"),
+    re_path(r"^api-calls/export\.(?P<export_format>csv|xlsx)$", views.ApiCallExportView.as_view(), name="api-call-export"),
     path("settings/api-keys/", views.ApiKeyListView.as_view(), name="api-key-list"),
     path("settings/api-keys/<int:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api-key-revoke"),
     path("settings/members/", views.MemberListView.as_view(), name="member-list"),

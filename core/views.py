@@ -6,13 +6,12 @@ page with the reason and a 4xx status; a done one redirects with a flash message
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.exports import export_response
 from core.forms import (
     ApiCallFilterForm,
     ApiKeyCreateForm,
@@ -238,45 +238,9 @@ class ApiCallExportView(ApiCallListView):
         "error_message",
     )
 
-    def get(self, request, *args, **kwargs):
-        calls = self.get_queryset().values_list(*self.columns)
-        filename = f"api-calls-{self.tenant.slug}-{timezone.now():%Y%m%d-%H%M}.csv"
-        response = StreamingHttpResponse(self._rows(calls), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-    def _rows(self, calls):
-        buffer = _LineBuffer()
-        writer = csv.writer(buffer)
-        writer.writerow(self.columns)
-        yield buffer.take()
-        for row in calls.iterator(chunk_size=2000):
-            writer.writerow([_csv_cell(value) for value in row])
-            yield buffer.take()
-
-
-class _LineBuffer:
-    def __init__(self):
-        self._parts: list[str] = []
-
-    def write(self, text: str) -> None:
-        self._parts.append(text)
-
-    def take(self) -> str:
-        text, self._parts = "".join(self._parts), []
-        return text
-
-
-def _csv_cell(value):
-    """Spreadsheets run cells that start with = + - @ as formulas; upstream error texts and
-    endpoints are not ours to trust, so such text is prefixed with a quote."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    def get(self, request, *args, export_format="csv", **kwargs):
+        calls = self.get_queryset().values_list(*self.columns).iterator(chunk_size=2000)
+        return export_response(export_format, basename=f"api-calls-{self.tenant.slug}", header=self.columns, rows=calls, sheet_title="Upstream calls")
 
 
 # --- API keys (admin) ---------------------------------------------------------------------

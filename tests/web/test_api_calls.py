@@ -89,8 +89,33 @@ def test_export_is_for_analysts_and_up(web_client_for, tenant_a, api_call_factor
 
     assert viewer.get("/api-calls/export.csv").status_code == 403
     assert parse(viewer.get("/api-calls/").content).find_all("a", cls="button") == []
-    button = parse(analyst.get("/api-calls/?outcome=ok").content).find("a", cls="button")
-    assert (button.text, button.attrs["href"]) == ("Export CSV", "/api-calls/export.csv?outcome=ok")
+    buttons = parse(analyst.get("/api-calls/?outcome=ok").content).find_all("a", cls="button")
+    assert [(b.text, b.attrs["href"]) for b in buttons] == [
+        ("Export CSV", "/api-calls/export.csv?outcome=ok"),
+        ("Export XLSX", "/api-calls/export.xlsx?outcome=ok"),
+    ]
+    assert analyst.get("/api-calls/export.pdf").status_code == 404
+
+
+def test_export_xlsx_has_the_filtered_rows_as_typed_cells(web_client_for, tenant_a, tenant_b, api_call_factory):
+    import openpyxl
+
+    client, _ = web_client_for(tenant_a, Role.ANALYST)
+    api_call_factory(tenant_a, outcome="ok", status_code=200, endpoint="/orders", duration_ms=42)
+    api_call_factory(tenant_a, outcome="bad_request", status_code=400, endpoint="/x", error_message="-1 is not allowed")
+    api_call_factory(tenant_b, outcome="bad_request", status_code=400, endpoint="/other-tenant")
+
+    response = client.get("/api-calls/export.xlsx?outcome=bad_request")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith('attachment; filename="api-calls-tenant-a-')
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "Upstream calls"
+    assert rows[0][:6] == ("created_at", "provider", "method", "endpoint", "status_code", "outcome")
+    assert len(rows) == 2
+    assert rows[1][3:6] == ("/x", 400, "bad_request")
+    assert rows[1][-1] == "'-1 is not allowed"
 
 
 def test_export_csv_has_the_filtered_rows_and_neutralises_formulas(web_client_for, tenant_a, tenant_b, api_call_factory):
