@@ -28,6 +28,8 @@ run: demo
 
 ## The whole suite: PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else embedded.
 test: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
