@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "sandbox",
+    "shop_sync",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,17 @@ SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default=f"{PUBLIC_BASE_URL}/sandb
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 SANDBOX_SEED = env.int("SANDBOX_SEED", default=20260101)
 TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default=f"{SANDBOX_BASE_URL}/telegram")
+
+# TikTok Shop Partner API (202309). The partner app is the platform's own: one key and secret.
+TIKTOK_SHOP_API_BASE = env.str("TIKTOK_SHOP_API_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-shop").rstrip("/")
+TIKTOK_SHOP_AUTH_BASE = env.str("TIKTOK_SHOP_AUTH_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-shop-auth").rstrip("/")
+TIKTOK_SHOP_AUTHORIZE_URL = env.str("TIKTOK_SHOP_AUTHORIZE_URL", default=f"{TIKTOK_SHOP_AUTH_BASE}/oauth/authorize")
+TIKTOK_SHOP_APP_KEY = env.str("TIKTOK_SHOP_APP_KEY", default="6sandboxappkey" if DEBUG else "")
+TIKTOK_SHOP_APP_SECRET = env.str("TIKTOK_SHOP_APP_SECRET", default="sandbox-app-secret-0123456789abcdef" if DEBUG else "")
+TIKTOK_SHOP_REDIRECT_URI = env.str("TIKTOK_SHOP_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/shop/oauth/callback/")
+TIKTOK_SHOP_RATE_LIMIT = env.str("TIKTOK_SHOP_RATE_LIMIT", default="50/second")
+# Where the sandbox pushes order webhooks (the platform would use the URL set in Partner Center).
+SANDBOX_TIKTOK_SHOP_WEBHOOK_URL = env.str("SANDBOX_TIKTOK_SHOP_WEBHOOK_URL", default=f"{PUBLIC_BASE_URL}/webhooks/tiktok-shop/")
 
 UPSTREAM_CONNECT_TIMEOUT = env.float("UPSTREAM_CONNECT_TIMEOUT", default=5.0)
 UPSTREAM_READ_TIMEOUT = env.float("UPSTREAM_READ_TIMEOUT", default=30.0)
