@@ -8,6 +8,8 @@ from celery.signals import before_task_publish, setup_logging, task_postrun, tas
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+CORRELATION_HEADER = "x_correlation_id"
+
 app = Celery("commerce_analytics")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
@@ -27,8 +29,9 @@ def _use_django_logging(**kwargs):
 def _propagate_correlation_id(headers=None, **kwargs):
     from core.correlation import get_correlation_id
 
-    if headers is not None and not headers.get("correlation_id"):
-        headers["correlation_id"] = get_correlation_id() or None
+    # Not "correlation_id": Celery uses that name for the task id in its own message properties.
+    if headers is not None and not headers.get(CORRELATION_HEADER):
+        headers[CORRELATION_HEADER] = get_correlation_id() or None
 
 
 @task_prerun.connect
@@ -36,7 +39,7 @@ def _enter_correlation_scope(task=None, **kwargs):
     from core.correlation import clean_correlation_id, get_correlation_id, set_correlation_id
 
     # From the message headers (worker), else the caller's own id (eager runs in-process).
-    incoming = getattr(task.request, "correlation_id", None) or (task.request.headers or {}).get("correlation_id") or get_correlation_id()
+    incoming = getattr(task.request, CORRELATION_HEADER, None) or (task.request.headers or {}).get(CORRELATION_HEADER) or get_correlation_id()
     task.request._correlation_token = set_correlation_id(clean_correlation_id(incoming))
 
 

@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.conf import settings
@@ -57,26 +58,37 @@ def test_correlation_id_is_echoed_or_minted(client):
     assert len(minted["X-Correlation-ID"]) == 32 and minted["X-Correlation-ID"] != "bad id with spaces"
 
 
-@pytest.mark.django_db
-def test_correlation_id_and_tenant_follow_a_task(tenant_a, settings):
+@pytest.mark.django_db(transaction=True)
+def test_correlation_id_and_tenant_follow_a_task_into_a_real_worker(tenant_a):
+    """Published through the broker (memory transport) and run by a worker thread, as in production."""
+    from celery.contrib.testing.worker import start_worker
+
     from config.celery import app
 
     seen_in_task.clear()
-    # Publish through the real producer path (memory transport) so the headers are set by the
-    # before_task_publish signal, then run the message as a worker would.
     app.conf.task_always_eager = False
+    original_broker = app.conf.broker_url
+    app.conf.broker_url = "memory://"
     try:
-        with correlation_scope("corr-42"):
-            with app.connection_for_write("memory://") as conn:
-                record_context.apply_async(kwargs={"tenant_id": tenant_a.pk}, connection=conn, queue="default")
-                message = conn.default_channel.basic_get("default")
-        headers = message.headers
-        assert headers["correlation_id"] == "corr-42"
-        record_context.apply(kwargs={"tenant_id": tenant_a.pk}, headers={"correlation_id": headers["correlation_id"]})
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["default"]):
+            with correlation_scope("corr-42"), app.connection_for_write() as connection:
+                record_context.apply_async(kwargs={"tenant_id": tenant_a.pk}, queue="default", connection=connection)
+            for _ in range(100):
+                if seen_in_task:
+                    break
+                time.sleep(0.05)
     finally:
         app.conf.task_always_eager = True
+        app.conf.broker_url = original_broker
     assert seen_in_task == {"correlation_id": "corr-42", "tenant": "tenant-a"}
     assert get_correlation_id() == ""
+
+
+def test_eager_tasks_keep_the_callers_correlation_id(db, tenant_a):
+    seen_in_task.clear()
+    with correlation_scope("corr-eager"):
+        record_context.delay(tenant_id=tenant_a.pk)
+    assert seen_in_task == {"correlation_id": "corr-eager", "tenant": "tenant-a"}
 
 
 def test_pii_is_masked():
