@@ -3,11 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from shop_sync.views_connect import tiktok_shop_webhook
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("core.api.urls")),
+    path("api/", include("shop_sync.api_urls")),
+    path("shop/", include("shop_sync.urls")),
+    path("webhooks/tiktok-shop/", tiktok_shop_webhook, name="tiktok-shop-webhook"),
     path("", include("core.urls")),
 ]
 

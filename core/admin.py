@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 
 from core.fields import EncryptedTextField, mask_secret
@@ -124,7 +125,27 @@ class TenantOwnedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
 
-    # --- writes run in the row's own tenant context (a superuser may edit any tenant's rows) ---
+    # --- forms and writes run in the row's own tenant context ---
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Unique checks, inlines and related choices read through tenant-scoped managers: run
+        the page in the row's tenant (or, on an add form, the tenant chosen, when the operator
+        may manage it). A superuser without memberships has no tenant of their own."""
+        tenant = None
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            tenant = obj.tenant if obj is not None else None
+        elif request.method == "POST" and str(request.POST.get("tenant", "")).isdigit():
+            chosen = int(request.POST["tenant"])
+            if request.user.is_superuser or chosen in admin_tenant_ids(request, manage=True):
+                tenant = Tenant.objects.filter(pk=chosen).first()
+        else:
+            tenant = getattr(request, "tenant", None)
+        with tenant_scope(tenant):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # templates read related rows too
+        return response
+
     def save_model(self, request, obj, form, change):
         with tenant_scope(obj.tenant):
             super().save_model(request, obj, form, change)

@@ -54,6 +54,8 @@ IN_PROCESS_KEY = "sandbox.in_process"
 SANDBOX_ERROR_HEADER = "X-Sandbox-Error"
 
 ViewFunc = Callable[..., HttpResponse]
+# Emulator names are URL segments (``/sandbox/tiktok-shop/``), so hyphens are allowed.
+NAME = re.compile(r"[a-z][a-z0-9_-]*")
 E = TypeVar("E", bound="Emulator")
 
 
@@ -114,9 +116,10 @@ class Emulator:
     secret_fields: tuple[str, ...] = ()
 
     def __init__(self) -> None:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name or ""):
-            raise ImproperlyConfigured(f"{type(self).__name__}.name must be a lowercase identifier, not {self.name!r}.")
+        if not NAME.fullmatch(self.name or ""):
+            raise ImproperlyConfigured(f"{type(self).__name__}.name must be lowercase letters, digits, '_' or '-', not {self.name!r}.")
         self._patterns: list[URLPattern] = []
+        self._control_patterns: list[URLPattern] = []
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -142,6 +145,22 @@ class Emulator:
     @property
     def urlpatterns(self) -> list[URLPattern]:
         return list(self._patterns)
+
+    def control_route(self, route: str, *, methods: Iterable[str] = ("POST",), name: str | None = None):
+        """Declare an emulator-specific control view at ``/sandbox/_control/<name>/<route>`` (a
+        clock, data changes, pushes), behind the control API's token check and error shape."""
+
+        def decorator(view: ViewFunc) -> ViewFunc:
+            from sandbox.control import control_endpoint  # the control module imports this one
+
+            self._control_patterns.append(path(route, control_endpoint(*methods)(view), name=name or view.__name__))
+            return view
+
+        return decorator
+
+    @property
+    def control_urlpatterns(self) -> list[URLPattern]:
+        return list(self._control_patterns)
 
     # --- configuration ---
 
@@ -265,6 +284,10 @@ def handle_request(emulator: Emulator, view: ViewFunc, allowed: tuple[str, ...] 
     if faults and faults.slow_ms:
         delay.wait(faults.slow_ms)
     delay.report(response)
+    if not response.streaming and not response.has_header("Content-Length"):
+        # Without it Django's server closes the connection after each response: a client
+        # paging through thousands of calls would pay a new connection (and thread) each time.
+        response["Content-Length"] = str(len(response.content))
     # An emulated 4xx/5xx is the sandbox working as asked, not this server failing: keep it out
     # of django.request's error log (the flag is how Django marks a response already logged).
     response._has_been_logged = True

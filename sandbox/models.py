@@ -80,3 +80,68 @@ class EmulatorCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emulator}:{self.key}={self.value}"
+
+
+# --- TikTok Shop emulator state (sandbox.emulators.tiktok_shop) ----------------------------
+# Times are unix seconds on the emulator's clock, which a control call can move.
+
+
+class TikTokShopAuthCode(models.Model):
+    """An ``auth_code`` from the authorize page: single use, valid for minutes."""
+
+    code = models.CharField(max_length=80, unique=True)
+    app_key = models.CharField(max_length=64)
+    seller = models.CharField(max_length=40)
+    expires_at = models.BigIntegerField()
+    used_at = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"auth code for {self.seller}"
+
+
+class TikTokShopGrant(models.Model):
+    """A seller's authorization of the app: the refresh token, and revocation."""
+
+    app_key = models.CharField(max_length=64)
+    seller = models.CharField(max_length=40)
+    refresh_token = models.CharField(max_length=120, unique=True)
+    refresh_expires_at = models.BigIntegerField()
+    revoked_at = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["seller"], name="sandbox_tts_grant_seller")]
+
+    def __str__(self) -> str:
+        return f"grant for {self.seller}"
+
+
+class TikTokShopAccessToken(models.Model):
+    """An access token of a grant. A refresh adds one; earlier ones stay valid until they expire."""
+
+    grant = models.ForeignKey(TikTokShopGrant, on_delete=models.CASCADE, related_name="access_tokens")
+    token = models.CharField(max_length=120, unique=True)
+    expires_at = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"access token of {self.grant}"
+
+
+class TikTokShopOrderChange(models.Model):
+    """An explicit change laid over a shop's generated orders: a new order, or an order moved to
+    another status. The newest row of an order wins."""
+
+    shop_id = models.CharField(max_length=32)
+    order_index = models.BigIntegerField()
+    is_new = models.BooleanField(default=False)
+    status = models.CharField(max_length=32)
+    create_time = models.BigIntegerField()
+    update_time = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["shop_id", "id"], name="sandbox_tts_change_shop")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}#{self.order_index} → {self.status}"

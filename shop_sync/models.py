@@ -152,6 +152,10 @@ class Order(TenantOwned):
             models.Index(fields=["tenant", "-create_time"], name="shop_sync_order_t_created"),
             models.Index(fields=["tenant", "status", "-create_time"], name="shop_sync_order_t_status"),
             models.Index(fields=["tenant", "shop", "-update_time"], name="shop_sync_order_t_s_updated"),
+            # Per-shop day ranges: rollups of the days a sync touched.
+            models.Index(fields=["tenant", "shop", "-create_time"], name="shop_sync_order_t_s_created"),
+            # The latest write of a tenant's orders: the version that cached order statistics follow.
+            models.Index(fields=["tenant", "-synced_at"], name="shop_sync_order_t_synced"),
         ]
 
     def __str__(self) -> str:

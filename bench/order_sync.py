@@ -1,0 +1,399 @@
+"""Full and incremental TikTok Shop order sync, end to end, as one JSON line.
+
+Needs ``DATABASE_URL`` (PostgreSQL); uses a database of its own, ``<name>_order_sync_bench``,
+dropped and migrated at start. With ``REDIS_URL`` (or ``BENCH_REDIS_URL``, to keep clear of a
+Redis database that test runs flush) set, Celery's broker, the rate limiter and locks use Redis;
+otherwise the broker is Kombu's filesystem transport in a temporary folder.
+
+1. ``manage.py sandbox_serve`` on a free port, in its own process (clock frozen, so the truth
+   holds still while the sync reads it);
+2. ``celery -A config worker -Q sync`` worker processes (``--workers`` x ``--concurrency``, 2 x 2);
+3. connects the sandbox seller (``--seller``, default "large": 370,000+ orders) through the real
+   OAuth services, with a code from the sandbox's control API;
+4. full sync through the real path (parts dispatched to the workers), timed from the start call
+   until the run has finished, including windows' rollups; compared with the sandbox's truth;
+5. the naive write path on a subset: per-order ``update_or_create`` plus its lines, the way the
+   seed's system wrote, into a scratch shop;
+6. 50 new and 20 changed orders appear; the incremental sync is timed the same way.
+
+Options ``--latency-ms`` and ``--qps`` set the sandbox's standing latency and QPS limit (the
+client's own limit is set 10% under it, so it paces itself instead of collecting 429s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RUN_TIMEOUT_SECONDS = 1800
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("bench/order_sync.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+    name = parts.path.lstrip("/") or "postgres"
+    return urlunsplit(parts._replace(path=f"/{name}_order_sync_bench"))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def child_env(args, *, database_url: str, sandbox_base: str, broker_dir: str) -> dict[str, str]:
+    env = {**os.environ}
+    # BENCH_REDIS_URL keeps the bench's broker and cache apart from a Redis database that test
+    # runs flush between tests.
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL", "")
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DEBUG": "false",
+            "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SANDBOX_BASE_URL": sandbox_base,
+            "TIKTOK_SHOP_APP_KEY": "6sandboxappkey",
+            "TIKTOK_SHOP_APP_SECRET": "sandbox-app-secret-0123456789abcdef",
+            # With a sandbox QPS the client paces itself 10% under it (the sandbox counts calls as
+            # they arrive, jittered by latency, and a 429 costs a 1 s Retry-After); without one
+            # it must not be what limits the run.
+            "TIKTOK_SHOP_RATE_LIMIT": f"{max(1, int(args.qps * 0.9))}/second" if args.qps else "100000/second",
+            "LOG_LEVEL": "WARNING",
+            "CELERY_BROKER_URL": redis_url or f"filesystem://{broker_dir}",
+            "VAR_DIR": broker_dir,
+        }
+    )
+    env.setdefault("FIELD_ENCRYPTION_KEYS", "")
+    if not env["FIELD_ENCRYPTION_KEYS"]:
+        import base64
+
+        env["FIELD_ENCRYPTION_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    return env
+
+
+def process_tree(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        queue.extend(int(child) for child in children)
+    return pids
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    """The largest peak resident set (VmHWM) of these processes, in MB."""
+    peak = 0
+    for pid in pids:
+        try:
+            match = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+        except OSError:
+            continue
+        if match:
+            peak = max(peak, int(match.group(1)))
+    return round(peak / 1024, 1)
+
+
+def worker_command(number: int, concurrency: int) -> list[str]:
+    return [PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "sync", "-c", str(concurrency), "-n", f"bench{number}@%h",
+            "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"]  # fmt: skip
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def http_json(method: str, url: str, payload: dict | None = None) -> dict:
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def wait_for_sandbox(proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if "Sandbox serving at" in line:
+            return
+        if proc.poll() is not None:
+            sys.exit(f"sandbox_serve exited with {proc.returncode}")
+    sys.exit("sandbox_serve did not start in 60 s")
+
+
+def wait_for_run(run_id: int, *, poll: float) -> dict:
+    from core.models import SyncRun
+
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        run = SyncRun.all_tenants.values("state", "items_done", "items_total", "pages_done", "parts_total", "error", "counters").get(
+            pk=run_id
+        )
+        # Done means settled and finished (watermark, counts and rollups written).
+        if run["state"] not in ("pending", "running") and (run["state"] != "succeeded" or run["counters"].get("finished")):
+            return run
+        time.sleep(poll)
+    sys.exit(f"sync run {run_id} did not finish in {RUN_TIMEOUT_SECONDS} s")
+
+
+def measure_naive(*, tenant, shop, orders: list[dict]) -> float:
+    """Orders per second of a per-order ``update_or_create`` loop with its lines, into a scratch
+    shop (what the seed's system did), over the given orders."""
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from shop_sync.brands import brand_matcher
+    from shop_sync.client import from_unix
+    from shop_sync.models import Order, OrderLine, ShopConnection
+
+    scratch = ShopConnection.objects.for_tenant(tenant).get(pk=shop.pk)
+    scratch.pk, scratch.shop_id = None, f"{shop.shop_id}-naive"
+    scratch.save()
+    matcher = brand_matcher(tenant=tenant, cache_key="naive")
+    started = time.perf_counter()
+    for order in orders:
+        payment = order.get("payment") or {}
+        with transaction.atomic():
+            stored, _ = Order.objects.update_or_create(
+                tenant=tenant,
+                shop=scratch,
+                order_id=order["id"],
+                defaults={
+                    "status": order["status"],
+                    "create_time": from_unix(order["create_time"]),
+                    "update_time": from_unix(order["update_time"]),
+                    "paid_time": from_unix(order.get("paid_time")),
+                    "currency": payment.get("currency", ""),
+                    "total_amount": Decimal(payment.get("total_amount") or 0),
+                    "sub_total": Decimal(payment.get("sub_total") or 0),
+                    "shipping_fee": Decimal(payment.get("shipping_fee") or 0),
+                    "buyer_user_id": order.get("user_id", ""),
+                    "units": len(order.get("line_items") or []),
+                    "raw": order,
+                },
+            )
+            OrderLine.objects.for_tenant(tenant).filter(order=stored).delete()
+            for item in order.get("line_items") or []:
+                OrderLine.objects.create(
+                    tenant=tenant,
+                    order=stored,
+                    line_id=item["id"],
+                    sku_id=item.get("sku_id", ""),
+                    product_id=item.get("product_id", ""),
+                    product_name=item.get("product_name", ""),
+                    sku_name=item.get("sku_name", ""),
+                    brand=matcher.brand_for(item.get("product_name", "")),
+                    currency=item.get("currency", ""),
+                    sale_price=Decimal(item.get("sale_price") or 0),
+                )
+    return len(orders) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seller", default="large", help="sandbox seller to connect (default: large)")
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (default 2)")
+    parser.add_argument("--concurrency", type=int, default=2, help="pool size of each worker (default 2)")
+    parser.add_argument("--latency-ms", type=int, default=0, help="sandbox standing latency per call")
+    parser.add_argument("--qps", type=int, default=0, help="sandbox QPS limit (0: none)")
+    parser.add_argument("--naive-orders", type=int, default=2_000, help="subset size for the naive loop")
+    args = parser.parse_args()
+
+    # A terminated bench still stops the processes it started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("bench/order_sync.py needs DATABASE_URL (PostgreSQL).")
+    database_url = bench_database_url(os.environ["DATABASE_URL"])
+    recreate_database(database_url)
+    port = free_port()
+    sandbox_base = f"http://127.0.0.1:{port}/sandbox"
+    processes: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory(prefix="order-sync-bench-") as tmp:
+        env = child_env(args, database_url=database_url, sandbox_base=sandbox_base, broker_dir=tmp)
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        if env["REDIS_URL"]:
+            subprocess.run(
+                [PYTHON, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "sync"], cwd=ROOT, env=env, check=False, capture_output=True
+            )
+        try:
+            sandbox = subprocess.Popen(
+                [PYTHON, "manage.py", "sandbox_serve", "--port", str(port), "--quiet"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,
+            )
+            processes.append(sandbox)
+            wait_for_sandbox(sandbox)
+            workers = [
+                subprocess.Popen(
+                    worker_command(n, args.concurrency),
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+                for n in range(args.workers)
+            ]
+            processes.extend(workers)
+            os.environ.update(env)
+            result = run_bench(args, sandbox_base=sandbox_base, sandbox_pid=sandbox.pid, workers=workers)
+        finally:
+            for proc in reversed(processes):
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in processes:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+    print(json.dumps(result))
+
+
+def run_bench(args, *, sandbox_base: str, sandbox_pid: int, workers: list[subprocess.Popen]) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from urllib.parse import parse_qs
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Sum
+
+    from core.models import ApiCallLog
+    from core.services import tenant_create
+    from core.tenancy import tenant_scope
+    from sandbox.emulators.tiktok_shop.truth import truth_digest, truth_line
+    from shop_sync.client import TikTokShopClient
+    from shop_sync.models import Order
+    from shop_sync.services import orders_full_sync_start, orders_incremental_sync_start, shop_oauth_complete, shop_oauth_start
+
+    control = f"{sandbox_base}/_control"
+    options = http_json("GET", f"{control}/tiktok-shop/config/")["options"]
+    http_json("PUT", f"{control}/tiktok-shop/config/", {"latency_ms": args.latency_ms, "options": {**options, "qps": args.qps}})
+    now = http_json("GET", f"{control}/tiktok-shop/clock")["now"]
+    http_json("POST", f"{control}/tiktok-shop/clock", {"frozen_at": now})
+
+    user = get_user_model().objects.create_user(username="bench", password=secrets.token_urlsafe(16))
+    tenant = tenant_create(name="Order sync bench", slug=f"order-sync-bench-{secrets.token_hex(3)}", owner=user)
+    with tenant_scope(tenant):
+        code = http_json("POST", f"{control}/tiktok-shop-auth/codes", {"seller": args.seller})["code"]
+        state = parse_qs(urlsplit(shop_oauth_start(tenant=tenant, user=user)).query)["state"][0]
+        shops = shop_oauth_complete(tenant=tenant, user=user, state=state, code=code)
+        shop = max(shops, key=lambda s: http_json("GET", f"{control}/tiktok-shop/truth?shop_id={s.shop_id}")["order_count"])
+        truth = http_json("GET", f"{control}/tiktok-shop/truth?shop_id={shop.shop_id}")
+        calls_before = ApiCallLog.objects.for_tenant(tenant).count()
+
+        worker_pids = [pid for worker in workers for pid in process_tree(worker.pid)]
+        cpu_before = {"sandbox": cpu_seconds([sandbox_pid]), "workers": cpu_seconds(worker_pids)}
+        started = time.perf_counter()
+        run = orders_full_sync_start(tenant=tenant, shop=shop, requested_by=user)
+        finished = wait_for_run(run.pk, poll=0.1)
+        seconds = time.perf_counter() - started
+        worker_pids = [pid for worker in workers for pid in process_tree(worker.pid)]
+        cpu_after = {"sandbox": cpu_seconds([sandbox_pid]), "workers": cpu_seconds(worker_pids)}
+        worker_peak = peak_rss_mb(worker_pids)
+        api_calls = ApiCallLog.objects.for_tenant(tenant).count() - calls_before
+        attempts = ApiCallLog.objects.for_tenant(tenant).aggregate(n=Sum("attempts"))["n"]
+        stored = Order.objects.for_tenant(tenant).filter(shop=shop)
+        digest = truth_digest(
+            truth_line(o, int(u.timestamp()), s, t)
+            for o, u, s, t in stored.values_list("order_id", "update_time", "status", "total_amount")
+        )
+
+        # The naive loop over a subset fetched beforehand (fetching is not what it measures).
+        client = TikTokShopClient(tenant=tenant, shop=shop)
+        subset, token = [], None
+        while len(subset) < args.naive_orders:
+            page = client.orders_search(filters={}, page_token=token)
+            subset.extend(page["orders"])
+            token = page["next_page_token"]
+            if not token:
+                break
+        naive = measure_naive(tenant=tenant, shop=shop, orders=subset[: args.naive_orders])
+
+        changes = http_json("POST", f"{control}/tiktok-shop/changes", {"shop_id": shop.shop_id, "new_orders": 50, "changed_orders": 20})
+        calls_before = ApiCallLog.objects.for_tenant(tenant).count()
+        started = time.perf_counter()
+        incremental = orders_incremental_sync_start(tenant=tenant, shop=shop, requested_by=user)
+        incremental_done = wait_for_run(incremental.pk, poll=0.005)
+        incremental_seconds = time.perf_counter() - started
+        incremental_calls = ApiCallLog.objects.for_tenant(tenant).count() - calls_before
+
+    orders = finished["items_done"]
+    orders_per_s = orders / seconds
+    return {
+        "orders": orders,
+        "seconds": round(seconds, 2),
+        "orders_per_s": round(orders_per_s),
+        "naive_orders_per_s": round(naive, 1),
+        "speedup": round(orders_per_s / naive, 1),
+        "peak_rss_mb": worker_peak,
+        "api_calls": api_calls,
+        "api_attempts": attempts,
+        "incremental_seconds": round(incremental_seconds, 3),
+        "incremental_calls": incremental_calls,
+        "incremental_orders": incremental_done["counters"].get("orders_written"),
+        "changes": len(changes["new_order_ids"]) + len(changes["changed_order_ids"]),
+        "exact": finished["state"] == "succeeded" and digest == truth["digest"] and orders == truth["order_count"],
+        "state": finished["state"],
+        "windows": finished["parts_total"],
+        # Where the full sync's CPU went (PostgreSQL, on the same cores, takes most of the rest).
+        "cpu_seconds": {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_after},
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "latency_ms": args.latency_ms,
+        "qps": args.qps,
+        "floor_seconds": round(api_calls / args.qps, 2) if args.qps else None,
+        "seller": args.seller,
+    }
+
+
+if __name__ == "__main__":
+    main()

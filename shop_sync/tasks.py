@@ -1,0 +1,77 @@
+"""Celery entry points for TikTok Shop: thin, idempotent, ids only."""
+
+from __future__ import annotations
+
+from core.models import Tenant
+from core.services import sync_register_runner
+from core.signals import register_default_schedule
+from core.tasks import cross_tenant_task, tenant_task
+from shop_sync import services
+from shop_sync.models import ShopConnection
+
+
+@tenant_task(name="shop_sync.tasks.orders_sync_part_task", queue=services.SYNC_QUEUE)
+def orders_sync_part_task(*, tenant_id: int, part_id: int) -> None:
+    """One window of a full sync, or an incremental range, from its checkpoint."""
+    services.orders_sync_part_run(part_id=part_id)
+
+
+sync_register_runner(services.KIND_FULL, orders_sync_part_task)
+sync_register_runner(services.KIND_INCREMENTAL, orders_sync_part_task)
+
+
+@tenant_task(name="shop_sync.tasks.orders_refresh_task", queue=services.SYNC_QUEUE)
+def orders_refresh_task(*, tenant_id: int, shop_pk: int, order_ids: list[str]) -> int:
+    shop = ShopConnection.objects.filter(pk=shop_pk).first()
+    if shop is None:
+        return 0
+    return services.orders_refresh(shop=shop, order_ids=order_ids).written
+
+
+@tenant_task(name="shop_sync.tasks.shop_token_refresh_task", queue=services.SYNC_QUEUE)
+def shop_token_refresh_task(*, tenant_id: int, shop_pk: int) -> None:
+    shop = ShopConnection.objects.filter(pk=shop_pk).first()
+    if shop is not None:
+        services.shop_token_refresh(shop=shop)
+
+
+@tenant_task(name="shop_sync.tasks.products_sync_task", queue=services.SYNC_QUEUE)
+def products_sync_task(*, tenant_id: int, shop_pk: int) -> int:
+    shop = ShopConnection.objects.filter(pk=shop_pk).first()
+    return services.products_sync(shop=shop) if shop is not None else 0
+
+
+@tenant_task(name="shop_sync.tasks.orders_incremental_sync_tenant_task", queue=services.SYNC_QUEUE)
+def orders_incremental_sync_tenant_task(*, tenant_id: int) -> int:
+    return len(services.orders_incremental_sync_due(tenant=Tenant.objects.get(pk=tenant_id)))
+
+
+@cross_tenant_task(name="shop_sync.tasks.orders_incremental_sync_all_task", queue="default")
+def orders_incremental_sync_all_task() -> int:
+    """Beat, cross-tenant on purpose: one incremental-sync task per tenant with a synced shop."""
+    from shop_sync.models import ShopSyncState
+
+    tenant_ids = sorted(set(ShopSyncState.all_tenants.filter(watermark__isnull=False).values_list("tenant_id", flat=True)))
+    for tenant_id in tenant_ids:
+        orders_incremental_sync_tenant_task.delay(tenant_id=tenant_id)
+    return len(tenant_ids)
+
+
+@cross_tenant_task(name="shop_sync.tasks.shop_tokens_refresh_expiring_task", queue="default")
+def shop_tokens_refresh_expiring_task() -> int:
+    """Beat, cross-tenant on purpose: refresh tokens that expire within a day."""
+    return services.shop_tokens_refresh_expiring()
+
+
+register_default_schedule(
+    "TikTok Shop incremental order sync",
+    "shop_sync.tasks.orders_incremental_sync_all_task",
+    {"minute": "*/5"},
+    expires=450,
+)
+register_default_schedule(
+    "TikTok Shop token refresh",
+    "shop_sync.tasks.shop_tokens_refresh_expiring_task",
+    {"minute": "23"},
+    expires=5400,
+)

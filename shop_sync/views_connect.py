@@ -1,0 +1,64 @@
+"""Connecting shops (OAuth start and callback) and the platform's webhook endpoint."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from core.exceptions import ApplicationError
+from core.models import Role
+from core.web import TenantRequiredMixin
+from shop_sync.services import shop_oauth_complete, shop_oauth_start, shop_webhook_receive
+
+SYNC_PAGE = "shop_sync:sync"
+
+
+class ShopConnectView(TenantRequiredMixin, View):
+    """POST: start an authorization and send the browser to TikTok Shop's consent page."""
+
+    min_role = Role.ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request):
+        return redirect(shop_oauth_start(tenant=request.tenant, user=request.user))
+
+
+class ShopOAuthCallbackView(TenantRequiredMixin, View):
+    """TikTok Shop sends the browser back here with ``code`` and ``state``."""
+
+    min_role = Role.ADMIN
+    http_method_names = ["get"]
+
+    def get(self, request):
+        try:
+            shops = shop_oauth_complete(
+                tenant=request.tenant, user=request.user, state=request.GET.get("state", ""), code=request.GET.get("code", "")
+            )
+        except ApplicationError as exc:
+            return render(request, "400.html", {"message": exc.message}, status=exc.status)
+        names = ", ".join(shop.name for shop in shops)
+        messages.success(request, f"Connected {names}. Start a full sync to load its orders.")
+        return redirect(SYNC_PAGE)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class TikTokShopWebhookView(View):
+    """Platform pushes: no session, authenticated by the ``Authorization`` HMAC over the body."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            shops = shop_webhook_receive(body=request.body, signature=request.headers.get("Authorization", ""))
+        except ApplicationError as exc:
+            return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
+        return JsonResponse({"code": 0, "message": "success", "shops": shops})
+
+
+shop_connect = ShopConnectView.as_view()
+shop_oauth_callback = ShopOAuthCallbackView.as_view()
+tiktok_shop_webhook = TikTokShopWebhookView.as_view()

@@ -1,0 +1,236 @@
+"""TikTokShopClient against the platform's reference shapes (``responses``): signing, envelope
+errors, retries and the token refresh."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.conf import settings
+from responses import matchers
+
+from core.http import AuthExpired, BadRequest, RateLimited
+from core.models import ApiCallLog
+from shop_sync.client import TikTokShopAuthClient, TikTokShopClient, tiktok_sign, webhook_signature
+from shop_sync.models import ConnectionStatus, ShopConnection
+from tests.shop_sync.shop_fixtures import assert_signed
+
+API = settings.TIKTOK_SHOP_API_BASE
+AUTH = settings.TIKTOK_SHOP_AUTH_BASE
+SEARCH = f"{API}/order/202309/orders/search"
+
+
+def envelope(data=None, code=0, message="Success"):
+    return {"code": code, "message": message, "request_id": "2024091012345601021304519234A1B2C3", "data": data}
+
+
+def token_payload(access="TTP_access_new_0002", refresh="TTP_refresh_new_0002"):
+    return envelope(
+        {
+            "access_token": access,
+            "access_token_expire_in": 1_900_000_000,
+            "refresh_token": refresh,
+            "refresh_token_expire_in": 1_950_000_000,
+            "open_id": "7010736057180325637",
+            "seller_name": "Test Seller",
+            "seller_base_region": "MY",
+            "user_type": 0,
+            "granted_scopes": ["seller.order.read"],
+        }
+    )
+
+
+def test_sign_matches_the_platform_test_vector():
+    # EcomPHP tests/ClientTest.php::testPrepareSignature
+    assert tiktok_sign(app_secret="app_secret", path="/test-api", params={"foo": "bar"}) == (
+        "d3cb7fe11ecae942802ceeca67e7cf10120cc12f1517d45fbc1c8cfe5413c80f"
+    )
+    # sign and access_token never take part; list values are skipped
+    assert tiktok_sign(
+        app_secret="app_secret", path="/test-api", params={"foo": "bar", "sign": "x", "access_token": "t", "ids": ["1"]}
+    ) == ("d3cb7fe11ecae942802ceeca67e7cf10120cc12f1517d45fbc1c8cfe5413c80f")
+
+
+def test_webhook_signature_is_hmac_of_app_key_and_body():
+    import hashlib
+    import hmac
+
+    body = b'{"type":1}'
+    assert webhook_signature(app_key="k", app_secret="s", body=body) == hmac.new(b"s", b"k" + body, hashlib.sha256).hexdigest()
+
+
+def test_orders_search_signs_query_and_raw_body_and_sends_the_token(tenant_a, shop_a, mock_upstream):
+    mock_upstream.post(SEARCH, json=envelope({"orders": [{"id": "5001"}], "next_page_token": "tok2", "total_count": 137}))
+    client = TikTokShopClient(tenant=tenant_a, shop=shop_a)
+
+    page = client.orders_search(filters={"create_time_ge": 1700000000, "create_time_lt": None}, page_token="tok1")
+
+    assert page == {"orders": [{"id": "5001"}], "next_page_token": "tok2", "total_count": 137}
+    (call,) = mock_upstream.calls
+    params = assert_signed(call.request, shop_cipher="ROW_cipher_1")
+    assert {k: params[k] for k in ("page_size", "page_token", "sort_field", "sort_order")} == {
+        "page_size": "100",
+        "page_token": "tok1",
+        "sort_field": "create_time",
+        "sort_order": "ASC",
+    }
+    assert json.loads(call.request.body) == {"create_time_ge": 1700000000}  # flat filters, no None
+    assert call.request.headers["x-tts-access-token"] == "TTP_access_old_0001"
+    assert call.request.headers["Content-Type"] == "application/json"
+    assert "access_token" not in params
+
+
+def test_authorized_shops_carry_no_shop_cipher(tenant_a, mock_upstream):
+    mock_upstream.get(
+        f"{API}/authorization/202309/shops",
+        json=envelope({"shops": [{"id": "7000714532876273420", "name": "Maomao", "region": "GB", "cipher": "GCP_X", "code": "CNGB"}]}),
+    )
+    client = TikTokShopClient(tenant=tenant_a, access_token="TTP_access_fresh")
+
+    shops = client.authorized_shops()
+
+    assert [shop["cipher"] for shop in shops] == ["GCP_X"]
+    assert_signed(mock_upstream.calls[0].request, shop_cipher=None)
+    assert mock_upstream.calls[0].request.headers["x-tts-access-token"] == "TTP_access_fresh"
+
+
+def test_order_details_go_fifty_ids_per_call(tenant_a, shop_a, mock_upstream):
+    ids = [str(5000 + n) for n in range(60)]
+    mock_upstream.get(f"{API}/order/202309/orders", json=envelope({"orders": [{"id": "x"}]}))
+
+    orders = TikTokShopClient(tenant=tenant_a, shop=shop_a).orders_get(order_ids=ids)
+
+    assert len(orders) == 2
+    sent = [assert_signed(call.request, shop_cipher="ROW_cipher_1")["ids"] for call in mock_upstream.calls]
+    assert sent == [",".join(ids[:50]), ",".join(ids[50:])]
+
+
+@pytest.mark.parametrize(
+    ("code", "http_status", "error_class", "attempts"),
+    [
+        (36009002, 200, RateLimited, 4),  # rate limit: retried (a search POST only reads)
+        (36009003, 200, None, 4),  # internal error: retried as a 5xx
+        (36009007, 200, None, 4),  # request timeout: retried as a 5xx
+        (12019118, 200, BadRequest, 1),  # business error: never retried
+        (106001, 200, BadRequest, 1),  # bad sign: never retried
+        (None, 503, None, 4),  # a gateway's HTML 503
+    ],
+)
+def test_envelope_errors_map_to_types_and_retry_policy(
+    tenant_a, shop_a, mock_upstream, upstream_sleeps, code, http_status, error_class, attempts
+):
+    from core.http import Upstream5xx
+
+    error_class = error_class or Upstream5xx
+    if code is None:
+        mock_upstream.post(SEARCH, status=http_status, body="<html>503 Service Temporarily Unavailable</html>", content_type="text/html")
+    else:
+        mock_upstream.post(SEARCH, status=http_status, json=envelope(None, code=code, message="nope"))
+    client = TikTokShopClient(tenant=tenant_a, shop=shop_a, sleep=upstream_sleeps)
+
+    with pytest.raises(error_class) as caught:
+        client.orders_search(filters={})
+
+    assert len(mock_upstream.calls) == attempts
+    assert len(upstream_sleeps) == attempts - 1
+    if code is not None:
+        assert caught.value.code == code
+
+
+def test_rate_limit_honours_retry_after_then_succeeds(tenant_a, shop_a, mock_upstream, upstream_sleeps):
+    mock_upstream.post(SEARCH, status=429, headers={"Retry-After": "2"}, json=envelope(None, code=36009002, message="Too many requests"))
+    mock_upstream.post(SEARCH, json=envelope({"orders": [], "next_page_token": "", "total_count": 0}))
+
+    page = TikTokShopClient(tenant=tenant_a, shop=shop_a, sleep=upstream_sleeps).orders_search(filters={})
+
+    assert page["total_count"] == 0
+    assert upstream_sleeps == [2.0]
+    timestamps = {assert_signed(call.request, shop_cipher="ROW_cipher_1")["timestamp"] for call in mock_upstream.calls}
+    assert len(mock_upstream.calls) == 2 and timestamps  # each attempt signed on its own
+
+
+def test_expired_token_refreshes_once_saves_encrypted_and_retries(tenant_a, shop_a, mock_upstream):
+    mock_upstream.post(
+        SEARCH,
+        json=envelope(None, code=105002, message="Expired credentials."),
+        match=[matchers.header_matcher({"x-tts-access-token": "TTP_access_old_0001"})],
+    )
+    mock_upstream.post(
+        SEARCH,
+        json=envelope({"orders": [], "next_page_token": "", "total_count": 0}),
+        match=[matchers.header_matcher({"x-tts-access-token": "TTP_access_new_0002"})],
+    )
+    mock_upstream.get(
+        f"{AUTH}/api/v2/token/refresh",
+        json=token_payload(),
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "app_key": settings.TIKTOK_SHOP_APP_KEY,
+                    "app_secret": settings.TIKTOK_SHOP_APP_SECRET,
+                    "refresh_token": "TTP_refresh_old_0001",
+                    "grant_type": "refresh_token",
+                }
+            )
+        ],
+    )
+    client = TikTokShopClient(tenant=tenant_a, shop=shop_a)
+
+    client.orders_search(filters={})
+
+    assert client.last_call.refreshed is True
+    shop = ShopConnection.objects.for_tenant(tenant_a).get(pk=shop_a.pk)
+    assert (shop.access_token, shop.refresh_token, shop.status) == ("TTP_access_new_0002", "TTP_refresh_new_0002", ConnectionStatus.ACTIVE)
+    assert int(shop.access_token_expires_at.timestamp()) == 1_900_000_000
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT access_token FROM shop_sync_shopconnection WHERE id = %s", [shop_a.pk])
+        assert "TTP_access_new" not in cursor.fetchone()[0]  # encrypted at rest
+    # the secret never reaches the call log
+    assert not ApiCallLog.objects.for_tenant(tenant_a).filter(error_message__contains=settings.TIKTOK_SHOP_APP_SECRET).exists()
+
+
+def test_token_refreshed_by_another_worker_is_used_without_refreshing_again(tenant_a, shop_a, mock_upstream):
+    stored = ShopConnection.objects.for_tenant(tenant_a).get(pk=shop_a.pk)
+    stored.access_token = "TTP_access_by_other"
+    stored.save(update_fields=["access_token"])
+    mock_upstream.post(
+        SEARCH,
+        json=envelope(None, code=105002, message="Expired credentials."),
+        match=[matchers.header_matcher({"x-tts-access-token": "TTP_access_old_0001"})],
+    )
+    mock_upstream.post(
+        SEARCH,
+        json=envelope({"orders": [], "next_page_token": "", "total_count": 0}),
+        match=[matchers.header_matcher({"x-tts-access-token": "TTP_access_by_other"})],
+    )
+
+    TikTokShopClient(tenant=tenant_a, shop=shop_a).orders_search(filters={})
+
+    assert [call.request.url.split("?")[0] for call in mock_upstream.calls] == [SEARCH, SEARCH]  # no token/refresh call
+
+
+def test_refused_refresh_marks_the_shop_needs_reauth(tenant_a, shop_a, mock_upstream):
+    mock_upstream.post(SEARCH, json=envelope(None, code=105002, message="Expired credentials."))
+    mock_upstream.get(f"{AUTH}/api/v2/token/refresh", json=envelope(None, code=105003, message="The refresh token is expired."))
+
+    with pytest.raises(AuthExpired):
+        TikTokShopClient(tenant=tenant_a, shop=shop_a).orders_search(filters={})
+
+    shop = ShopConnection.objects.for_tenant(tenant_a).get(pk=shop_a.pk)
+    assert shop.status == ConnectionStatus.NEEDS_REAUTH
+    assert shop.status_reason == "Token refresh refused: The refresh token is expired."
+    assert len(mock_upstream.calls) == 2
+
+
+def test_token_get_reads_absolute_expiries(tenant_a, mock_upstream):
+    mock_upstream.get(f"{AUTH}/api/v2/token/get", json=token_payload())
+
+    grant = TikTokShopAuthClient(tenant=tenant_a).token_get(auth_code="code-1")
+
+    assert int(grant.access_token_expires_at.timestamp()) == 1_900_000_000
+    assert int(grant.refresh_token_expires_at.timestamp()) == 1_950_000_000
+    assert grant.granted_scopes == ["seller.order.read"]
+    row = ApiCallLog.objects.for_tenant(tenant_a).get()
+    assert row.provider == "tiktok_shop_auth" and settings.TIKTOK_SHOP_APP_SECRET not in row.endpoint
