@@ -47,6 +47,21 @@ class TenantListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TenantRelatedListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a foreign key to a tenant-owned model: its choices are read across the
+    operator's tenants on purpose (Django would use the tenant-scoped default manager)."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model._base_manager.all()
+        if not request.user.is_superuser:
+            related = related.filter(tenant_id__in=admin_tenant_ids(request))
+        return [(obj.pk, str(obj)) for obj in related.order_by(*field.related_model._meta.ordering or ["pk"])]
+
+
+def _is_tenant_owned(model) -> bool:
+    return any(f.name == "tenant" for f in model._meta.concrete_fields) and model is not Tenant
+
+
 class SecretFormMixin:
     """Renders encrypted fields as empty password inputs; blank keeps the stored value."""
 
@@ -100,6 +115,15 @@ class TenantOwnedAdmin(admin.ModelAdmin):
         elif any(f.name == "tenant" for f in related._meta.concrete_fields):
             kwargs["queryset"] = related._base_manager.all()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            field = self.model._meta.get_field(entry) if isinstance(entry, str) and "__" not in entry else None
+            if field is not None and field.is_relation and field.many_to_one and _is_tenant_owned(field.related_model):
+                entry = (entry, TenantRelatedListFilter)
+            filters.append(entry)
+        return filters
 
     # --- permissions: membership decides, not per-model Django permissions ---
     def has_module_permission(self, request):
