@@ -62,6 +62,13 @@ class _ShopReadView(TenantScopedAPIView):
     read_role = Role.VIEWER
     pagination_class = None
 
+    def ranked_page_response(self, rows, serializer_class):
+        """One page of a ranking, each row numbered by its place in the whole ranking."""
+        page = self.paginate_queryset(rows)
+        offset = (self.paginator.page.number - 1) * self.paginator.get_page_size(self.request)
+        ranked = [{**row, "rank": offset + n} for n, row in enumerate(page, start=1)]
+        return self.get_paginated_response(serializer_class(ranked, many=True).data)
+
 
 # --- Sync (the seed's paths) --------------------------------------------------------------
 
@@ -225,10 +232,7 @@ class ProductListView(_ShopReadView):
             order_by=query.validated_data["order_by"],
             brand=query.validated_data.get("brand", ""),
         )
-        page = self.paginate_queryset(rows)
-        offset = (self.paginator.page.number - 1) * self.paginator.get_page_size(request)
-        ranked = [{**row, "rank": offset + n} for n, row in enumerate(page, start=1)]
-        return self.get_paginated_response(ProductRankSerializer(ranked, many=True).data)
+        return self.ranked_page_response(rows, ProductRankSerializer)
 
 
 class SkuListView(_ShopReadView):
@@ -251,10 +255,7 @@ class SkuListView(_ShopReadView):
             product_id=query.validated_data.get("product_id", ""),
             order_by=query.validated_data["order_by"],
         )
-        page = self.paginate_queryset(rows)
-        offset = (self.paginator.page.number - 1) * self.paginator.get_page_size(request)
-        ranked = [{**row, "rank": offset + n} for n, row in enumerate(page, start=1)]
-        return self.get_paginated_response(SkuRankSerializer(ranked, many=True).data)
+        return self.ranked_page_response(rows, SkuRankSerializer)
 
 
 class ProductAnalyticsView(_ShopReadView):

@@ -228,25 +228,8 @@ def orders_export_rows(tenant: Tenant, filters: OrderFilters):
         "brands",
         "recipient_region",
     )
-    columns = (
-        "shop__shop_id",
-        "order_id",
-        "status",
-        "create_time",
-        "update_time",
-        "paid_time",
-        "currency",
-        "total_amount",
-        "sub_total",
-        "shipping_fee",
-        "seller_discount",
-        "platform_discount",
-        "tax",
-        "units",
-        "brands",
-        "recipient_region",
-        "shop__time_zone",
-    )
+    # The same columns read through the shop, plus its zone to localise the times.
+    columns = ("shop__shop_id", *header[1:], "shop__time_zone")
     rows = orders_filtered(tenant, filters).order_by("-create_time", "-id").values_list(*columns).iterator(chunk_size=2000)
 
     def localized():
