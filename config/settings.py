@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "core",
     "sandbox",
     "shop_sync",
+    "tiktok_ads",
+    "gmvmax",
+    "conversions",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +241,27 @@ TIKTOK_SHOP_REDIRECT_URI = env.str("TIKTOK_SHOP_REDIRECT_URI", default=f"{PUBLIC
 TIKTOK_SHOP_RATE_LIMIT = env.str("TIKTOK_SHOP_RATE_LIMIT", default="50/second")
 # Where the sandbox pushes order webhooks (the platform would use the URL set in Partner Center).
 SANDBOX_TIKTOK_SHOP_WEBHOOK_URL = env.str("SANDBOX_TIKTOK_SHOP_WEBHOOK_URL", default=f"{PUBLIC_BASE_URL}/webhooks/tiktok-shop/")
+
+# TikTok Business (Marketing) API v1.3: one developer app (id + secret) for every tenant;
+# each tenant authorizes its own advertisers. Real host: https://business-api.tiktok.com
+TIKTOK_BUSINESS_API_BASE = env.str("TIKTOK_BUSINESS_API_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-business").rstrip("/")
+TIKTOK_BUSINESS_AUTHORIZE_URL = env.str("TIKTOK_BUSINESS_AUTHORIZE_URL", default=f"{TIKTOK_BUSINESS_API_BASE}/portal/auth")
+TIKTOK_BUSINESS_APP_ID = env.str("TIKTOK_BUSINESS_APP_ID", default="7sandboxappid" if DEBUG else "")
+TIKTOK_BUSINESS_APP_SECRET = env.str("TIKTOK_BUSINESS_APP_SECRET", default="sandbox-business-secret-0123456789" if DEBUG else "")
+TIKTOK_BUSINESS_REDIRECT_URI = env.str("TIKTOK_BUSINESS_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/ads/oauth/callback/")
+TIKTOK_BUSINESS_RATE_LIMIT = env.str("TIKTOK_BUSINESS_RATE_LIMIT", default="20/second")
+
+# GMV Max: days re-fetched by each scheduled sync (attributed figures are revised for days),
+# and how old an ONGOING room's figures may get before expanding it fetches again.
+GMVMAX_LOOKBACK_DAYS = env.int("GMVMAX_LOOKBACK_DAYS", default=7)
+GMVMAX_ONGOING_MAX_AGE_SECONDS = env.int("GMVMAX_ONGOING_MAX_AGE_SECONDS", default=300)
+
+# Conversions: outbound destinations (real hosts: business-api.tiktok.com,
+# googleads.googleapis.com + oauth2.googleapis.com, graph.facebook.com).
+TIKTOK_EVENTS_API_BASE = env.str("TIKTOK_EVENTS_API_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-events").rstrip("/")
+GOOGLE_ADS_API_BASE = env.str("GOOGLE_ADS_API_BASE", default=f"{SANDBOX_BASE_URL}/google-ads").rstrip("/")
+GOOGLE_OAUTH_TOKEN_URL = env.str("GOOGLE_OAUTH_TOKEN_URL", default=f"{SANDBOX_BASE_URL}/google-oauth/token")
+META_GRAPH_API_BASE = env.str("META_GRAPH_API_BASE", default=f"{SANDBOX_BASE_URL}/meta-graph").rstrip("/")
 
 UPSTREAM_CONNECT_TIMEOUT = env.float("UPSTREAM_CONNECT_TIMEOUT", default=5.0)
 UPSTREAM_READ_TIMEOUT = env.float("UPSTREAM_READ_TIMEOUT", default=30.0)

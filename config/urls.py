@@ -11,7 +11,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("core.api.urls")),
     path("api/", include("shop_sync.api_urls")),
+    path("api/", include("tiktok_ads.api_urls")),
+    path("api/", include("gmvmax.api_urls")),
+    path("api/", include("conversions.api_urls")),
     path("shop/", include("shop_sync.urls")),
+    path("ads/", include("tiktok_ads.urls")),
+    path("gmv-max/", include("gmvmax.urls")),
+    path("conversions/", include("conversions.urls")),
     path("webhooks/tiktok-shop/", tiktok_shop_webhook, name="tiktok-shop-webhook"),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,7 @@
+"""Pages of conversions."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "conversions"
+
+urlpatterns = []
