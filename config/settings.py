@@ -262,6 +262,43 @@ TIKTOK_EVENTS_API_BASE = env.str("TIKTOK_EVENTS_API_BASE", default=f"{SANDBOX_BA
 GOOGLE_ADS_API_BASE = env.str("GOOGLE_ADS_API_BASE", default=f"{SANDBOX_BASE_URL}/google-ads").rstrip("/")
 GOOGLE_OAUTH_TOKEN_URL = env.str("GOOGLE_OAUTH_TOKEN_URL", default=f"{SANDBOX_BASE_URL}/google-oauth/token")
 META_GRAPH_API_BASE = env.str("META_GRAPH_API_BASE", default=f"{SANDBOX_BASE_URL}/meta-graph").rstrip("/")
+GOOGLE_ADS_API_VERSION = env.str("GOOGLE_ADS_API_VERSION", default="v22")
+META_GRAPH_API_VERSION = env.str("META_GRAPH_API_VERSION", default="v21.0")
+# "mock": every delivery is SKIPPED with "<PLATFORM> mock mode" (a destination can also be mock).
+OUTBOUND_MODE = env.str("OUTBOUND_MODE", default="live")
+# Event mapping overrides, "TRIAL_BOOKED=CompleteRegistration,APPOINTMENT_UPDATED=Contact"
+# (Google Ads: canonical event = conversion action id). A destination's own mapping wins.
+TIKTOK_EVENT_ACTIONS = env.str("TIKTOK_EVENT_ACTIONS", default="")
+GOOGLE_ADS_EVENT_ACTIONS = env.str("GOOGLE_ADS_EVENT_ACTIONS", default="")
+META_EVENT_ACTIONS = env.str("META_EVENT_ACTIONS", default="")
+# Calling code for phones given without one, unless the destination sets its own.
+TIKTOK_DEFAULT_PHONE_COUNTRY_CODE = env.str("TIKTOK_DEFAULT_PHONE_COUNTRY_CODE", default="1")
+# Bearer secret of POST /api/test/{tiktok,google-ads,meta}; empty disables them (401). They send
+# with the seed's env credentials below, not a tenant's destination.
+CONVERSIONS_TEST_SECRET = env.str("CONVERSIONS_TEST_SECRET", default=env.str("TIKTOK_TEST_SECRET", default=""))
+TIKTOK_PIXEL_ID = env.str("TIKTOK_PIXEL_ID", default="")
+TIKTOK_ACCESS_TOKEN = env.str("TIKTOK_ACCESS_TOKEN", default="")
+TIKTOK_TEST_EVENT_CODE = env.str("TIKTOK_TEST_EVENT_CODE", default="")
+GOOGLE_ADS_CUSTOMER_ID = env.str("GOOGLE_ADS_CUSTOMER_ID", default="")
+GOOGLE_ADS_LOGIN_CUSTOMER_ID = env.str("GOOGLE_ADS_LOGIN_CUSTOMER_ID", default="")
+GOOGLE_ADS_CONVERSION_ACTION_ID = env.str("GOOGLE_ADS_CONVERSION_ACTION_ID", default="")
+GOOGLE_ADS_DEVELOPER_TOKEN = env.str("GOOGLE_ADS_DEVELOPER_TOKEN", default="")
+GOOGLE_ADS_CLIENT_ID = env.str("GOOGLE_ADS_CLIENT_ID", default="")
+GOOGLE_ADS_CLIENT_SECRET = env.str("GOOGLE_ADS_CLIENT_SECRET", default="")
+GOOGLE_ADS_REFRESH_TOKEN = env.str("GOOGLE_ADS_REFRESH_TOKEN", default="")
+META_PIXEL_ID = env.str("META_PIXEL_ID", default="")
+META_ACCESS_TOKEN = env.str("META_ACCESS_TOKEN", default="")
+META_TEST_EVENT_CODE = env.str("META_TEST_EVENT_CODE", default="")
+# Ingest: events per POST (more: 413). Delivery: a claim older than this is a dead worker's;
+# a destination's breaker opens after N consecutive failed requests and half-opens after M s.
+CONVERSIONS_INGEST_MAX_BATCH = env.int("CONVERSIONS_INGEST_MAX_BATCH", default=1000)
+CONVERSIONS_CLAIM_STALE_SECONDS = env.int("CONVERSIONS_CLAIM_STALE_SECONDS", default=60)
+CONVERSIONS_MAX_ATTEMPTS = env.int("CONVERSIONS_MAX_ATTEMPTS", default=12)
+CONVERSIONS_BREAKER_FAIL_MAX = env.int("CONVERSIONS_BREAKER_FAIL_MAX", default=5)
+CONVERSIONS_BREAKER_RESET_SECONDS = env.float("CONVERSIONS_BREAKER_RESET_SECONDS", default=60.0)
+# A delivery task works this long before handing over to a fresh message.
+CONVERSIONS_TASK_BUDGET_SECONDS = env.float("CONVERSIONS_TASK_BUDGET_SECONDS", default=20.0)
+CONVERSIONS_WEBHOOK_TOLERANCE_SECONDS = env.int("CONVERSIONS_WEBHOOK_TOLERANCE_SECONDS", default=300)
 
 UPSTREAM_CONNECT_TIMEOUT = env.float("UPSTREAM_CONNECT_TIMEOUT", default=5.0)
 UPSTREAM_READ_TIMEOUT = env.float("UPSTREAM_READ_TIMEOUT", default=30.0)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("shop/", include("shop_sync.urls")),
     path("ads/", include("tiktok_ads.urls")),
     path("gmv-max/", include("gmvmax.urls")),
+    path("", include("gmvmax.alias_urls")),  # the seed's /debug-table-ikram
     path("conversions/", include("conversions.urls")),
     path("webhooks/tiktok-shop/", tiktok_shop_webhook, name="tiktok-shop-webhook"),
     path("", include("core.urls")),

@@ -4,4 +4,17 @@ from django.apps import AppConfig
 class ConversionsConfig(AppConfig):
     name = "conversions"
     verbose_name = "Conversions"
-    nav = ()  # (label, url name, min role) for the top bar; filled when the pages exist
+    # (label, url name, min role) for the top bar.
+    nav = (
+        ("Conversions", "conversions:events", "viewer"),
+        ("Destinations", "conversions:health", "viewer"),
+    )
+
+    def ready(self):
+        # Registers the delivery sweeper's default beat schedule in every process.
+        from conversions import tasks  # noqa: F401
+
+    def demo_seed(self, tenant) -> None:
+        from conversions.demo import demo_seed
+
+        demo_seed(tenant)

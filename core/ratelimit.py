@@ -9,6 +9,7 @@ set (one budget for all processes and hosts) and this process's memory otherwise
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -20,7 +21,7 @@ from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
-from core.locks import redis_key
+from core.locks import redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ def limiter_storage() -> Storage:
 def limiter_storage_reset() -> None:
     """Forget every in-memory window (tests). Redis windows expire on their own."""
     _memory_storage.reset()
+    with _memory_pace_lock:
+        _memory_pace.clear()
 
 
 class Grant(NamedTuple):
@@ -114,3 +117,76 @@ class RateLimiter:
         limiter = MovingWindowRateLimiter(limiter_storage())
         for item in self.items:
             limiter.clear(item, key)
+
+
+# Reserve the next slot of an evenly paced schedule: the slot is max(now, the key's next free
+# time); the key then moves one interval past it. Nothing is reserved when the slot is further
+# away than the caller will wait (returned negative).
+_PACE_SCRIPT = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
+local slot = tonumber(redis.call('get', KEYS[1]) or '0')
+if slot < now then slot = now end
+if slot - now > max_wait then return tostring(-(slot - now)) end
+redis.call('set', KEYS[1], tostring(slot + interval), 'PX', math.ceil((slot + interval - now) * 1000) + 1000)
+return tostring(slot)
+"""
+
+_memory_pace: dict[str, float] = {}
+_memory_pace_lock = threading.Lock()
+
+
+class PacedRateLimiter(RateLimiter):
+    """The same limits, granted evenly: one call per ``period / amount`` (the strictest of the
+    limits) for all processes sharing the key, instead of bursts of ``amount`` per window.
+
+    An upstream that counts calls over a sliding second refuses a burst at a window edge even
+    when the average is within the limit; paced calls never burst, so a client can run at the
+    limit itself instead of well under it. Each caller reserves its slot (Redis when
+    ``settings.REDIS_URL`` is set, else this process) and sleeps until it comes.
+    """
+
+    def __init__(self, limit: str, *, max_wait: float | None = None, sleep: Callable[[float], None] = time.sleep):
+        super().__init__(limit, max_wait=max_wait, sleep=sleep)
+        self.interval = max(item.get_expiry() / item.amount for item in self.items)
+
+    def __repr__(self) -> str:
+        return f"PacedRateLimiter({self.limit!r})"
+
+    def acquire(self, key: str, *, max_wait: float | None = None) -> Grant:
+        from core.http import RateLimited
+
+        max_wait = self.max_wait if max_wait is None else max_wait
+        now = time.time()
+        try:
+            slot = self._reserve(key, now, max_wait)
+        except Exception:  # redis errors: as RateLimiter, never stop every upstream call
+            logger.warning("Rate limiter storage unavailable; %s granted without a slot.", key, exc_info=True)
+            return Grant(0.0, now)
+        if slot < 0:
+            raise RateLimited(
+                f"Rate limit {self.limit} reached; no slot within {max_wait:g}s.", retry_after=round(-slot, 3), retryable=False
+            )
+        wait = slot - now
+        if wait > 0:
+            self.sleep(wait)
+        return Grant(max(wait, 0.0), slot)
+
+    def _reserve(self, key: str, now: float, max_wait: float) -> float:
+        client = shared_redis()
+        if client is not None:
+            return float(client.eval(_PACE_SCRIPT, 1, redis_key("pace", key), repr(now), repr(self.interval), repr(max_wait)))
+        with _memory_pace_lock:
+            slot = max(_memory_pace.get(key, 0.0), now)
+            if slot - now > max_wait:
+                return -(slot - now)
+            _memory_pace[key] = slot + self.interval
+            return slot
+
+    def clear(self, key: str) -> None:
+        client = shared_redis()
+        if client is not None:
+            client.delete(redis_key("pace", key))
+        with _memory_pace_lock:
+            _memory_pace.pop(key, None)

@@ -1,7 +1,12 @@
-"""API routes of gmvmax, mounted at /api/."""
+"""GMV Max API routes, mounted at ``/api/``: the seed's paths exactly as written (no trailing slash)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gmvmax import api
 
 app_name = "gmvmax-api"
 
-urlpatterns = []
+urlpatterns = [
+    path("tiktok/gmv-max", api.CampaignsView.as_view(), name="campaigns"),
+    path("tiktok/gmv-max/rooms", api.RoomsView.as_view(), name="rooms"),
+]

@@ -1,7 +1,18 @@
-"""Pages of gmvmax."""
+"""GMV Max pages, mounted at ``/gmv-max/`` (names in the ``gmvmax`` namespace); the seed's
+``/debug-table-ikram`` serves the same table (``config/urls.py``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from gmvmax import views
 
 app_name = "gmvmax"
 
-urlpatterns = []
+EXPORT = r"export\.(?P<export_format>csv|xlsx)$"
+
+urlpatterns = [
+    path("", views.GmvMaxTableView.as_view(), name="table"),
+    re_path(r"^accounts/" + EXPORT, views.AccountsExportView.as_view(), name="accounts-export"),
+    re_path(r"^campaigns/" + EXPORT, views.CampaignsExportView.as_view(), name="campaigns-export"),
+    path("campaigns/<int:pk>/rooms/", views.RoomsPartialView.as_view(), name="rooms"),
+    re_path(r"^campaigns/(?P<pk>[0-9]+)/rooms/" + EXPORT, views.RoomsExportView.as_view(), name="rooms-export"),
+]

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from core.exceptions import ApplicationError
 from sandbox.faults import FaultSet, FaultSpecError
 from sandbox.framework import emulators
-from sandbox.models import EmulatorConfig, ReceivedRequest
+from sandbox.models import ConversionReceipt, EmulatorConfig, ReceivedRequest
 from sandbox.selectors import emulator_state_cache_clear
 from sandbox.services import emulator_reset
 
@@ -89,6 +89,23 @@ class ReceivedRequestAdmin(SuperuserOnlyAdmin):
     list_filter = ("emulator", "method", "status")
     search_fields = ("path", "body")
     readonly_fields = [f.name for f in ReceivedRequest._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConversionReceipt)
+class ConversionReceiptAdmin(SuperuserOnlyAdmin):
+    """Events the conversion destinations accepted (tiktok-events, google-ads, meta-graph)."""
+
+    list_display = ("received_at", "emulator", "destination", "event_id", "event_name", "test_event_code", "request_id")
+    list_filter = ("emulator", "test_event_code")
+    search_fields = ("=event_id", "destination", "request_id")
+    readonly_fields = [f.name for f in ConversionReceipt._meta.concrete_fields]
+    show_full_result_count = False  # a bench run leaves hundreds of thousands of rows
 
     def has_add_permission(self, request):
         return False

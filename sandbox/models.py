@@ -145,3 +145,27 @@ class TikTokShopOrderChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop_id}#{self.order_index} → {self.status}"
+
+
+# --- Conversion destinations (tiktok-events, google-ads, meta-graph) ------------------------
+
+
+class ConversionReceipt(models.Model):
+    """One event a conversion destination accepted. ``ReceivedRequest`` keeps only the newest
+    requests; receipts keep every accepted event, so a run of 100,000 events can be checked for
+    losses and duplicate sends."""
+
+    emulator = models.CharField(max_length=40)
+    destination = models.TextField(help_text="TikTok pixel code, Google Ads conversion action resource name or Meta pixel id.")
+    event_id = models.TextField(blank=True, help_text="The platform's dedupe key (Google: orderId, else click id | time).")
+    event_name = models.CharField(max_length=100, blank=True)
+    test_event_code = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(max_length=64, help_text="The request id the emulator answered with.")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["emulator", "event_id"], name="sandbox_receipt_event")]
+
+    def __str__(self) -> str:
+        return f"{self.emulator} {self.destination} {self.event_id}"

@@ -20,11 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 from django.conf import settings
 
-from core.http import AuthExpired, BadRequest, RateLimited, Upstream5xx, UpstreamClient, parse_retry_after
+from core.http import AuthExpired, BadRequest, MalformedResponse, RateLimited, Upstream5xx, UpstreamClient, parse_retry_after
 from core.models import Tenant
+from core.ratelimit import PacedRateLimiter
 
 ORDERS_SEARCH_PATH = "/order/202309/orders/search"
 ORDERS_DETAIL_PATH = "/order/202309/orders"
@@ -183,6 +185,10 @@ class TikTokShopClient(UpstreamClient):
         else:
             kwargs.setdefault("credential_key", access_token)
         super().__init__(tenant=tenant, **kwargs)
+        if self.limiter is not None:
+            # The platform counts calls over a sliding second: evenly paced calls can run at
+            # the limit itself without drawing 429s, where bursts could not.
+            self.limiter = PacedRateLimiter(self.limiter.limit, max_wait=self.limiter.max_wait)
         self._base_path = urlsplit(self.base_url).path.rstrip("/")
 
     # --- core.http extension points ---
@@ -206,6 +212,15 @@ class TikTokShopClient(UpstreamClient):
         params["sign"] = tiktok_sign(app_secret=self.app_secret, path=path, params=params, body=body)
         request.params = params
         request.headers["x-tts-access-token"] = self.access_token
+
+    def parse_response(self, response: requests.Response) -> Any:
+        # An order page is ~400 KB of JSON: orjson reads it in a tenth of the stdlib's time.
+        if not response.content:
+            return None
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise self.make_error(MalformedResponse, response, "Response body is not valid JSON.") from None
 
     def raise_for_response(self, response: requests.Response, payload: Any) -> None:
         _envelope_error(self, response, payload)

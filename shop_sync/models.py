@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.fields import EncryptedTextField
-from core.models import SyncRun, TenantOwned
+from core.models import SyncRun, Tenant, TenantOwned
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -123,9 +123,18 @@ class Sku(TenantOwned):
 
 class Order(TenantOwned):
     """An order as last seen upstream. A stored order is only replaced by an equal or newer
-    ``update_time`` (upserts carry that condition), so late pages never roll data back."""
+    ``update_time`` (upserts carry that condition), so late pages never roll data back.
 
-    shop = models.ForeignKey(ShopConnection, on_delete=models.CASCADE, related_name="orders")
+    ``content_hash`` (BLAKE2b of the order's JSON) tells an equal-``update_time`` copy that
+    differs from one that doesn't, so a page read twice writes nothing the second time. The
+    platform's JSON itself is not kept: nothing reads it, and at about 4 KB an order it was most
+    of a full sync's database work.
+    """
+
+    # Every lookup by tenant goes through the (tenant, ...) indexes below: no index of the
+    # foreign keys alone, which each full sync would otherwise maintain for 370,000 rows.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
+    shop = models.ForeignKey(ShopConnection, on_delete=models.CASCADE, related_name="orders", db_index=False)
     order_id = models.CharField(max_length=32)
     status = models.CharField(max_length=32)
     create_time = models.DateTimeField()
@@ -142,7 +151,7 @@ class Order(TenantOwned):
     recipient_region = models.CharField(max_length=8, blank=True)
     units = models.PositiveIntegerField(default=0, help_text="Line items: the platform sends one per unit.")
     brands = models.CharField(max_length=300, blank=True, help_text="Brands of the lines, comma-separated, for filtering.")
-    raw = models.JSONField(default=dict, blank=True)
+    content_hash = models.BinaryField(max_length=16, default=b"", blank=True, editable=False)
     synced_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -163,7 +172,9 @@ class Order(TenantOwned):
 
 
 class OrderLine(TenantOwned):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # The unique (order, line_id, tenant) index serves lookups by order and by tenant.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
     line_id = models.CharField(max_length=32)
     sku_id = models.CharField(max_length=32)
     product_id = models.CharField(max_length=32)
@@ -180,7 +191,7 @@ class OrderLine(TenantOwned):
 
     class Meta:
         ordering = ["line_id"]
-        constraints = [models.UniqueConstraint(fields=["tenant", "order", "line_id"], name="shop_sync_line_tenant_order_lid")]
+        constraints = [models.UniqueConstraint(fields=["order", "line_id", "tenant"], name="shop_sync_line_order_lid_tenant")]
         indexes = [models.Index(fields=["tenant", "product_id"], name="shop_sync_line_t_product")]
 
     def __str__(self) -> str:
@@ -200,6 +211,9 @@ class ShopSyncState(TenantOwned):
     last_incremental_orders = models.PositiveIntegerField(default=0)
     last_full_run = models.ForeignKey(SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_error = models.TextField(blank=True)
+    status_rollups_ready = models.BooleanField(
+        default=False, help_text="DailyStatusRollup rows of this shop match its orders (rebuilt once, then kept by every write)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -228,3 +242,31 @@ class DailyRollup(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.shop_id} {self.day} {self.brand or 'all'}"
+
+
+class DailyStatusRollup(TenantOwned):
+    """Per shop, day (in the shop's time zone), status and currency: how many orders and the sum
+    of their ``total_amount``. Order statistics and the status breakdown add these up instead of
+    scanning orders when their filters are whole days, statuses and shops.
+
+    Every page write adjusts the rows of the orders it inserts or replaces in the same statement
+    (minus the stored version, plus the new one), so they always equal a scan of the orders;
+    ``ShopSyncState.status_rollups_ready`` says a shop's rows were built from its orders.
+    """
+
+    shop = models.ForeignKey(ShopConnection, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    status = models.CharField(max_length=32)
+    currency = models.CharField(max_length=3)
+    # Plain integers: a row passes through intermediate values while deltas are applied.
+    orders = models.IntegerField(default=0)
+    total_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["-day", "status"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "shop", "day", "status", "currency"], name="shop_sync_statusrollup_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day} {self.status} {self.currency}"

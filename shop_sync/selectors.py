@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, NotFound
 from core.models import SyncRun, Tenant
 from core.selectors import sync_run_progress
-from shop_sync.models import ConnectionStatus, DailyRollup, Order, OrderLine, Product, ShopConnection, ShopSyncState, Sku
+from shop_sync.models import ConnectionStatus, DailyRollup, DailyStatusRollup, Order, OrderLine, Product, ShopConnection, ShopSyncState, Sku
 
 ORDER_STATUSES = (
     "UNPAID",
@@ -85,7 +85,7 @@ def _change(current, previous) -> dict:
 # Reads never need the tokens: leaving them out spares a decryption per shop and keeps secrets
 # out of every page's memory.
 SHOP_SECRETS = ("access_token", "refresh_token")
-ORDER_LIST_DEFERRED = ("raw", *(f"shop__{name}" for name in SHOP_SECRETS))
+ORDER_LIST_DEFERRED = ("content_hash", *(f"shop__{name}" for name in SHOP_SECRETS))
 
 
 def shops_for_tenant(tenant: Tenant) -> QuerySet[ShopConnection]:
@@ -266,17 +266,33 @@ def order_stats(tenant: Tenant, filters: OrderFilters) -> OrderStats:
 
     def compute() -> OrderStats:
         not_cancelled = ~Q(status=CANCELLED)
-        rows = (
-            orders_filtered(tenant, filters)
-            .order_by()
-            .values("currency")
-            .annotate(
-                orders=Count("id"),
-                cancelled=Count("id", filter=Q(status=CANCELLED)),
-                gmv=Sum("total_amount", filter=not_cancelled),
+        rollups = status_rollups_for(tenant, filters)
+        if rollups is not None:
+            # (Annotations can't reuse the field name "orders".)
+            rows = [
+                {**row, "orders": row["order_count"]}
+                for row in rollups.order_by()
+                .values("currency")
+                .annotate(
+                    order_count=Sum("orders"),
+                    cancelled=Coalesce(Sum("orders", filter=Q(status=CANCELLED)), 0),
+                    gmv=Sum("total_amount", filter=not_cancelled),
+                )
+                .filter(order_count__gt=0)
+                .order_by("currency")
+            ]
+        else:
+            rows = (
+                orders_filtered(tenant, filters)
+                .order_by()
+                .values("currency")
+                .annotate(
+                    orders=Count("id"),
+                    cancelled=Count("id", filter=Q(status=CANCELLED)),
+                    gmv=Sum("total_amount", filter=not_cancelled),
+                )
+                .order_by("currency")
             )
-            .order_by("currency")
-        )
         by_currency = [
             CurrencyTotals(
                 currency=row["currency"],
@@ -303,11 +319,39 @@ def order_status_breakdown(tenant: Tenant, filters: OrderFilters) -> list[Status
     """Orders per status, most frequent first. Cached until the tenant's orders change."""
 
     def compute() -> list[StatusCount]:
-        rows = list(orders_filtered(tenant, filters).order_by().values_list("status").annotate(n=Count("id")).order_by("-n", "status"))
+        rollups = status_rollups_for(tenant, filters)
+        if rollups is not None:
+            counts = rollups.order_by().values_list("status").annotate(n=Sum("orders")).filter(n__gt=0)
+        else:
+            counts = orders_filtered(tenant, filters).order_by().values_list("status").annotate(n=Count("id"))
+        rows = list(counts.order_by("-n", "status"))
         total = sum(n for _, n in rows)
         return [StatusCount(status, n, round(n * 100 / total, 1) if total else 0.0) for status, n in rows]
 
     return _cached_while_orders_unchanged(tenant, "status-breakdown", filters, compute)
+
+
+def status_rollups_for(tenant: Tenant, filters: OrderFilters) -> QuerySet[DailyStatusRollup] | None:
+    """The status rollups that add up to exactly what a scan of the filtered orders would give,
+    or None when only a scan can answer: an order id, brand or product filter, or a shop whose
+    rollups were never built (``ShopSyncState.status_rollups_ready``)."""
+    if filters.order_id or filters.brand or filters.product:
+        return None
+    shop_ids = [filters.shop.pk] if filters.shop else list(ShopConnection.objects.for_tenant(tenant).values_list("pk", flat=True))
+    ready = ShopSyncState.objects.for_tenant(tenant).filter(shop_id__in=shop_ids, status_rollups_ready=True).count()
+    if ready != len(shop_ids):
+        return None
+    rollups = DailyStatusRollup.objects.for_tenant(tenant)
+    if filters.shop:
+        rollups = rollups.filter(shop=filters.shop)
+    if filters.status:
+        rollups = rollups.filter(status=filters.status)
+    # Rollup days are days in each shop's zone, as the scan's date filter is.
+    if filters.date_from:
+        rollups = rollups.filter(day__gte=filters.date_from)
+    if filters.date_to:
+        rollups = rollups.filter(day__lte=filters.date_to)
+    return rollups
 
 
 def orders_version(tenant: Tenant) -> str:

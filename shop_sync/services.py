@@ -18,10 +18,12 @@ path; the watermark moves only when the run succeeds, and only touched days are 
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
 import math
+import re
 import secrets
 import time
 from collections.abc import Iterable
@@ -30,8 +32,9 @@ from datetime import date, datetime, timedelta
 from datetime import time as day_start
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum, Value
@@ -56,6 +59,7 @@ from shop_sync.client import TikTokShopAuthClient, TikTokShopClient, from_unix, 
 from shop_sync.models import (
     ConnectionStatus,
     DailyRollup,
+    DailyStatusRollup,
     OAuthState,
     Order,
     OrderLine,
@@ -81,6 +85,9 @@ WINDOW_TARGET_ORDERS = 10_000
 MIN_WINDOWS = 8
 MIN_WINDOW_ORDERS = 300
 TOKEN_REFRESH_AHEAD = timedelta(days=1)
+# A full sync that loaded this many orders refreshes the tables' statistics at once (smaller
+# loads leave it to autovacuum: ANALYZE samples the whole table, other shops' rows too).
+ANALYZE_AFTER_ORDERS = 20_000
 CANCELLED = "CANCELLED"
 
 # Region → (currency, time zone) of a shop: the authorized-shops call gives only the region.
@@ -287,7 +294,9 @@ def orders_full_sync_start(*, tenant: Tenant, shop: ShopConnection, requested_by
     One probe call (the oldest order and the total) sizes the windows. Raises
     ``SyncRunConflict`` (409, with the running run) while an order sync of the shop runs.
     """
-    _ensure_syncable(tenant, shop)
+    state = _ensure_syncable(tenant, shop)
+    if not state.status_rollups_ready:
+        order_status_rollups_rebuild(shop=shop)  # from here on every page write keeps them
     probe = TikTokShopClient(tenant=tenant, shop=shop).orders_search(filters={}, page_size=1, sort_field="create_time", sort_order="ASC")
     first = int(probe["orders"][0]["create_time"]) if probe["orders"] else None
     windows = plan_windows(first_create_time=first, now=int(time.time()), total=probe["total_count"])
@@ -369,6 +378,8 @@ def orders_sync_part_run(*, part_id: int) -> SyncRunPart | None:
     # Built once per run attempt in this process: dictionary edits apply from the next run.
     matcher = brand_matcher(tenant=run.tenant_id, cache_key=f"run:{run.pk}:{run.created_at.timestamp()}:{run.attempts}")
     filters, sort_field = part.params["filters"], part.params["sort_field"]
+    # Windows of a full sync cover disjoint create-time ranges: their pages write in parallel.
+    disjoint = run.kind == KIND_FULL
     checkpoint = dict(part.checkpoint)
     try:
         while True:
@@ -381,7 +392,7 @@ def orders_sync_part_run(*, part_id: int) -> SyncRunPart | None:
             }
             part = sync_page_commit(
                 part=part,
-                write_rows=lambda orders=orders: orders_page_write(shop=shop, orders=orders, matcher=matcher),
+                write_rows=lambda orders=orders: orders_page_write(shop=shop, orders=orders, matcher=matcher, disjoint=disjoint),
                 checkpoint=next_checkpoint,
                 items=len(orders),
                 done=done,
@@ -429,7 +440,7 @@ def orders_sync_finish(*, run: SyncRun) -> ShopSyncState:
             reached = min(max_seen, run.started_at) if run.started_at else max_seen
             state.watermark = max(state.watermark, reached) if state.watermark else reached
         if run.kind == KIND_FULL:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and run.items_done >= ANALYZE_AFTER_ORDERS:
                 # Fresh statistics after a bulk load, so the rollup and page queries plan well.
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE shop_sync_order, shop_sync_orderline")
@@ -481,7 +492,14 @@ def _int(value) -> int:
         return 0
 
 
+_MONEY_TEXT = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?")
+
+
 def _money(value) -> str:
+    """A platform amount as the decimal string a numeric(14, 2) column takes; "0" when missing
+    or unreadable. The platform's own strings pass straight through (no Decimal per field)."""
+    if value.__class__ is str and _MONEY_TEXT.fullmatch(value):
+        return value
     if value in (None, ""):
         return "0"
     try:
@@ -491,15 +509,24 @@ def _money(value) -> str:
     return str(amount) if amount.is_finite() else "0"
 
 
-@dataclass
+def content_hash(order: dict) -> bytes:
+    """BLAKE2b-128 of the order's JSON: equal for a page read twice, different for any change."""
+    return hashlib.blake2b(orjson.dumps(order), digest_size=16).digest()
+
+
+@dataclass(slots=True)
 class _ParsedOrder:
     order_id: str
     update_time: int
     create_time: int
-    values: tuple  # staging-row values after tenant_id, shop_id, order_id
-    raw_json: str
-    raw: dict
+    values: tuple  # staging-row values after order_id, up to and including content_hash
     lines: list[tuple]  # line values after tenant_id, order_id (db id)
+
+
+def _text(value, limit: int) -> str:
+    if value.__class__ is str:
+        return value[:limit]
+    return str(value or "")[:limit]
 
 
 def _parse_orders(*, shop: ShopConnection, orders: list[dict], matcher: BrandMatcher) -> list[_ParsedOrder]:
@@ -508,77 +535,88 @@ def _parse_orders(*, shop: ShopConnection, orders: list[dict], matcher: BrandMat
         order_id = str(order.get("id") or "")
         if order_id and (order_id not in latest or _int(order.get("update_time")) >= _int(latest[order_id].get("update_time"))):
             latest[order_id] = order
+    brand_for = matcher.brand_for
+    shop_currency = shop.currency or ""
     parsed = []
     for order_id, order in latest.items():
         payment = order.get("payment") or {}
-        currency = str(payment.get("currency") or shop.currency or "")[:3]
+        currency = _text(payment.get("currency") or shop_currency, 3)
         lines, seen_lines, brands = [], set(), set()
-        for item in order.get("line_items") or []:
-            line_id = str(item.get("id") or "")
+        for item in order.get("line_items") or ():
+            line_id = _text(item.get("id"), 32)
             if not line_id or line_id in seen_lines:
                 continue
             seen_lines.add(line_id)
-            product_name = str(item.get("product_name") or "")
-            brand = matcher.brand_for(product_name) if product_name else OTHER_BRAND
+            product_name = _text(item.get("product_name"), 500)
+            brand = brand_for(product_name)[:100] if product_name else OTHER_BRAND
             brands.add(brand)
             lines.append(
                 (
-                    line_id[:32],
-                    str(item.get("sku_id") or "")[:32],
-                    str(item.get("product_id") or "")[:32],
-                    product_name[:500],
-                    str(item.get("sku_name") or "")[:200],
-                    str(item.get("seller_sku") or "")[:100],
-                    brand[:100],
-                    str(item.get("currency") or currency)[:3],
-                    *(_money(item.get(name)) for name in LINE_MONEY_FIELDS),
-                    str(item.get("display_status") or "")[:32],
+                    line_id,
+                    _text(item.get("sku_id"), 32),
+                    _text(item.get("product_id"), 32),
+                    product_name,
+                    _text(item.get("sku_name"), 200),
+                    _text(item.get("seller_sku"), 100),
+                    brand,
+                    _text(item.get("currency") or currency, 3),
+                    _money(item.get("sale_price")),
+                    _money(item.get("original_price")),
+                    _money(item.get("seller_discount")),
+                    _money(item.get("platform_discount")),
+                    _text(item.get("display_status"), 32),
                 )
             )
         create_time, update_time = _int(order.get("create_time")), _int(order.get("update_time"))
-        paid_time = _int(order.get("paid_time")) or None
         values = (
-            str(order.get("status") or "")[:32],
+            _text(order.get("status"), 32),
             create_time,
             update_time,
-            paid_time,
+            _int(order.get("paid_time")) or None,
             currency,
             *(_money(payment.get(name)) for name in ORDER_MONEY_FIELDS),
-            str(order.get("user_id") or "")[:32],
-            str((order.get("recipient_address") or {}).get("region_code") or "")[:8],
+            _text(order.get("user_id"), 32),
+            _text((order.get("recipient_address") or {}).get("region_code"), 8),
             len(lines),
             ",".join(sorted(brands))[:300],
+            content_hash(order),
         )
-        parsed.append(
-            _ParsedOrder(
-                order_id=order_id[:32],
-                update_time=update_time,
-                create_time=create_time,
-                values=values,
-                raw_json=json.dumps(order, separators=(",", ":"), ensure_ascii=False),
-                raw=order,
-                lines=lines,
-            )
-        )
+        parsed.append(_ParsedOrder(order_id=order_id[:32], update_time=update_time, create_time=create_time, values=values, lines=lines))
     return parsed
 
 
-def orders_page_write(*, shop: ShopConnection, orders: list[dict], matcher: BrandMatcher | None = None) -> PageWrite:
+def _zone_name(shop: ShopConnection) -> str:
+    """The shop's zone as PostgreSQL and zoneinfo both read it; UTC when empty or unknown."""
+    try:
+        return ZoneInfo(shop.time_zone or "UTC").key
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return "UTC"
+
+
+def orders_page_write(
+    *, shop: ShopConnection, orders: list[dict], matcher: BrandMatcher | None = None, disjoint: bool = False
+) -> PageWrite:
     """Upsert one page of platform orders with their lines, in one transaction.
 
     A stored order is replaced only by an equal-or-newer ``update_time`` whose content differs
-    (a page read twice writes nothing the second time); its lines are replaced with it.
+    (a page read twice writes nothing the second time); its lines are replaced with it. The
+    shop's ``DailyStatusRollup`` rows move with the orders written, in the same statement.
+
+    ``disjoint``: the caller vouches that no other writer touches the same orders meanwhile
+    (full-sync windows: disjoint create-time ranges), so pages of several windows may write in
+    parallel; other writers of the shop (incremental syncs, webhooks) take turns.
     """
     if not orders:
         return PageWrite()
     matcher = matcher or brand_matcher(tenant=shop.tenant_id)
     parsed = _parse_orders(shop=shop, orders=orders, matcher=matcher)
+    zone_name = _zone_name(shop)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            written = _write_postgresql(shop=shop, parsed=parsed)
+            written = _write_postgresql(shop=shop, parsed=parsed, zone_name=zone_name, disjoint=disjoint)
         else:
-            written = _write_portable(shop=shop, parsed=parsed)
-    zone = ZoneInfo(shop.time_zone or "UTC")
+            written = _write_portable(shop=shop, parsed=parsed, zone_name=zone_name, disjoint=disjoint)
+    zone = ZoneInfo(zone_name)
     by_id = {p.order_id: p for p in parsed}
     return PageWrite(
         written=len(written),
@@ -599,7 +637,7 @@ _ORDER_STAGE_COLUMNS = (
     "recipient_region",
     "units",
     "brands",
-    "raw",
+    "content_hash",
 )
 _ORDER_STAGE_DDL = """
 CREATE TEMP TABLE IF NOT EXISTS shop_sync_order_stage (
@@ -619,30 +657,58 @@ CREATE TEMP TABLE IF NOT EXISTS shop_sync_order_stage (
     recipient_region varchar(8) NOT NULL,
     units integer NOT NULL,
     brands varchar(300) NOT NULL,
-    raw jsonb NOT NULL
+    content_hash bytea NOT NULL
 ) ON COMMIT DELETE ROWS
 """
+# One statement: the stored versions of the page's orders (``previous``), the upsert
+# (``written``), and the status rollups moved by minus each replaced version, plus each written
+# one. ``previous`` looks the ids up in the unique index (the staging table has no statistics:
+# a join with it may scan the whole shop). Data-modifying CTEs share one snapshot, so ``previous`` holds the rows as they were
+# before this statement. Rollup keys are applied in sorted order: parallel windows that share a
+# boundary day lock those rows in the same order and never deadlock.
 _ORDER_UPSERT = """
-INSERT INTO shop_sync_order AS stored (
-    tenant_id, shop_id, order_id, status, create_time, update_time, paid_time, currency,
-    total_amount, sub_total, shipping_fee, seller_discount, platform_discount, tax,
-    buyer_user_id, recipient_region, units, brands, raw, synced_at
+WITH previous AS (
+    SELECT stored.id, stored.create_time, stored.status, stored.currency, stored.total_amount
+    FROM shop_sync_order stored
+    WHERE stored.tenant_id = %(tenant)s AND stored.shop_id = %(shop)s AND stored.order_id = ANY(%(order_ids)s)
+), written AS (
+    INSERT INTO shop_sync_order AS stored (
+        tenant_id, shop_id, order_id, status, create_time, update_time, paid_time, currency,
+        total_amount, sub_total, shipping_fee, seller_discount, platform_discount, tax,
+        buyer_user_id, recipient_region, units, brands, content_hash, synced_at
+    )
+    SELECT %(tenant)s, %(shop)s, order_id, status, to_timestamp(create_time), to_timestamp(update_time),
+           to_timestamp(paid_time), currency, total_amount, sub_total, shipping_fee, seller_discount,
+           platform_discount, tax, buyer_user_id, recipient_region, units, brands, content_hash, %(now)s
+    FROM shop_sync_order_stage
+    ON CONFLICT (tenant_id, shop_id, order_id) DO UPDATE SET
+        status = excluded.status, create_time = excluded.create_time, update_time = excluded.update_time,
+        paid_time = excluded.paid_time, currency = excluded.currency, total_amount = excluded.total_amount,
+        sub_total = excluded.sub_total, shipping_fee = excluded.shipping_fee,
+        seller_discount = excluded.seller_discount, platform_discount = excluded.platform_discount,
+        tax = excluded.tax, buyer_user_id = excluded.buyer_user_id, recipient_region = excluded.recipient_region,
+        units = excluded.units, brands = excluded.brands, content_hash = excluded.content_hash,
+        synced_at = excluded.synced_at
+    WHERE stored.update_time < excluded.update_time
+       OR (stored.update_time = excluded.update_time AND stored.content_hash IS DISTINCT FROM excluded.content_hash)
+    RETURNING stored.order_id, stored.id, (stored.xmax = 0) AS inserted, stored.create_time, stored.status,
+              stored.currency, stored.total_amount
+), moved AS (
+    SELECT (create_time AT TIME ZONE %(zone)s)::date AS day, status, currency, 1 AS orders, total_amount FROM written
+    UNION ALL
+    SELECT (p.create_time AT TIME ZONE %(zone)s)::date, p.status, p.currency, -1, -p.total_amount
+    FROM previous p JOIN written w ON w.id = p.id
+), rolled AS (
+    INSERT INTO shop_sync_dailystatusrollup AS rollup (tenant_id, shop_id, day, status, currency, orders, total_amount)
+    SELECT %(tenant)s, %(shop)s, day, status, currency, sum(orders), sum(total_amount)
+    FROM moved GROUP BY day, status, currency ORDER BY day, status, currency
+    ON CONFLICT (tenant_id, shop_id, day, status, currency) DO UPDATE SET
+        orders = rollup.orders + excluded.orders, total_amount = rollup.total_amount + excluded.total_amount
 )
-SELECT %(tenant)s, %(shop)s, order_id, status, to_timestamp(create_time), to_timestamp(update_time),
-       to_timestamp(paid_time), currency, total_amount, sub_total, shipping_fee, seller_discount,
-       platform_discount, tax, buyer_user_id, recipient_region, units, brands, raw, %(now)s
-FROM shop_sync_order_stage
-ON CONFLICT (tenant_id, shop_id, order_id) DO UPDATE SET
-    status = excluded.status, create_time = excluded.create_time, update_time = excluded.update_time,
-    paid_time = excluded.paid_time, currency = excluded.currency, total_amount = excluded.total_amount,
-    sub_total = excluded.sub_total, shipping_fee = excluded.shipping_fee,
-    seller_discount = excluded.seller_discount, platform_discount = excluded.platform_discount,
-    tax = excluded.tax, buyer_user_id = excluded.buyer_user_id, recipient_region = excluded.recipient_region,
-    units = excluded.units, brands = excluded.brands, raw = excluded.raw, synced_at = excluded.synced_at
-WHERE stored.update_time < excluded.update_time
-   OR (stored.update_time = excluded.update_time AND stored.raw IS DISTINCT FROM excluded.raw)
-RETURNING order_id, id, (xmax = 0) AS inserted
+SELECT order_id, id, inserted FROM written
 """
+# Two-key advisory locks: (this constant, the shop's id).
+_SHOP_WRITE_LOCK = 0x5359_4E43 & 0x7FFF_FFFF
 _LINE_COLUMNS = (
     "tenant_id",
     "order_id",
@@ -659,19 +725,31 @@ _LINE_COLUMNS = (
 )
 
 
-def _write_postgresql(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> list[tuple[str, int, bool]]:
+def _write_postgresql(*, shop: ShopConnection, parsed: list[_ParsedOrder], zone_name: str, disjoint: bool) -> list[tuple[str, int, bool]]:
+    lock = "pg_advisory_xact_lock_shared" if disjoint else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
         # A page and its checkpoint commit together, so a commit lost in a crash only means the
         # page is fetched again on resume: no need to wait for the WAL flush. The watermark
         # moves in a synchronous commit later in the same WAL, so it never outlives its pages.
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # The shop's write lock: shared between full-sync windows, exclusive for other writers
+        # and for rollup rebuilds, so a status rollup never misses or doubles an order.
+        cursor.execute(f"SELECT set_config('synchronous_commit', 'off', true), {lock}(%s, %s)", [_SHOP_WRITE_LOCK, shop.pk % 2**31])
         cursor.execute(_ORDER_STAGE_DDL)
         cursor.execute("DELETE FROM shop_sync_order_stage")  # a second page in the same transaction
         raw_cursor = cursor.cursor  # psycopg 3: COPY is not part of the DB-API
         with raw_cursor.copy(f"COPY shop_sync_order_stage ({', '.join(_ORDER_STAGE_COLUMNS)}) FROM STDIN") as copy:
             for order in parsed:
-                copy.write_row((order.order_id, *order.values, order.raw_json))
-        cursor.execute(_ORDER_UPSERT, {"tenant": shop.tenant_id, "shop": shop.pk, "now": timezone.now()})
+                copy.write_row((order.order_id, *order.values))
+        cursor.execute(
+            _ORDER_UPSERT,
+            {
+                "tenant": shop.tenant_id,
+                "shop": shop.pk,
+                "now": timezone.now(),
+                "zone": zone_name,
+                "order_ids": [p.order_id for p in parsed],
+            },
+        )
         written = cursor.fetchall()
         if not written:
             return []
@@ -679,27 +757,30 @@ def _write_postgresql(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> li
         if replaced:
             cursor.execute("DELETE FROM shop_sync_orderline WHERE order_id = ANY(%s)", [replaced])
         by_id = {p.order_id: p for p in parsed}
+        tenant_id = shop.tenant_id
         with raw_cursor.copy(f"COPY shop_sync_orderline ({', '.join(_LINE_COLUMNS)}) FROM STDIN") as copy:
             for order_id, pk, _ in written:
                 for line in by_id[order_id].lines:
-                    copy.write_row((shop.tenant_id, pk, *line))
+                    copy.write_row((tenant_id, pk, *line))
     return [(order_id, pk, inserted) for order_id, pk, inserted in written]
 
 
-def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> list[tuple[str, int, bool]]:
+def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder], zone_name: str, disjoint: bool) -> list[tuple[str, int, bool]]:
+    """Other databases (SQLite: one writer at a time): the same rule applied in Python, and the
+    status rollups of the touched days recomputed from the orders."""
     tenant_id = shop.tenant_id
     orders = Order.objects.for_tenant(tenant_id).filter(shop=shop)
     stored = {
-        order_id: (update_time, raw)
-        for order_id, update_time, raw in orders.filter(order_id__in=[p.order_id for p in parsed]).values_list(
-            "order_id", "update_time", "raw"
+        order_id: (update_time, bytes(digest), create_time)
+        for order_id, update_time, digest, create_time in orders.filter(order_id__in=[p.order_id for p in parsed]).values_list(
+            "order_id", "update_time", "content_hash", "create_time"
         )
     }
     to_write = []
     for p in parsed:
         previous = stored.get(p.order_id)
         update_time = from_unix(p.update_time)
-        if previous is None or previous[0] < update_time or (previous[0] == update_time and previous[1] != p.raw):
+        if previous is None or previous[0] < update_time or (previous[0] == update_time and previous[1] != p.values[-1]):
             to_write.append(p)
     if not to_write:
         return []
@@ -707,7 +788,7 @@ def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> list
     rows = []
     for p in to_write:
         status, create_time, update_time, paid_time, currency, *rest = p.values
-        money, (buyer, region, units, brands) = rest[: len(ORDER_MONEY_FIELDS)], rest[len(ORDER_MONEY_FIELDS) :]
+        money, (buyer, region, units, brands, digest) = rest[: len(ORDER_MONEY_FIELDS)], rest[len(ORDER_MONEY_FIELDS) :]
         rows.append(
             Order(
                 tenant_id=tenant_id,
@@ -723,7 +804,7 @@ def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> list
                 recipient_region=region,
                 units=units,
                 brands=brands,
-                raw=p.raw,
+                content_hash=digest,
                 synced_at=now,
             )
         )
@@ -738,7 +819,7 @@ def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> list
         "recipient_region",
         "units",
         "brands",
-        "raw",
+        "content_hash",
         "synced_at",
     ]
     Order.objects.bulk_create(rows, update_conflicts=True, unique_fields=["tenant", "shop", "order_id"], update_fields=update_fields)
@@ -758,7 +839,64 @@ def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder]) -> list
             for line in p.lines
         ]
     )
+    zone = ZoneInfo(zone_name)
+    days = {datetime.fromtimestamp(p.create_time, zone).date() for p in to_write}
+    days |= {previous[2].astimezone(zone).date() for order_id, previous in stored.items() if order_id in ids}
+    _status_rollups_recompute(shop=shop, zone_name=zone_name, days=days)
     return [(p.order_id, ids[p.order_id], p.order_id not in stored) for p in to_write]
+
+
+# --- Status rollups -------------------------------------------------------------------------
+
+
+def _status_rollups_recompute(*, shop: ShopConnection, zone_name: str, days: Iterable[date] | None) -> None:
+    """Rebuild the shop's status rollups (all days, or only ``days``) from its orders."""
+    zone = ZoneInfo(zone_name)
+    orders = Order.objects.for_tenant(shop.tenant_id).filter(shop=shop)
+    rollups = DailyStatusRollup.objects.for_tenant(shop.tenant_id).filter(shop=shop)
+    if days is not None:
+        days = sorted(set(days))
+        if not days:
+            return
+        start, end = _day_bounds(days[0], zone)[0], _day_bounds(days[-1], zone)[1]
+        orders = orders.filter(create_time__gte=start, create_time__lt=end)
+        rollups = rollups.filter(day__in=days)
+    rows = (
+        orders.order_by()
+        .annotate(rollup_day=TruncDate("create_time", tzinfo=zone))
+        .values("rollup_day", "status", "currency")
+        .annotate(rollup_orders=Count("id"), rollup_total=Coalesce(Sum("total_amount"), Decimal(0)))
+    )
+    if days is not None:
+        rows = rows.filter(rollup_day__in=days)
+    rollups._raw_delete(rollups.db)
+    DailyStatusRollup.objects.bulk_create(
+        DailyStatusRollup(
+            tenant_id=shop.tenant_id,
+            shop=shop,
+            day=row["rollup_day"],
+            status=row["status"],
+            currency=row["currency"],
+            orders=row["rollup_orders"],
+            total_amount=row["rollup_total"],
+        )
+        for row in rows
+    )
+
+
+def order_status_rollups_rebuild(*, shop: ShopConnection) -> int:
+    """Rebuild the shop's status rollups from its orders and mark them ready, so order
+    statistics and status breakdowns read them. Takes the shop's write lock exclusively: no page
+    is written meanwhile. Returns the number of rollup rows."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SHOP_WRITE_LOCK, shop.pk % 2**31])
+        _status_rollups_recompute(shop=shop, zone_name=_zone_name(shop), days=None)
+        ShopSyncState.objects.for_tenant(shop.tenant_id).update_or_create(
+            tenant_id=shop.tenant_id, shop=shop, defaults={"status_rollups_ready": True}
+        )
+        return DailyStatusRollup.objects.for_tenant(shop.tenant_id).filter(shop=shop).count()
 
 
 # --- Rollups --------------------------------------------------------------------------------

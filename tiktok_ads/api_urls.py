@@ -1,7 +1,15 @@
-"""API routes of tiktok_ads, mounted at /api/."""
+"""API routes of tiktok_ads, mounted at /api/ (names in ``tiktok_ads-api``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tiktok_ads import api
 
 app_name = "tiktok_ads-api"
 
-urlpatterns = []
+advertiser_list = api.AdvertiserViewSet.as_view({"get": "list"})
+advertiser_detail = api.AdvertiserViewSet.as_view({"get": "retrieve"})
+
+urlpatterns = [
+    path("ads/advertisers/", advertiser_list, name="advertiser-list"),
+    path("ads/advertisers/<int:pk>/", advertiser_detail, name="advertiser-detail"),
+]

@@ -1,7 +1,15 @@
-"""Pages of tiktok_ads."""
+"""TikTok Ads pages, mounted at ``/ads/`` (names in the ``tiktok_ads`` namespace)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tiktok_ads import views
 
 app_name = "tiktok_ads"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.AdvertiserListView.as_view(), name="advertisers"),
+    path("connect/", views.ConnectView.as_view(), name="connect"),
+    path("oauth/callback/", views.OAuthCallbackView.as_view(), name="oauth-callback"),
+    path("connections/<int:pk>/refresh/", views.ConnectionRefreshView.as_view(), name="connection-refresh"),
+    path("connections/<int:pk>/disconnect/", views.ConnectionDisconnectView.as_view(), name="connection-disconnect"),
+]

@@ -133,7 +133,17 @@ def test_reset_one_emulator(client):
 def test_reset_all(client):
     put(client, f"{CONTROL}/echo/faults/", {"status": 503})
     put(client, f"{CONTROL}/telegram/faults/", {"status": 500})
-    assert client.post(f"{CONTROL}/reset/").json()["reset"] == ["echo", "telegram", "tiktok-shop", "tiktok-shop-auth"]
+    assert client.post(f"{CONTROL}/reset/").json()["reset"] == [
+        "echo",
+        "google-ads",
+        "google-oauth",
+        "meta-graph",
+        "telegram",
+        "tiktok-business",
+        "tiktok-events",
+        "tiktok-shop",
+        "tiktok-shop-auth",
+    ]
     assert not EmulatorConfig.objects.exists()
 
 

@@ -234,3 +234,24 @@ def test_token_get_reads_absolute_expiries(tenant_a, mock_upstream):
     assert grant.granted_scopes == ["seller.order.read"]
     row = ApiCallLog.objects.for_tenant(tenant_a).get()
     assert row.provider == "tiktok_shop_auth" and settings.TIKTOK_SHOP_APP_SECRET not in row.endpoint
+
+
+def test_calls_are_paced_evenly_at_the_rate_limit_across_clients(tenant_a, shop_a):
+    """Two clients of one shop share one schedule: one slot per 1/QPS second, no bursts, and a
+    slot further away than the caller waits is refused without being taken."""
+    from core.ratelimit import PacedRateLimiter
+
+    sleeps: list[float] = []
+    first, second = (TikTokShopClient(tenant=tenant_a, shop=shop_a, rate_limit="10/second") for _ in range(2))
+    for client in (first, second):
+        assert isinstance(client.limiter, PacedRateLimiter)
+        client.limiter = PacedRateLimiter("10/second", max_wait=0.25, sleep=sleeps.append)
+    first.limiter.clear(first._credential_id)
+
+    grants = [client.limiter.acquire(client._credential_id) for client in (first, second, first)]
+    slots = [grant.granted_at for grant in grants]
+    assert [round(b - a, 3) for a, b in zip(slots, slots[1:], strict=False)] == [0.1, 0.1]
+    assert len(sleeps) == 2 and all(0.05 < pause <= 0.2 for pause in sleeps)
+    with pytest.raises(RateLimited):
+        second.limiter.acquire(second._credential_id)  # the next slot is ~0.3 s away
+    assert round(first.limiter.acquire(first._credential_id, max_wait=1).granted_at - slots[-1], 3) == 0.1  # nothing was taken

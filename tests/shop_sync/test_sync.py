@@ -14,7 +14,7 @@ from core.services import SyncRunConflict, sync_run_resume
 from sandbox.testing import SandboxBridge
 from shop_sync import services
 from shop_sync.client import TikTokShopClient
-from shop_sync.models import Brand, ConnectionStatus, DailyRollup, Order, OrderLine, ShopConnection, ShopSyncState
+from shop_sync.models import Brand, ConnectionStatus, DailyRollup, DailyStatusRollup, Order, OrderLine, ShopConnection, ShopSyncState
 from shop_sync.services import daily_rollups_recompute, orders_full_sync_start, orders_incremental_sync_start
 from tests.shop_sync.sandbox_helpers import AUTH_API, OPEN_API, connect_seller, control, freeze_clock, run_to_end, stored_truth, truth
 
@@ -130,6 +130,14 @@ def test_a_sync_killed_between_pages_resumes_exact_with_no_page_twice(tenant_a, 
     assert run.items_done == expected["order_count"]  # every page counted once
     units = Order.objects.for_tenant(tenant_a).aggregate(units=Sum("units"))["units"]
     assert OrderLine.objects.for_tenant(tenant_a).count() == units
+    kept = status_rollup_rows(demo_shop)  # the rolled-back page moved no rollup either
+    services.order_status_rollups_rebuild(shop=demo_shop)
+    assert kept == status_rollup_rows(demo_shop)
+
+
+def status_rollup_rows(shop) -> dict:
+    rows = DailyStatusRollup.objects.for_tenant(shop.tenant_id).filter(shop=shop, orders__gt=0)
+    return {(r.day, r.status, r.currency): (r.orders, r.total_amount) for r in rows}
 
 
 @pytest.fixture
@@ -196,6 +204,11 @@ def test_incremental_picks_exactly_the_new_and_changed_orders_in_one_call(tenant
     incremental_rollups = rollup_rows(mini_shop)
     daily_rollups_recompute(shop=mini_shop)
     assert incremental_rollups == rollup_rows(mini_shop)
+    # status rollups, moved by every page write of both syncs, equal a rebuild from the orders
+    kept = status_rollup_rows(mini_shop)
+    assert sum(orders for orders, _ in kept.values()) == expected["order_count"]
+    services.order_status_rollups_rebuild(shop=mini_shop)
+    assert kept == status_rollup_rows(mini_shop)
 
 
 def test_incremental_with_nothing_new_keeps_the_watermark(tenant_a, mini_shop, django_capture_on_commit_callbacks):

@@ -1,0 +1,338 @@
+"""GMV Max: the large fixture stored, campaign API p95 (30- and 93-day ranges), rooms API warm
+p95, and a cold room fetch through a Celery worker with 300 ms sandbox latency, as one JSON line.
+
+Needs ``DATABASE_URL`` (PostgreSQL); uses a database of its own, ``<name>_gmvmax_bench``,
+dropped and migrated at start. ``BENCH_REDIS_URL`` (or ``REDIS_URL``) makes Redis the Celery
+broker (the filesystem transport polls once a second, which would be most of a cold fetch).
+
+1. ``manage.py sandbox_serve`` on a free port (clock frozen) and ``celery -A config worker -Q
+   fetch``; the product's web server (gunicorn, 2 workers).
+2. A tenant connected to the sandbox's ``large`` fixture (20 advertisers × 50 campaigns) through
+   the real OAuth services; 365 days of every advertiser stored through ``campaign_stats_sync``
+   (≤ 93-day requests, 1000-row pages), timed; then VACUUM ANALYZE (index-only scans need the
+   visibility map).
+3. ``GET /api/tiktok/gmv-max`` over HTTP with an API key, ``--requests`` times per range length
+   (30 and 93 days) over a rotation of end days, promotion types and shop numbers.
+4. Rooms: one LIVE campaign's rooms fetched, then ``--requests`` warm GETs (200).
+5. Cold: sandbox latency 300 ms; GET the rooms of campaigns never fetched (202), poll every
+   20 ms until 200; time and the fetch's pages (target ≤ pages × 300 + 500 ms). The worker's
+   very first task (imports, connections) is reported apart, not measured.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_REDIS_URL=redis://127.0.0.1:6379/2 \\
+        .venv/bin/python bench/gmvmax.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+COLD_LATENCY_MS = 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("bench/gmvmax.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+    name = parts.path.lstrip("/") or "postgres"
+    return urlunsplit(parts._replace(path=f"/{name}_gmvmax_bench"))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def child_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[str, str]:
+    import base64
+
+    env = {**os.environ}
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL", "")
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DEBUG": "false",
+            "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SANDBOX_BASE_URL": sandbox_base,
+            "SECURE_SSL_REDIRECT": "false",
+            "TIKTOK_BUSINESS_APP_ID": "7sandboxappid",
+            "TIKTOK_BUSINESS_APP_SECRET": "sandbox-business-secret-0123456789",
+            "TIKTOK_BUSINESS_RATE_LIMIT": "100000/second",  # the sandbox has no QPS limit here
+            "LOG_LEVEL": "WARNING",
+            "CELERY_BROKER_URL": redis_url or f"filesystem://{broker_dir}",
+            "VAR_DIR": broker_dir,
+            "CELERY_SKIP_CHECKS": "1",
+            "FIELD_ENCRYPTION_KEYS": env.get("FIELD_ENCRYPTION_KEYS") or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        }
+    )
+    return env
+
+
+def http_json(method: str, url: str, payload: dict | None = None) -> dict:
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def wait_for_line(proc: subprocess.Popen, marker: str, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if marker in line:
+            return
+        if proc.poll() is not None:
+            sys.exit(f"{what} exited with {proc.returncode}")
+    sys.exit(f"{what} did not start in 60 s")
+
+
+def wait_for_web(port: int, key: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/me/", headers={"Authorization": f"Bearer {key}"}, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    sys.exit("gunicorn did not start")
+
+
+def p95(samples: list[float]) -> float:
+    return round(statistics.quantiles(samples, n=100, method="inclusive")[94], 1)
+
+
+def timed_gets(session: requests.Session, url: str, queries: list[dict], *, count: int, warmup: int, expect: int = 200) -> list[float]:
+    for n in range(warmup):
+        assert session.get(url, params=queries[n % len(queries)], timeout=30).status_code == expect
+    samples = []
+    for n in range(count):
+        started = time.perf_counter()
+        response = session.get(url, params=queries[n % len(queries)], timeout=30)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == expect, response.text[:300]
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fixture", default="large")
+    parser.add_argument("--days", type=int, default=365, help="days of campaign stats stored (default 365)")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per measurement (default 200)")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--cold", type=int, default=5, help="cold room fetches timed (default 5)")
+    args = parser.parse_args()
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("bench/gmvmax.py needs DATABASE_URL (PostgreSQL).")
+    database_url = bench_database_url(os.environ["DATABASE_URL"])
+    recreate_database(database_url)
+    sandbox_port, web_port = free_port(), free_port()
+    sandbox_base = f"http://127.0.0.1:{sandbox_port}/sandbox"
+    processes: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory(prefix="gmvmax-bench-") as tmp:
+        env = child_env(database_url=database_url, sandbox_base=sandbox_base, broker_dir=tmp)
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "--skip-checks", "-v", "0"], cwd=ROOT, env=env, check=True)
+        if env["REDIS_URL"]:
+            subprocess.run(
+                [PYTHON, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "fetch"], cwd=ROOT, env=env, check=False, capture_output=True
+            )
+
+        def start(command: list[str], *, stdout=subprocess.DEVNULL) -> subprocess.Popen:
+            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+            processes.append(proc)
+            return proc
+
+        try:
+            sandbox = start(
+                [PYTHON, "manage.py", "sandbox_serve", "--port", str(sandbox_port), "--quiet", "--skip-checks"], stdout=subprocess.PIPE
+            )
+            wait_for_line(sandbox, "Sandbox serving at", "sandbox_serve")
+            start([PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "fetch", "-c", "2", "-n", "gmvmax-bench@%h",
+                   "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"])  # fmt: skip
+            os.environ.update(env)
+            result = run_bench(args, sandbox_base=sandbox_base, web_port=web_port, start=start)
+        finally:
+            for proc in reversed(processes):
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in processes:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+    print(json.dumps(result))
+
+
+def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from urllib.parse import parse_qs
+
+    from django.db import connection
+
+    from core.models import Role
+    from core.services import api_key_create, tenant_create
+    from core.tenancy import tenant_scope
+    from gmvmax.models import CampaignDailyStat, FetchKind, FetchRecord, GmvMaxCampaign
+    from gmvmax.services import advertiser_today, campaign_stats_sync
+    from sandbox.emulators.tiktok_business.tokens import auth_code_issue
+    from tiktok_ads.models import Advertiser, AdvertiserStore
+    from tiktok_ads.services import business_oauth_complete, business_oauth_start
+
+    control = f"{sandbox_base}/_control"
+    now = int(time.time())
+    http_json("POST", f"{control}/tiktok-business/clock", {"frozen_at": now})
+
+    tenant = tenant_create(name="GMV Max bench", slug=f"gmvmax-bench-{secrets.token_hex(3)}")
+    result: dict = {"bench": "gmvmax", "fixture": args.fixture}
+    with tenant_scope(tenant):
+        state = parse_qs(urlsplit(business_oauth_start(tenant=tenant)).query)["state"][0]
+        business_oauth_complete(tenant=tenant, state=state, auth_code=auth_code_issue(fixture=args.fixture))
+        advertisers = list(Advertiser.objects.for_tenant(tenant))
+        started = time.perf_counter()
+        requests_made = pages = 0
+        for advertiser in advertisers:
+            end = advertiser_today(advertiser)
+            synced = campaign_stats_sync(advertiser=advertiser, start=end - timedelta(days=args.days - 1), end=end)
+            requests_made += synced.requests
+            pages += synced.pages
+        result["store_seconds"] = round(time.perf_counter() - started, 1)
+        result["stored_campaign_days"] = CampaignDailyStat.objects.for_tenant(tenant).count()
+        result["stored_campaigns"] = GmvMaxCampaign.objects.for_tenant(tenant).count()
+        result["advertisers"] = len(advertisers)
+        result["store_requests"] = requests_made
+        result["store_pages"] = pages
+        key = api_key_create(tenant=tenant, name="bench", role=Role.VIEWER).raw_key
+        shops = sorted(
+            set(AdvertiserStore.objects.for_tenant(tenant).filter(is_gmv_max_available=True).values_list("shop_number", flat=True))
+        )
+        live = list(
+            GmvMaxCampaign.objects.for_tenant(tenant)
+            .filter(promotion_type="LIVE_GMV_MAX")
+            .select_related("advertiser")
+            .order_by("campaign_id")
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) gmvmax_campaigndailystat")
+    connection.close()
+
+    start([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{web_port}", "--log-level", "warning"])
+    wait_for_web(web_port, key)
+    base = f"http://127.0.0.1:{web_port}"
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {key}"
+
+    # What any API request costs on this machine right now (auth, middleware, rendering).
+    result["api_me_p95_ms"] = p95(timed_gets(session, base + "/api/me/", [{}], count=args.requests, warmup=args.warmup))
+    today = max(advertiser_today(a) for a in advertisers)
+    for days in (30, 93):
+        queries = [
+            {
+                "startDate": (today - timedelta(days=offset + days - 1)).isoformat(),
+                "endDate": (today - timedelta(days=offset)).isoformat(),
+                "promotion_type": ("LIVE_GMV_MAX", "PRODUCT_GMV_MAX")[n % 2],
+                **({"shopNumber": shops[n % len(shops)]} if n % 3 == 0 else {}),
+            }
+            for n, offset in enumerate(range(0, 240, 7))
+        ]
+        rows = session.get(base + "/api/tiktok/gmv-max", params=queries[1], timeout=30).json()["campaigns"]
+        result[f"campaign_rows_{days}d"] = len(rows)
+        samples = timed_gets(session, base + "/api/tiktok/gmv-max", queries, count=args.requests, warmup=args.warmup)
+        result[f"campaign_p95_ms_{days}d"] = p95(samples)
+        result[f"campaign_median_ms_{days}d"] = round(statistics.median(samples), 1)
+
+    def rooms_query(campaign, days=93, ago=1):
+        end = advertiser_today(campaign.advertiser) - timedelta(days=ago)
+        return {"campaignId": campaign.campaign_id, "startDate": (end - timedelta(days=days - 1)).isoformat(), "endDate": end.isoformat()}
+
+    def wait_ready(query: dict) -> tuple[float, dict]:
+        started = time.perf_counter()
+        response = session.get(base + "/api/tiktok/gmv-max/rooms", params=query, timeout=30)
+        while response.status_code == 202:
+            if response.json()["status"] == "failed":
+                sys.exit(f"room fetch failed: {response.json()['fetch']['error']}")
+            time.sleep(0.02)
+            response = session.get(base + "/api/tiktok/gmv-max/rooms", params=query, timeout=30)
+        response.raise_for_status()
+        return (time.perf_counter() - started) * 1000, response.json()
+
+    # Warm: one campaign's rooms stored, then read.
+    warm_query = rooms_query(live[0])
+    _, body = wait_ready(warm_query)
+    result["rooms_warm_sessions"] = len(body["liveSessions"])
+    samples = timed_gets(session, base + "/api/tiktok/gmv-max/rooms", [warm_query], count=args.requests, warmup=args.warmup)
+    result["rooms_warm_p95_ms"] = p95(samples)
+
+    # Cold, with the platform slow: request → rooms ready, per campaign never fetched.
+    options = http_json("GET", f"{control}/tiktok-business/config/")["options"]
+    http_json("PUT", f"{control}/tiktok-business/config/", {"latency_ms": COLD_LATENCY_MS, "options": options})
+    # The worker's first task pays for its imports and connections: reported, not measured.
+    first_ms, _ = wait_ready(rooms_query(live[1]))
+    result["rooms_cold_first_task_ms"] = round(first_ms, 1)
+    cold = []
+    for campaign in live[2 : 2 + args.cold]:
+        query = rooms_query(campaign)
+        elapsed, body = wait_ready(query)
+        with tenant_scope(tenant):
+            record = (
+                FetchRecord.objects.for_tenant(tenant).filter(kind=FetchKind.ROOMS, target=f"campaign:{campaign.pk}").latest("requested_at")
+            )
+        cold.append(
+            {
+                "ms": round(elapsed, 1),
+                "pages": record.pages,
+                "sessions": len(body["liveSessions"]),
+                # Where the time went: waiting for a worker, then the fetch itself (the rest is polling).
+                "queue_ms": round((record.started_at - record.requested_at).total_seconds() * 1000, 1),
+                "fetch_ms": round((record.finished_at - record.started_at).total_seconds() * 1000, 1),
+            }
+        )
+    worst = max(cold, key=lambda c: c["ms"] - (c["pages"] * COLD_LATENCY_MS + 500))
+    result["rooms_cold_ms"] = round(statistics.median(c["ms"] for c in cold), 1)
+    result["rooms_cold_pages"] = worst["pages"]
+    result["rooms_cold_max_ms"] = max(c["ms"] for c in cold)
+    result["rooms_cold_target_ms"] = worst["pages"] * COLD_LATENCY_MS + 500
+    result["rooms_cold_runs"] = cold
+    result["rooms_cold_latency_ms"] = COLD_LATENCY_MS
+    result["range_days_cold"] = 93
+    return result
+
+
+if __name__ == "__main__":
+    main()

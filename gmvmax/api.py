@@ -1,0 +1,130 @@
+"""The seed's GMV Max API, exactly as written: ``GET /api/tiktok/gmv-max`` (campaign table) and
+``/api/tiktok/gmv-max/rooms`` (a campaign's live sessions, fetched on demand by a worker).
+
+Rooms: 200 with ``liveSessions`` when stored and fresh; otherwise 202 with the fetch's state to
+poll (``queued``/``running``), or ``failed`` with the upstream message and a ``retry`` URL (POST
+the same query). While ONGOING rooms are refreshed the 202 also carries the last complete list
+(``stale: true``). Another tenant's campaign is a 404, the same as a missing one.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from core.api.serializers import ErrorSerializer
+from core.api.viewsets import TenantScopedAPIView
+from core.exceptions import ApplicationError
+from core.models import Role
+from gmvmax import selectors, serializers
+from gmvmax.models import GmvMaxCampaign
+from gmvmax.services import room_sessions_get
+
+TAG = "gmv max"
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Bad or missing date, start after end, unknown promotion_type or shopNumber."),
+    403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
+    404: OpenApiResponse(ErrorSerializer, description="No such campaign in your tenant."),
+}
+
+
+class UnknownShop(ApplicationError):
+    code = "unknown_shop_number"
+
+
+def campaigns_for_query(tenant, query: dict, *, live_metrics: bool = True) -> list[dict]:
+    """The campaign rows of a validated query; an unknown shop number is a 400 naming it."""
+    from tiktok_ads.selectors import UnknownShopNumber
+
+    try:
+        return selectors.campaigns_report(
+            tenant,
+            start=query["startDate"],
+            end=query["endDate"],
+            promotion_type=query["promotion_type"],
+            shop_number=query.get("shopNumber"),
+            live_metrics=live_metrics,
+        )
+    except UnknownShopNumber as exc:
+        raise UnknownShop(
+            f"Unknown shopNumber {query.get('shopNumber')}: your tenant has no such shop.",
+            extra={"fields": {"shopNumber": [str(exc) or "Unknown shop number."]}},
+        ) from exc
+
+
+class _GmvMaxView(TenantScopedAPIView):
+    model = GmvMaxCampaign
+    read_role = Role.VIEWER
+    pagination_class = None
+
+
+class CampaignsView(_GmvMaxView):
+    @extend_schema(
+        summary="GMV Max campaigns with their figures over a date range",
+        description="Summed from the stored daily report (synced by beat for recent days, backfilled on demand). "
+        "`roi` is recomputed from the sums. No `liveSessions` here: see /api/tiktok/gmv-max/rooms.",
+        parameters=[serializers.CampaignQuerySerializer],
+        responses={200: serializers.CampaignsResponseSerializer, **{code: ERRORS[code] for code in (400, 403)}},
+        tags=[TAG],
+    )
+    def get(self, request):
+        query = serializers.validated(serializers.CampaignQuerySerializer, request.query_params)
+        rows = campaigns_for_query(request.tenant, query, live_metrics=False)
+        return Response({"campaigns": [serializers.campaign_row(row) for row in rows]})
+
+
+class RoomsView(_GmvMaxView):
+    # Expanding a campaign (and retrying a failed fetch) is part of reading the table.
+    write_role = Role.VIEWER
+
+    @extend_schema(
+        summary="Live sessions (rooms) of one LIVE GMV MAX campaign",
+        description="200 when the rooms of this campaign and range are stored and fresh. Otherwise a fetch is enqueued "
+        "(one per campaign and range, however many requests) and the answer is 202 with its state: poll `poll` until 200. "
+        "A failed fetch stays `failed` (with the upstream message) until retried with POST.",
+        parameters=[serializers.RoomQuerySerializer],
+        responses={
+            200: serializers.RoomsReadySerializer,
+            202: serializers.RoomsPendingSerializer,
+            **{code: ERRORS[code] for code in (400, 403, 404)},
+        },
+        tags=[TAG],
+    )
+    def get(self, request):
+        return self.respond(request, retry=False)
+
+    @extend_schema(
+        summary="Fetch a campaign's live sessions again (retry)",
+        description="Enqueues a new fetch of the campaign's rooms for the range (no-op while one is active); 202 with its state.",
+        parameters=[serializers.RoomQuerySerializer],
+        request=None,
+        responses={202: serializers.RoomsPendingSerializer, **{code: ERRORS[code] for code in (400, 403, 404)}},
+        tags=[TAG],
+    )
+    def post(self, request):
+        return self.respond(request, retry=True)
+
+    def respond(self, request, *, retry: bool):
+        query = serializers.validated(serializers.RoomQuerySerializer, request.query_params)
+        campaign = selectors.campaign_get(request.tenant, campaign_id=query["campaignId"])
+        result = room_sessions_get(tenant=request.tenant, campaign=campaign, start=query["startDate"], end=query["endDate"], retry=retry)
+        if result.ready:
+            return Response({"campaignId": campaign.campaign_id, "liveSessions": [serializers.live_session(s) for s in result.sessions]})
+        url = (
+            reverse("gmvmax-api:rooms")
+            + "?"
+            + urlencode(
+                {"campaignId": campaign.campaign_id, "startDate": query["startDate"].isoformat(), "endDate": query["endDate"].isoformat()}
+            )
+        )
+        body = {"campaignId": campaign.campaign_id, "status": result.status, "fetch": serializers.fetch_body(result.record), "poll": url}
+        if result.status == "failed":
+            body["retry"] = url
+        if result.sessions is not None:
+            body["liveSessions"] = [serializers.live_session(s) for s in result.sessions]
+            body["stale"] = True
+        return Response(body, status=status.HTTP_202_ACCEPTED)

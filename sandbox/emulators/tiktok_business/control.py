@@ -1,0 +1,98 @@
+"""Control endpoints of the ``tiktok-business`` emulator (under ``/sandbox/_control/``).
+
+GET  tiktok-business/fixtures        fixtures, their advertisers, stores and campaign counts
+GET  tiktok-business/clock           the sandbox clock
+POST tiktok-business/clock           {"frozen_at": unix|null} and/or {"offset_seconds": n} or {"advance_seconds": n}
+POST tiktok-business/codes           {"fixture": "demo"} -> {"code": ...}, as the authorize page issues it
+POST tiktok-business/tokens/revoke   {"fixture": "demo"} (every token of it) or {"access_token": ...}
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from core.exceptions import ApplicationError
+from sandbox.control import _json_object
+from sandbox.emulators.tiktok_business.data import FIXTURES, fixture_get, sandbox_now
+from sandbox.emulators.tiktok_business.emulator import tiktok_business
+from sandbox.emulators.tiktok_business.tokens import auth_code_issue, tokens_revoke
+from sandbox.framework import json_response
+from sandbox.selectors import emulator_config_describe
+from sandbox.services import emulator_config_update
+
+
+def _fixture(value) -> str:
+    if value not in FIXTURES:
+        raise ApplicationError(f"No fixture {value!r}; fixtures: {', '.join(FIXTURES)}.", code="unknown_fixture", status=404)
+    return value
+
+
+def _integer(data: dict, name: str, *, nullable: bool = False) -> int | None:
+    value = data.get(name)
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApplicationError(f"{name} must be an integer{' or null' if nullable else ''}.", code="invalid_clock")
+    return value
+
+
+@tiktok_business.control_route("fixtures", methods=("GET",), name="fixtures")
+def fixtures(request: HttpRequest):
+    return json_response(
+        {
+            key: [
+                {
+                    **advertiser.describe(),
+                    "stores": [store.describe() for store in advertiser.stores],
+                    "campaigns": len(advertiser.campaigns),
+                }
+                for advertiser in fixture_get(key).advertisers
+            ]
+            for key in FIXTURES
+        }
+    )
+
+
+@tiktok_business.control_route("clock", methods=("GET", "POST"), name="clock")
+def clock(request: HttpRequest):
+    options = emulator_config_describe(emulator=tiktok_business.name)["options"]
+    if request.method == "POST":
+        data = _json_object(request)
+        unknown = sorted(set(data) - {"frozen_at", "offset_seconds", "advance_seconds"})
+        if unknown:
+            raise ApplicationError(
+                f"Unknown clock key {', '.join(unknown)}; use frozen_at, offset_seconds, advance_seconds.", code="invalid_clock"
+            )
+        if "frozen_at" in data:
+            options["clock_frozen_at"] = _integer(data, "frozen_at", nullable=True)
+        if "offset_seconds" in data:
+            options["clock_offset_seconds"] = _integer(data, "offset_seconds")
+        if "advance_seconds" in data:
+            step = _integer(data, "advance_seconds")
+            if options.get("clock_frozen_at") is not None:
+                options["clock_frozen_at"] += step
+            else:
+                options["clock_offset_seconds"] = int(options.get("clock_offset_seconds") or 0) + step
+        emulator_config_update(emulator=tiktok_business.name, options=options)
+    return json_response(
+        {"now": sandbox_now(), "offset_seconds": options.get("clock_offset_seconds") or 0, "frozen_at": options.get("clock_frozen_at")}
+    )
+
+
+@tiktok_business.control_route("codes", methods=("POST",), name="codes")
+def codes(request: HttpRequest):
+    fixture = _fixture(_json_object(request).get("fixture", "demo"))
+    return json_response({"code": auth_code_issue(fixture=fixture), "fixture": fixture})
+
+
+@tiktok_business.control_route("tokens/revoke", methods=("POST",), name="tokens-revoke")
+def revoke(request: HttpRequest):
+    data = _json_object(request)
+    fixture = data.get("fixture")
+    token = data.get("access_token")
+    if not fixture and not token:
+        raise ApplicationError("Name a fixture or an access_token.", code="invalid_request")
+    try:
+        return json_response(tokens_revoke(fixture=_fixture(fixture) if fixture else None, access_token=token))
+    except ValueError as exc:
+        raise ApplicationError(str(exc), code="invalid_request")

@@ -1,0 +1,36 @@
+"""The demo tenant gets the sandbox's "demo" advertisers without a browser, once."""
+
+from __future__ import annotations
+
+from django.apps import apps
+
+from core.models import Tenant
+from tiktok_ads.demo import demo_connect
+from tiktok_ads.models import AdvertiserStore, BusinessConnection
+
+
+def test_demo_seed_connects_the_demo_tenant_once(db):
+    demo = Tenant.objects.create(name="Demo Agency", slug="demo")
+    other = Tenant.objects.create(name="Second Brand", slug="second-brand")
+
+    apps.get_app_config("tiktok_ads").demo_seed(demo)
+    apps.get_app_config("tiktok_ads").demo_seed(other)
+
+    assert BusinessConnection.objects.for_tenant(demo).count() == 1
+    assert sorted(set(AdvertiserStore.objects.for_tenant(demo).values_list("shop_number", "name"))) == [
+        (1, "Glow Corner MY"),
+        (2, "Glow Corner Outlet"),
+        (3, "Glow Corner ID"),
+        (4, "Glow Corner ID Pop-up"),
+    ]
+    assert not BusinessConnection.objects.for_tenant(other).exists()
+    assert demo_connect(demo) is False
+    assert BusinessConnection.objects.for_tenant(demo).count() == 1
+
+
+def test_demo_seed_skips_a_real_platform(db, settings):
+    settings.TIKTOK_BUSINESS_API_BASE = "https://business-api.tiktok.com"
+    demo = Tenant.objects.create(name="Demo Agency", slug="demo")
+
+    assert demo_connect(demo) is False
+    assert not BusinessConnection.objects.for_tenant(demo).exists()

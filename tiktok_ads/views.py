@@ -1,0 +1,96 @@
+"""Advertiser pages: the connected TikTok Business API advertisers with their stores and shop
+numbers, and the connection workflow (connect → TikTok's authorize page → callback; refresh and
+disconnect). Connecting and managing need the admin role; every lookup is scoped by
+``request.tenant``, so another tenant's connection is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+
+from core.exceptions import ApplicationError
+from core.models import Role
+from core.web import TenantPageView, TenantRequiredMixin
+from tiktok_ads import selectors
+from tiktok_ads.models import ConnectionStatus
+from tiktok_ads.services import advertisers_refresh, business_oauth_complete, business_oauth_start, connection_disconnect
+
+ADVERTISERS_PAGE = "tiktok_ads:advertisers"
+
+
+class AdvertiserListView(TenantPageView):
+    template_name = "tiktok_ads/advertisers.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        advertisers = list(selectors.advertisers_for_tenant(self.tenant))
+        connections = list(selectors.connections_for_tenant(self.tenant))
+        by_connection = {connection.pk: [] for connection in connections}
+        for advertiser in advertisers:
+            by_connection.setdefault(advertiser.connection_id, []).append(advertiser)
+        context.update(
+            connections=[(connection, by_connection.get(connection.pk, [])) for connection in connections],
+            advertiser_count=len(advertisers),
+            shop_numbers=selectors.shop_numbers(self.tenant),
+            needs_reauth=[connection for connection in connections if connection.status == ConnectionStatus.NEEDS_REAUTH],
+            can_manage=Role.allows(self.request.role, Role.ADMIN),
+        )
+        return context
+
+
+class ConnectView(TenantRequiredMixin, View):
+    """POST: start an authorization and send the browser to TikTok's authorize page."""
+
+    min_role = Role.ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request):
+        return redirect(business_oauth_start(tenant=request.tenant, user=request.user))
+
+
+class OAuthCallbackView(TenantRequiredMixin, View):
+    """TikTok sends the browser back here with ``auth_code`` (also as ``code``) and ``state``."""
+
+    min_role = Role.ADMIN
+    http_method_names = ["get"]
+
+    def get(self, request):
+        auth_code = request.GET.get("auth_code") or request.GET.get("code") or ""
+        try:
+            connection = business_oauth_complete(
+                tenant=request.tenant, user=request.user, state=request.GET.get("state", ""), auth_code=auth_code
+            )
+        except ApplicationError as exc:
+            return render(request, "400.html", {"message": exc.message}, status=exc.status)
+        names = ", ".join(advertiser.name for advertiser in selectors.advertisers_for_tenant(request.tenant).filter(connection=connection))
+        messages.success(request, f"Connected {names}.")
+        return redirect(ADVERTISERS_PAGE)
+
+
+class _ConnectionActionView(TenantRequiredMixin, View):
+    min_role = Role.ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        connection = selectors.connection_get(request.tenant, pk)
+        if connection is None:
+            raise Http404("No such connection.")
+        try:
+            self.act(connection)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(ADVERTISERS_PAGE)
+
+
+class ConnectionRefreshView(_ConnectionActionView):
+    def act(self, connection):
+        advertisers = advertisers_refresh(connection=connection)
+        messages.success(self.request, f"Refreshed {len(advertisers)} advertiser(s) and their stores.")
+
+
+class ConnectionDisconnectView(_ConnectionActionView):
+    def act(self, connection):
+        connection_disconnect(connection=connection)
+        messages.success(self.request, "Disconnected. Stored reports and shop numbers are kept.")
