@@ -4,7 +4,8 @@ by real Celery workers, with delivery workers SIGKILLed mid-run; one JSON line.
 Needs ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` (or ``BENCH_REDIS_URL``: the broker);
 uses a database of its own, ``<name>_conversions_bench``, dropped and migrated at start.
 
-1. ``manage.py sandbox_serve`` (the three destination emulators, recording receipts) and the
+1. ``manage.py sandbox_serve`` processes (the destination emulators, recording receipts; TikTok
+   spread over ``--sandboxes`` - 1 of them) and the
    product under gunicorn, each in its own process;
 2. ``celery -A config worker -Q deliver`` processes (``--workers`` x ``--concurrency``);
 3. a tenant with three destinations (TikTok 50 events a request, Google Ads 2,000, Meta 1,000)
@@ -126,6 +127,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=3, help="pool size of each worker (default 3)")
     parser.add_argument("--kill-workers", type=int, default=2, help="SIGKILL a whole delivery worker this many times")
     parser.add_argument("--stale-after", type=int, default=10, help="CONVERSIONS_CLAIM_STALE_SECONDS for the run")
+    parser.add_argument("--sandboxes", type=int, default=3, help="sandbox processes: 1 for Google/Meta/control, the rest TikTok")
     parser.add_argument("--tiktok-batch", type=int, default=50, help="TikTok events per request (default 50)")
     args = parser.parse_args()
 
@@ -156,12 +158,20 @@ def main() -> None:
             [PYTHON, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "deliver"], cwd=ROOT, env=env, check=False, capture_output=True
         )
         try:
-            sandbox = subprocess.Popen(
-                [PYTHON, "manage.py", "sandbox_serve", "--port", str(sandbox_port), "--quiet", "--skip-checks"],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-            )  # fmt: skip
-            processes.append(sandbox)
-            wait_for_sandbox(sandbox)
+            # The platforms are many hosts; one sandbox process (one GIL) is one host. Extra
+            # sandbox processes serve TikTok's many small requests, worker n using host n % k;
+            # all of them share the database, so receipts and options are the same everywhere.
+            tiktok_bases = []
+            for number in range(max(args.sandboxes, 1)):
+                port = sandbox_port if number == 0 else free_port()
+                sandbox = subprocess.Popen(
+                    [PYTHON, "manage.py", "sandbox_serve", "--port", str(port), "--quiet", "--skip-checks"],
+                    cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+                )  # fmt: skip
+                processes.append(sandbox)
+                wait_for_sandbox(sandbox)
+                if number or args.sandboxes == 1:
+                    tiktok_bases.append(f"http://127.0.0.1:{port}/sandbox/tiktok-events")
             web_log = open(Path(tmp) / "web.log", "w")  # noqa: SIM115  (closed with the temporary folder)
             web = subprocess.Popen(
                 [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{web_port}", "-w", str(args.web_workers),
@@ -172,9 +182,10 @@ def main() -> None:
             wait_for_http(f"http://127.0.0.1:{web_port}/api/conversions/events", web, log=Path(tmp) / "web.log")
 
             def start_worker(number: int) -> subprocess.Popen:
+                worker_env = {**env, "TIKTOK_EVENTS_API_BASE": tiktok_bases[number % len(tiktok_bases)]}
                 worker = subprocess.Popen(
                     worker_command(number, args.concurrency),
-                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                    cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                 )  # fmt: skip
                 processes.append(worker)
                 return worker
@@ -241,6 +252,7 @@ def run_bench(args, *, sandbox_base: str, web_base: str, workers: list[subproces
     kill_at = [expected * (k + 1) / (args.kill_workers + 1) for k in range(args.kill_workers)]
     posted = threading.Event()
     post_errors: list[str] = []
+    posted_after: list[float] = []
 
     def poster():
         try:
@@ -251,6 +263,7 @@ def run_bench(args, *, sandbox_base: str, web_base: str, workers: list[subproces
         except Exception as exc:  # reported in the result
             post_errors.append(repr(exc))
         finally:
+            posted_after.append(time.perf_counter() - started)
             posted.set()
 
     started = time.perf_counter()
@@ -284,6 +297,11 @@ def run_bench(args, *, sandbox_base: str, web_base: str, workers: list[subproces
         deliveries = Delivery.objects.for_tenant(tenant)
         last_sent = deliveries.aggregate(last=Max("sent_at"))["last"]
         statuses = dict(deliveries.values("status").annotate(n=Count("id")).values_list("status", "n"))
+        last_by_platform = {
+            platform: round((last - started_at).total_seconds(), 1)
+            for platform, last in deliveries.values("platform").annotate(last=Max("sent_at")).values_list("platform", "last")
+            if last
+        }
         per_platform = {
             f"{platform}:{status}": n
             for platform, status, n in deliveries.values("platform", "status")
@@ -312,11 +330,14 @@ def run_bench(args, *, sandbox_base: str, web_base: str, workers: list[subproces
         },
         "statuses": statuses,
         "per_platform": per_platform,
+        "posted_s": round(posted_after[0], 1) if posted_after else None,
+        "last_sent_s": last_by_platform,
         "sweeps_enqueued": swept,
         "post_errors": post_errors[:5],
         "batch": args.batch,
         "tiktok_batch": args.tiktok_batch,
         "workers": f"{args.workers}x{args.concurrency}",
+        "sandboxes": args.sandboxes,
         "wall_seconds": round(wall, 1),
     }
 

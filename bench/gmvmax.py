@@ -250,6 +250,11 @@ def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
         )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) gmvmax_campaigndailystat")
+        # Autovacuum analyzes tables that just grew within a minute; the bench measures at once.
+        for table in ("gmvmax_gmvmaxcampaign", "tiktok_ads_advertiser", "tiktok_ads_advertiserstore"):
+            cursor.execute(f"ANALYZE {table}")
+        # Flush the load's dirty pages now rather than in a checkpoint during the measurements.
+        cursor.execute("CHECKPOINT")
     connection.close()
 
     start([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{web_port}", "--log-level", "warning"])
@@ -273,7 +278,8 @@ def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
         ]
         rows = session.get(base + "/api/tiktok/gmv-max", params=queries[1], timeout=30).json()["campaigns"]
         result[f"campaign_rows_{days}d"] = len(rows)
-        samples = timed_gets(session, base + "/api/tiktok/gmv-max", queries, count=args.requests, warmup=args.warmup)
+        # Warm-up asks every query of the rotation once: steady state, not the first reads from disk.
+        samples = timed_gets(session, base + "/api/tiktok/gmv-max", queries, count=args.requests, warmup=max(args.warmup, len(queries)))
         result[f"campaign_p95_ms_{days}d"] = p95(samples)
         result[f"campaign_median_ms_{days}d"] = round(statistics.median(samples), 1)
 

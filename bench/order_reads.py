@@ -131,7 +131,7 @@ def seed(*, orders: int) -> tuple[str, str]:
             """
             INSERT INTO shop_sync_order (tenant_id, shop_id, order_id, status, create_time, update_time, paid_time, currency,
                 total_amount, sub_total, shipping_fee, seller_discount, platform_discount, tax, buyer_user_id, recipient_region,
-                units, brands, raw, synced_at)
+                units, brands, content_hash, synced_at)
             SELECT %(tenant)s, %(shop)s, (576000000000000000 + g)::text,
                    (%(statuses)s::text[])[1 + (g * 7) %% 20],
                    now() - make_interval(secs => g * %(step)s),
@@ -140,7 +140,7 @@ def seed(*, orders: int) -> tuple[str, str]:
                    'MYR', 10 + ((g * 7919) %% 20000) / 100.0, 10 + ((g * 7919) %% 20000) / 100.0, 0, 0, 0, 0,
                    (7000000 + g %% 50000)::text, 'MY', 2,
                    (%(brands)s::text[])[1 + ((g * 31) %% %(products)s) %% 6] || ',' || (%(brands)s::text[])[1 + (((g * 31) + 7) %% %(products)s) %% 6],
-                   '{}'::jsonb, now()
+                   decode(md5(g::text), 'hex'), now()
             FROM generate_series(1::bigint, %(n)s::bigint) AS g
             """,
             params,

@@ -14,6 +14,7 @@ their message.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -160,17 +161,29 @@ def _deliveries_create(*, tenant: Tenant, events: list[Event], destinations: lis
     """One PENDING delivery per event and destination. On PostgreSQL one INSERT … SELECT (the
     rows never pass through Python); elsewhere a bulk insert."""
     if connection.vendor == "postgresql":
+        # The new events' ids and event ids come in as arrays (unnest), crossed with the
+        # destinations: no read of the event table, no per-row round trip.
         table = Delivery._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 INSERT INTO {table} (tenant_id, event_id, destination_id, platform, status, reason, attempts,
                                      platform_event_id, created_at, updated_at)
-                SELECT e.tenant_id, e.id, d.id, d.platform, %s, '', 0, e.event_id, %s, %s
-                FROM {Event._meta.db_table} e CROSS JOIN {Destination._meta.db_table} d
-                WHERE e.tenant_id = %s AND e.id = ANY(%s) AND d.tenant_id = %s AND d.id = ANY(%s)
+                SELECT %s, e.id, d.id, d.platform, %s, '', 0, e.event_id, %s, %s
+                FROM unnest(%s::bigint[], %s::text[]) AS e(id, event_id)
+                CROSS JOIN {Destination._meta.db_table} d
+                WHERE d.tenant_id = %s AND d.id = ANY(%s)
                 """,
-                [DeliveryStatus.PENDING, now, now, tenant.pk, [event.pk for event in events], tenant.pk, [d.pk for d in destinations]],
+                [
+                    tenant.pk,
+                    DeliveryStatus.PENDING,
+                    now,
+                    now,
+                    [event.pk for event in events],
+                    [event.event_id for event in events],
+                    tenant.pk,
+                    [d.pk for d in destinations],
+                ],
             )
         return
     Delivery.objects.bulk_create(
@@ -254,27 +267,49 @@ def _due_filter(now: datetime) -> Q:
 
 
 def deliveries_claim(*, destination: Destination, limit: int) -> tuple[uuid.UUID, list[Delivery]]:
-    """Claim up to ``limit`` due deliveries of ``destination`` for this worker."""
+    """Claim up to ``limit`` due deliveries of ``destination`` for this worker: rows locked by
+    another claim are skipped, never waited for."""
     token = uuid.uuid4()
     now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.for_tenant(destination.tenant_id)
-            .filter(destination=destination)
-            .filter(_due_filter(now))
-            .order_by("id")
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)[:limit]
-        )
-        if ids:
-            Delivery.objects.for_tenant(destination.tenant_id).filter(pk__in=ids).update(
-                status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now, updated_at=now
-            )
-    if not ids:
-        return token, []
-    rows = list(
-        Delivery.objects.for_tenant(destination.tenant_id).filter(pk__in=ids, claim_token=token).select_related("event").order_by("id")
+    due = (
+        Delivery.objects.for_tenant(destination.tenant_id)
+        .filter(destination=destination)
+        .filter(_due_filter(now))
+        .order_by("id")
+        .select_for_update(skip_locked=True)
     )
+    if connection.vendor == "postgresql":
+        # One statement. Each status is read on its own (index on destination, status, id), in id
+        # order with a LIMIT, so a claim touches ~limit index entries however long the backlog;
+        # one OR-ed scan would read every open row of the destination and sort them.
+        table = Delivery._meta.db_table
+        stale = now - timedelta(seconds=settings.CONVERSIONS_CLAIM_STALE_SECONDS)
+        part = f"SELECT id FROM {table} WHERE tenant_id = %s AND destination_id = %s AND status = %s AND {{}} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+        sql = (
+            f"WITH stale AS ({part.format('claimed_at < %s')}), retry AS ({part.format('next_attempt_at <= %s')}), "
+            f"fresh AS ({part.format('(next_attempt_at IS NULL OR next_attempt_at <= %s)')}) "
+            f"UPDATE {table} SET status = %s, claim_token = %s, claimed_at = %s, updated_at = %s WHERE id IN ("
+            f"SELECT id FROM (SELECT id FROM stale UNION ALL SELECT id FROM retry UNION ALL SELECT id FROM fresh) AS due LIMIT %s)"
+        )
+        scope = [destination.tenant_id, destination.pk]
+        params = [*scope, DeliveryStatus.SENDING, stale, limit]
+        params += [*scope, DeliveryStatus.FAILED, now, limit]
+        params += [*scope, DeliveryStatus.PENDING, now, limit]
+        params += [DeliveryStatus.SENDING, token, now, now, limit]
+        with outbox_transaction(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            count = cursor.rowcount
+    else:
+        with transaction.atomic():
+            ids = list(due.values_list("id", flat=True)[:limit])
+            count = (
+                Delivery.objects.for_tenant(destination.tenant_id)
+                .filter(pk__in=ids)
+                .update(status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now, updated_at=now)
+            )
+    if not count:
+        return token, []
+    rows = list(Delivery.objects.for_tenant(destination.tenant_id).filter(claim_token=token).select_related("event").order_by("id"))
     return token, rows
 
 
@@ -300,31 +335,56 @@ def _next_due_in(destination: Destination, now: datetime) -> float | None:
 
 
 def destination_deliver(*, tenant_id: int, destination_id: int, budget_seconds: float | None = None) -> DeliverRun:
-    """Deliver due rows of one destination, batch after batch, for up to ``budget_seconds``."""
+    """Deliver due rows of one destination, batch after batch, for up to ``budget_seconds``.
+
+    One client (one pooled HTTP session) serves every batch of the run; the destination row is
+    read again every couple of seconds, so a state or credential change elsewhere is seen."""
     run = DeliverRun()
     budget = settings.CONVERSIONS_TASK_BUDGET_SECONDS if budget_seconds is None else budget_seconds
     started = time.monotonic()
-    while True:
-        destination = Destination.objects.for_tenant(tenant_id).filter(pk=destination_id).select_related("tenant").first()
-        if destination is None or destination.state != DestinationState.ACTIVE:
-            return run  # held until an admin fixes it (destination_resume re-enqueues)
-        adapter = adapter_for(destination.platform)
-        remaining = circuit_open_remaining(destination_breaker(breaker_name(destination)))
-        if remaining > 0:
-            run.retry_in = remaining  # the breaker holds every row; try again when it half-opens
-            return run
-        token, rows = deliveries_claim(destination=destination, limit=adapter.batch_size(destination))
-        if not rows:
-            run.retry_in = _next_due_in(destination, timezone.now())
-            return run
-        delivery_send_batch(destination=destination, rows=rows, token=token, run=run)
-        run.batches += 1
-        if time.monotonic() - started >= budget:
-            run.more = True
-            return run
+    destination, loaded_at, client, breaker = None, 0.0, None, None
+    try:
+        while True:
+            if destination is None or time.monotonic() - loaded_at > 2.0:
+                fresh = Destination.objects.for_tenant(tenant_id).filter(pk=destination_id).select_related("tenant").first()
+                if client is not None and (fresh is None or _credentials(fresh) != _credentials(destination)):
+                    client.close()
+                    client = None
+                destination, loaded_at = fresh, time.monotonic()
+                if destination is not None:
+                    breaker = destination_breaker(breaker_name(destination))
+            if destination is None or destination.state != DestinationState.ACTIVE:
+                return run  # held until an admin fixes it (destination_resume re-enqueues)
+            adapter = adapter_for(destination.platform)
+            remaining = circuit_open_remaining(breaker)
+            if remaining > 0:
+                run.retry_in = remaining  # the breaker holds every row; try again when it half-opens
+                return run
+            token, rows = deliveries_claim(destination=destination, limit=adapter.batch_size(destination))
+            if not rows:
+                run.retry_in = _next_due_in(destination, timezone.now())
+                return run
+            if client is None:
+                client = adapter.client(destination)
+            delivery_send_batch(destination=destination, rows=rows, token=token, run=run, client=client)
+            run.batches += 1
+            if time.monotonic() - started >= budget:
+                run.more = True
+                return run
+    finally:
+        if client is not None:
+            client.close()
 
 
-def delivery_send_batch(*, destination: Destination, rows: list[Delivery], token: uuid.UUID, run: DeliverRun | None = None) -> DeliverRun:
+def _credentials(destination: Destination | None) -> tuple:
+    if destination is None:
+        return ()
+    return (destination.access_token, destination.pixel_id, destination.refresh_token, destination.developer_token, destination.customer_id)
+
+
+def delivery_send_batch(
+    *, destination: Destination, rows: list[Delivery], token: uuid.UUID, run: DeliverRun | None = None, client=None
+) -> DeliverRun:
     """Send claimed rows: skip what the seed's rules skip, send the rest, mark every row."""
     run = run or DeliverRun()
     adapter = adapter_for(destination.platform)
@@ -337,15 +397,19 @@ def delivery_send_batch(*, destination: Destination, rows: list[Delivery], token
             skips[reason].append(row.pk)
         else:
             to_send.append(row)
-    for reason, ids in skips.items():
-        _mark(destination, ids, token, status=DeliveryStatus.SKIPPED, reason=reason)
-        run.skipped += len(ids)
+    if skips:
+        with outbox_transaction():
+            for reason, ids in skips.items():
+                _mark(destination, ids, token, status=DeliveryStatus.SKIPPED, reason=reason)
+                run.skipped += len(ids)
     if to_send:
-        client = adapter.client(destination)
+        own_client = client is None
+        client = client or adapter.client(destination)
         try:
             _send_rows(destination=destination, adapter=adapter, client=client, rows=to_send, token=token, run=run)
         finally:
-            client.close()
+            if own_client:
+                client.close()
     return run
 
 
@@ -357,33 +421,50 @@ def _send_rows(*, destination, adapter, client, rows: list[Delivery], token, run
     except UpstreamError as error:
         outcome = classify_error(error)
         if outcome == Outcome.CIRCUIT_OPEN:
-            _hold(destination, [row.pk for row in rows], token, reason=f"Held: {error.message}", until=error.retry_after)
+            with outbox_transaction():
+                _hold(destination, [row.pk for row in rows], token, reason=f"Held: {error.message}", until=error.retry_after)
             run.held += len(rows)
             return
-        batch = _batch_record(
-            destination, body, status=error.status, response={"error": error.message, "code": error.code}, outcome=outcome
-        )
-        if outcome == Outcome.INVALID and len(rows) > 1:
-            # One bad event must not sink the others: split the batch until the bad one is alone.
-            middle = len(rows) // 2
-            _send_rows(destination=destination, adapter=adapter, client=client, rows=rows[:middle], token=token, run=run)
-            _send_rows(destination=destination, adapter=adapter, client=client, rows=rows[middle:], token=token, run=run)
-            return
-        _batch_failed(destination, rows, token, batch=batch, error=error, outcome=outcome, run=run)
+        with outbox_transaction():
+            batch = _batch_record(
+                destination, body, status=error.status, response={"error": error.message, "code": error.code}, outcome=outcome
+            )
+            if not (outcome == Outcome.INVALID and len(rows) > 1):
+                _batch_failed(destination, rows, token, batch=batch, error=error, outcome=outcome, run=run)
+                return
+        # One bad event must not sink the others: split the batch until the bad one is alone.
+        middle = len(rows) // 2
+        _send_rows(destination=destination, adapter=adapter, client=client, rows=rows[:middle], token=token, run=run)
+        _send_rows(destination=destination, adapter=adapter, client=client, rows=rows[middle:], token=token, run=run)
         return
     status_code = client.last_call.status_code if client.last_call else 200
-    batch = _batch_record(destination, body, status=status_code, response=payload, outcome="ok")
-    results = adapter.row_results(payload, len(rows))
-    grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for row, result in zip(rows, results, strict=True):
-        grouped[(result.status, result.reason)].append(row.pk)
-    for (status, reason), ids in grouped.items():
-        _mark_row_result(destination, rows, ids, token, batch=batch, status_code=status_code, result=RowResult(status, reason), run=run)
-    now = timezone.now()
-    if destination.last_success_at is None or now - destination.last_success_at > timedelta(seconds=5):
-        # Throttled: a busy destination would otherwise rewrite its row after every batch.
-        Destination.objects.for_tenant(destination.tenant_id).filter(pk=destination.pk).update(last_success_at=now)
-        destination.last_success_at = now
+    with outbox_transaction():
+        batch = _batch_record(destination, body, status=status_code, response=payload, outcome="ok")
+        results = adapter.row_results(payload, len(rows))
+        grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for row, result in zip(rows, results, strict=True):
+            grouped[(result.status, result.reason)].append(row.pk)
+        for (status, reason), ids in grouped.items():
+            _mark_row_result(destination, rows, ids, token, batch=batch, status_code=status_code, result=RowResult(status, reason), run=run)
+        now = timezone.now()
+        if destination.last_success_at is None or now - destination.last_success_at > timedelta(seconds=5):
+            # Throttled: a busy destination would otherwise rewrite its row after every batch.
+            Destination.objects.for_tenant(destination.tenant_id).filter(pk=destination.pk).update(last_success_at=now)
+            destination.last_success_at = now
+
+
+@contextlib.contextmanager
+def outbox_transaction():
+    """A transaction for claims and marks that doesn't wait for its WAL flush (PostgreSQL's
+    ``synchronous_commit = off`` for this transaction only). A database crash can lose the last
+    few marks: those rows are SENDING again, go stale and are re-sent with the same event id,
+    which the platforms deduplicate. Events and deliveries themselves (ingest) are committed
+    synchronously, so no event is ever lost."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def _mark_row_result(destination, rows, ids, token, *, batch, status_code, result: RowResult, run: DeliverRun) -> None:

@@ -147,9 +147,17 @@ class PacedRateLimiter(RateLimiter):
     ``settings.REDIS_URL`` is set, else this process) and sleeps until it comes.
     """
 
-    def __init__(self, limit: str, *, max_wait: float | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        limit: str,
+        *,
+        max_wait: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ):
         super().__init__(limit, max_wait=max_wait, sleep=sleep)
         self.interval = max(item.get_expiry() / item.amount for item in self.items)
+        self.clock = clock  # epoch seconds, shared by every process (slots are absolute times)
 
     def __repr__(self) -> str:
         return f"PacedRateLimiter({self.limit!r})"
@@ -158,7 +166,7 @@ class PacedRateLimiter(RateLimiter):
         from core.http import RateLimited
 
         max_wait = self.max_wait if max_wait is None else max_wait
-        now = time.time()
+        now = self.clock()
         try:
             slot = self._reserve(key, now, max_wait)
         except Exception:  # redis errors: as RateLimiter, never stop every upstream call

@@ -103,7 +103,8 @@ class ConversionReceiptAdmin(SuperuserOnlyAdmin):
 
     list_display = ("received_at", "emulator", "destination", "event_id", "event_name", "test_event_code", "request_id")
     list_filter = ("emulator", "test_event_code")
-    search_fields = ("=event_id", "destination", "request_id")
+    search_fields = ("=event_id", "=destination", "=request_id")
+    ordering = ("-id",)  # newest first
     readonly_fields = [f.name for f in ConversionReceipt._meta.concrete_fields]
     show_full_result_count = False  # a bench run leaves hundreds of thousands of rows
 

@@ -7,10 +7,12 @@ orders, one ``SyncRunPart`` (and one Celery task on the ``sync`` queue) per wind
 writes one twice. An order is only replaced by an equal-or-newer ``update_time`` with different
 content; its lines are replaced with it.
 
-On PostgreSQL a page is COPYed into a temporary staging table and upserted from there with one
-``INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE`` (about 3x faster than
-``bulk_create(update_conflicts=True)``); lines of the orders actually written are deleted and
-COPYed in. Other databases use ``bulk_create`` with the same rule applied in Python.
+On PostgreSQL a page is COPYed into a temporary staging table; one statement inserts the orders
+the shop doesn't have yet (``ON CONFLICT DO NOTHING``), and only when some were stored already a
+second one replaces those by the rule (``ON CONFLICT DO UPDATE ... WHERE``); both move the shop's
+``DailyStatusRollup`` rows in the same statement. Lines of the orders actually written are
+deleted and COPYed in. Other databases use ``bulk_create`` with the same rule applied in Python
+and recompute the status rollups of the touched days.
 
 Incremental sync: ``update_time >= watermark - 5 minutes``, sorted by update time, the same write
 path; the watermark moves only when the run succeeds, and only touched days are re-rolled-up.
@@ -707,6 +709,30 @@ WITH previous AS (
 )
 SELECT order_id, id, inserted FROM written
 """
+# The first pass: orders the shop doesn't have yet, inserted, and their rollups moved. On a first
+# full sync that is every order, and no stored version has to be looked up at all.
+_ORDER_INSERT_NEW = """
+WITH written AS (
+    INSERT INTO shop_sync_order (
+        tenant_id, shop_id, order_id, status, create_time, update_time, paid_time, currency,
+        total_amount, sub_total, shipping_fee, seller_discount, platform_discount, tax,
+        buyer_user_id, recipient_region, units, brands, content_hash, synced_at
+    )
+    SELECT %(tenant)s, %(shop)s, order_id, status, to_timestamp(create_time), to_timestamp(update_time),
+           to_timestamp(paid_time), currency, total_amount, sub_total, shipping_fee, seller_discount,
+           platform_discount, tax, buyer_user_id, recipient_region, units, brands, content_hash, %(now)s
+    FROM shop_sync_order_stage
+    ON CONFLICT (tenant_id, shop_id, order_id) DO NOTHING
+    RETURNING order_id, id, create_time, status, currency, total_amount
+), rolled AS (
+    INSERT INTO shop_sync_dailystatusrollup AS rollup (tenant_id, shop_id, day, status, currency, orders, total_amount)
+    SELECT %(tenant)s, %(shop)s, (create_time AT TIME ZONE %(zone)s)::date AS day, status, currency, count(*), sum(total_amount)
+    FROM written GROUP BY 3, 4, 5 ORDER BY 3, 4, 5
+    ON CONFLICT (tenant_id, shop_id, day, status, currency) DO UPDATE SET
+        orders = rollup.orders + excluded.orders, total_amount = rollup.total_amount + excluded.total_amount
+)
+SELECT order_id, id, true FROM written
+"""
 # Two-key advisory locks: (this constant, the shop's id).
 _SHOP_WRITE_LOCK = 0x5359_4E43 & 0x7FFF_FFFF
 _LINE_COLUMNS = (
@@ -740,17 +766,15 @@ def _write_postgresql(*, shop: ShopConnection, parsed: list[_ParsedOrder], zone_
         with raw_cursor.copy(f"COPY shop_sync_order_stage ({', '.join(_ORDER_STAGE_COLUMNS)}) FROM STDIN") as copy:
             for order in parsed:
                 copy.write_row((order.order_id, *order.values))
-        cursor.execute(
-            _ORDER_UPSERT,
-            {
-                "tenant": shop.tenant_id,
-                "shop": shop.pk,
-                "now": timezone.now(),
-                "zone": zone_name,
-                "order_ids": [p.order_id for p in parsed],
-            },
-        )
+        params = {"tenant": shop.tenant_id, "shop": shop.pk, "now": timezone.now(), "zone": zone_name}
+        cursor.execute(_ORDER_INSERT_NEW, params)
         written = cursor.fetchall()
+        if len(written) < len(parsed):
+            # The second pass: the orders stored already, replaced by the rule (the ones inserted
+            # just now are equal to themselves and stay as they are).
+            inserted_ids = {order_id for order_id, _, _ in written}
+            cursor.execute(_ORDER_UPSERT, {**params, "order_ids": [p.order_id for p in parsed if p.order_id not in inserted_ids]})
+            written += cursor.fetchall()
         if not written:
             return []
         replaced = [pk for _, pk, inserted in written if not inserted]

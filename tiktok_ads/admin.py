@@ -1,16 +1,25 @@
-"""Operator screens for TikTok Business API connections. Tokens are masked by the base; the
-advertisers and stores come from the platform, so they are shown read-only (shop numbers must
-never change)."""
+"""Operator screens for TikTok Business API connections. Tokens are only shown masked; the
+advertisers and stores come from the platform, so they are shown read-only, and nothing here is
+deleted (shop numbers must never change or be reused): operators refresh or disconnect."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from core.admin import TenantListFilter, TenantOwnedAdmin
+from core.admin import TenantListFilter, TenantOwnedAdmin, admin_tenant_ids
 from core.exceptions import ApplicationError
+from core.fields import mask_secret
 from core.tenancy import tenant_scope
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, OAuthState
-from tiktok_ads.services import advertisers_refresh
+from tiktok_ads.services import advertisers_refresh, connection_disconnect
+
+
+class _NoDeleteAdmin(TenantOwnedAdmin):
+    """Deleting would cascade into the advertisers, their stores (a shop number could then be
+    handed out again) and the GMV Max reports stored for them: disconnect instead."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class _ReadOnlyAdmin(TenantOwnedAdmin):
@@ -24,17 +33,29 @@ class _ReadOnlyAdmin(TenantOwnedAdmin):
 
 
 @admin.register(BusinessConnection)
-class BusinessConnectionAdmin(TenantOwnedAdmin):
+class BusinessConnectionAdmin(_NoDeleteAdmin):
     list_display = ("__str__", "status", "access_token", "status_reason", "connected_by", "created_at", "updated_at")
     list_filter = (TenantListFilter, "status")
-    readonly_fields = ("scope", "connected_by", "created_at", "updated_at")
-    actions = ["refresh_advertisers"]
+    # Nothing is edited here: the token comes from OAuth and is only shown masked, the tenant
+    # never changes, the status follows the platform's answers and the services (the actions).
+    exclude = ("access_token",)
+    readonly_fields = ("tenant", "token", "status", "status_reason", "scope", "connected_by", "created_at", "updated_at")
+    actions = ["refresh_advertisers", "disconnect"]
     has_add_permission_default = False  # connections are made through OAuth, in the app
 
-    @admin.action(description="Refresh advertisers and stores of selected connections")
+    def _manageable(self, request, queryset):
+        # Staff act only where they are admin or owner, even among the rows they can see.
+        rows = queryset.select_related("tenant")
+        return rows if request.user.is_superuser else rows.filter(tenant_id__in=admin_tenant_ids(request, manage=True))
+
+    @admin.display(description="access token")
+    def token(self, obj) -> str:
+        return mask_secret(obj.access_token) or "(none)"
+
+    @admin.action(description="Refresh advertisers and stores of selected connections", permissions=["change"])
     def refresh_advertisers(self, request, queryset):
         refreshed = 0
-        for connection in queryset.select_related("tenant"):
+        for connection in self._manageable(request, queryset):
             with tenant_scope(connection.tenant):
                 try:
                     advertisers_refresh(connection=connection)
@@ -43,16 +64,24 @@ class BusinessConnectionAdmin(TenantOwnedAdmin):
                     self.message_user(request, f"{connection}: {exc.message}", messages.WARNING)
         self.message_user(request, f"Refreshed {refreshed} connection(s).", messages.SUCCESS)
 
+    @admin.action(description="Disconnect selected connections (forget the token; reports and shop numbers stay)", permissions=["change"])
+    def disconnect(self, request, queryset):
+        connections = list(self._manageable(request, queryset))
+        for connection in connections:
+            with tenant_scope(connection.tenant):
+                connection_disconnect(connection=connection)
+        self.message_user(request, f"Disconnected {len(connections)} connection(s).", messages.SUCCESS)
+
 
 @admin.register(Advertiser)
-class AdvertiserAdmin(_ReadOnlyAdmin):
+class AdvertiserAdmin(_NoDeleteAdmin, _ReadOnlyAdmin):
     list_display = ("name", "advertiser_id", "currency", "time_zone", "is_active", "connection", "updated_at")
     list_filter = (TenantListFilter, "is_active", "currency")
     search_fields = ("name", "advertiser_id")
 
 
 @admin.register(AdvertiserStore)
-class AdvertiserStoreAdmin(_ReadOnlyAdmin):
+class AdvertiserStoreAdmin(_NoDeleteAdmin, _ReadOnlyAdmin):
     list_display = ("shop_number", "name", "store_id", "advertiser", "is_gmv_max_available", "created_at")
     list_filter = (TenantListFilter, "is_gmv_max_available")
     search_fields = ("name", "store_id")

@@ -195,7 +195,13 @@ class BusinessApiClient(UpstreamClient):
         page_size: int = REPORT_PAGE_SIZE_MAX,
     ) -> Iterator[list[dict]]:
         """One list of raw rows (``{"dimensions": {...}, "metrics": {...}}``) per page, until the
-        last page. The caller keeps ranges within ``REPORT_MAX_DAYS``."""
+        last page. The caller keeps ranges within ``REPORT_MAX_DAYS`` (both ends included): a
+        longer or reversed range is a ``ValueError`` here rather than a wasted, refused call."""
+        days = (end_date - start_date).days + 1
+        if not 1 <= days <= REPORT_MAX_DAYS:
+            raise ValueError(f"A report range is 1 to {REPORT_MAX_DAYS} days; got {start_date} to {end_date}: split it.")
+        if not 1 <= page_size <= REPORT_PAGE_SIZE_MAX:
+            raise ValueError(f"page_size must be 1 to {REPORT_PAGE_SIZE_MAX}.")
         params = {
             "advertiser_id": str(advertiser_id),
             "store_ids": _json([str(store_id) for store_id in store_ids]),

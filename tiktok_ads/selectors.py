@@ -26,16 +26,22 @@ def advertisers_for_tenant(tenant: Tenant, *, active_only: bool = True) -> Query
     return rows.select_related("connection").prefetch_related(Prefetch("stores", queryset=stores)).order_by("name", "id")
 
 
-def advertiser_get(tenant: Tenant, pk: int) -> Advertiser | None:
-    return Advertiser.objects.for_tenant(tenant).select_related("connection").filter(pk=pk).first()
-
-
 def connections_for_tenant(tenant: Tenant) -> QuerySet[BusinessConnection]:
     return BusinessConnection.objects.for_tenant(tenant).exclude(status=ConnectionStatus.DISCONNECTED).order_by("id")
 
 
 def connection_get(tenant: Tenant, pk: int) -> BusinessConnection | None:
     return BusinessConnection.objects.for_tenant(tenant).filter(pk=pk).first()
+
+
+def connections_with_advertisers(tenant: Tenant) -> list[tuple[BusinessConnection, list[Advertiser]]]:
+    """The tenant's connections (not disconnected) in order, each with its active advertisers
+    (stores prefetched): what the advertisers page lists."""
+    by_connection: dict[int, list[Advertiser]] = {}
+    for advertiser in advertisers_for_tenant(tenant):
+        by_connection.setdefault(advertiser.connection_id, []).append(advertiser)
+    connections = connections_for_tenant(tenant).select_related("connected_by")
+    return [(connection, by_connection.get(connection.pk, [])) for connection in connections]
 
 
 def _gmvmax_rows(tenant: Tenant) -> QuerySet[AdvertiserStore]:

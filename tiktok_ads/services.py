@@ -13,6 +13,7 @@ import logging
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,7 @@ from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, C
 logger = logging.getLogger(__name__)
 
 OAUTH_STATE_TTL = timedelta(minutes=10)
+SYNC_QUEUE = "sync"
 
 
 # --- OAuth --------------------------------------------------------------------------------
@@ -35,6 +37,13 @@ OAUTH_STATE_TTL = timedelta(minutes=10)
 
 def business_oauth_start(*, tenant: Tenant, user=None) -> str:
     """A fresh single-use ``state`` for this tenant, and the authorize URL carrying it."""
+    if not settings.TIKTOK_BUSINESS_APP_ID or not settings.TIKTOK_BUSINESS_APP_SECRET:
+        # Said here rather than by TikTok's authorize page, after a round trip.
+        raise ApplicationError(
+            "The TikTok Business app is not configured (TIKTOK_BUSINESS_APP_ID, TIKTOK_BUSINESS_APP_SECRET).",
+            code="not_configured",
+            status=503,
+        )
     state = OAuthState.objects.create(tenant=tenant, state=secrets.token_urlsafe(32), created_by=user)
     query = urlencode(
         {"app_id": settings.TIKTOK_BUSINESS_APP_ID, "state": state.state, "redirect_uri": settings.TIKTOK_BUSINESS_REDIRECT_URI}
@@ -95,9 +104,18 @@ def _advertisers_store(*, connection: BusinessConnection, snapshot: list[dict]) 
     tenant = connection.tenant
     # One numbering at a time per tenant: two callbacks must not hand out the same number.
     Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    # An account authorized again through a newer connection stays there: refreshing an older
+    # authorization that still reaches it must not take it back (and close the newer one).
+    held_elsewhere = set(
+        Advertiser.objects.for_tenant(tenant)
+        .filter(is_active=True, connection__status=ConnectionStatus.ACTIVE, connection_id__gt=connection.pk)
+        .values_list("advertiser_id", flat=True)
+    )
     advertisers = []
     for entry in snapshot:
         info = entry["info"]
+        if str(info["advertiser_id"]) in held_elsewhere:
+            continue
         advertiser, _ = Advertiser.objects.for_tenant(tenant).update_or_create(
             tenant=tenant,
             advertiser_id=str(info["advertiser_id"]),
@@ -123,8 +141,7 @@ def _advertisers_store(*, connection: BusinessConnection, snapshot: list[dict]) 
 
 
 def _zone(info: dict) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
+    # ``display_timezone`` is the IANA name; ``timezone`` may be an ``Etc/GMT-8`` offset zone.
     for candidate in (info.get("display_timezone"), info.get("timezone")):
         if candidate:
             try:
@@ -204,3 +221,12 @@ def connection_disconnect(*, connection: BusinessConnection) -> None:
     with transaction.atomic():
         _connection_close(connection, reason="Disconnected.")
     connection.refresh_from_db()
+
+
+# --- Housekeeping -------------------------------------------------------------------------
+
+
+def oauth_states_prune(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete authorization states (used or abandoned) past any use; cross-tenant on purpose."""
+    deleted, _ = OAuthState.all_tenants.filter(created_at__lt=timezone.now() - max(older_than, OAUTH_STATE_TTL)).delete()
+    return deleted

@@ -25,16 +25,11 @@ class AdvertiserListView(TenantPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        advertisers = list(selectors.advertisers_for_tenant(self.tenant))
-        connections = list(selectors.connections_for_tenant(self.tenant))
-        by_connection = {connection.pk: [] for connection in connections}
-        for advertiser in advertisers:
-            by_connection.setdefault(advertiser.connection_id, []).append(advertiser)
+        connections = selectors.connections_with_advertisers(self.tenant)
         context.update(
-            connections=[(connection, by_connection.get(connection.pk, [])) for connection in connections],
-            advertiser_count=len(advertisers),
+            connections=connections,
             shop_numbers=selectors.shop_numbers(self.tenant),
-            needs_reauth=[connection for connection in connections if connection.status == ConnectionStatus.NEEDS_REAUTH],
+            needs_reauth=[connection for connection, _ in connections if connection.status == ConnectionStatus.NEEDS_REAUTH],
             can_manage=Role.allows(self.request.role, Role.ADMIN),
         )
         return context
@@ -47,7 +42,11 @@ class ConnectView(TenantRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        return redirect(business_oauth_start(tenant=request.tenant, user=request.user))
+        try:
+            return redirect(business_oauth_start(tenant=request.tenant, user=request.user))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect(ADVERTISERS_PAGE)
 
 
 class OAuthCallbackView(TenantRequiredMixin, View):

@@ -21,7 +21,11 @@ def superuser_client(client):
 
 def test_destination_admin_never_shows_credentials(client, tiktok_a, google_a):
     client = superuser_client(client)
-    for url in ("/admin/conversions/destination/", f"/admin/conversions/destination/{tiktok_a.pk}/change/", f"/admin/conversions/destination/{google_a.pk}/change/"):
+    for url in (
+        "/admin/conversions/destination/",
+        f"/admin/conversions/destination/{tiktok_a.pk}/change/",
+        f"/admin/conversions/destination/{google_a.pk}/change/",
+    ):
         page = client.get(url)
         assert page.status_code == 200
         for secret in (b"tt-token-123", b"refresh-1", b"client-secret-1", b"dev-token-1"):

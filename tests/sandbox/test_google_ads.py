@@ -326,22 +326,22 @@ def test_row_errors_are_partial_failures_at_their_index(client):
     assert body["results"][11] == {"wbraid": "WBRAID-OK", "conversionAction": ACTION, "conversionDateTime": "2026-11-20 10:15:00+00:00"}
     assert body["partialFailureError"]["code"] == 3
     assert row_errors(body) == [
-        (1, "conversionDateTime", {"dateError": "INVALID_STRING_DATE_TIME_SECONDS_WITH_OFFSET"}),
+        (1, "conversion_date_time", {"dateError": "INVALID_STRING_DATE_TIME_SECONDS_WITH_OFFSET"}),
         (2, "wbraid", {"conversionUploadError": "GBRAID_WBRAID_BOTH_SET"}),
-        (3, "userIdentifiers", {"conversionUploadError": "INVALID_USER_IDENTIFIER"}),
-        (4, "conversionAction", {"requestError": "INVALID_RESOURCE_NAME"}),
+        (3, "user_identifiers", {"conversionUploadError": "INVALID_USER_IDENTIFIER"}),
+        (4, "conversion_action", {"requestError": "INVALID_RESOURCE_NAME"}),
         (5, "gclid", {"fieldError": "REQUIRED"}),
         (6, "gclid", {"conversionUploadError": "UNPARSEABLE_GCLID"}),
         (7, "gbraid", {"fieldError": "VALUE_MUST_BE_UNSET"}),
-        (8, "userIdentifiers", {"conversionUploadError": "UNSUPPORTED_USER_IDENTIFIER"}),
-        (9, "currencyCode", {"fieldError": "INVALID_VALUE"}),
-        (10, "conversionDateTime", {"dateError": "INVALID_STRING_DATE_TIME_SECONDS_WITH_OFFSET"}),
-        (12, "userIdentifiers", {"collectionSizeError": "TOO_MANY"}),
-        (13, "conversionAction", {"fieldError": "REQUIRED"}),
-        (14, "conversionValue", {"fieldError": "INVALID_VALUE"}),
+        (8, "user_identifiers", {"conversionUploadError": "UNSUPPORTED_USER_IDENTIFIER"}),
+        (9, "currency_code", {"fieldError": "INVALID_VALUE"}),
+        (10, "conversion_date_time", {"dateError": "INVALID_STRING_DATE_TIME_SECONDS_WITH_OFFSET"}),
+        (12, "user_identifiers", {"collectionSizeError": "TOO_MANY"}),
+        (13, "conversion_action", {"fieldError": "REQUIRED"}),
+        (14, "conversion_value", {"fieldError": "INVALID_VALUE"}),
     ]
     assert body["partialFailureError"]["message"].startswith(
-        "The string date time is not in the format yyyy-mm-dd hh:mm:ss+|-hh:mm., at conversions[1].conversionDateTime, "
+        "The string date time is not in the format yyyy-mm-dd hh:mm:ss+|-hh:mm., at conversions[1].conversion_date_time, "
     )
     assert sorted(ConversionReceipt.objects.values_list("event_id", flat=True)) == ["appt-0", "appt-11"]
 
@@ -363,35 +363,45 @@ def test_unknown_conversion_action_is_a_row_error_until_fixed(client):
     assert answer.json() == {"emulator": "google-ads", "unknown": ["987654321"]}
     body = upload(client, [conversion(1), conversion(2, conversionAction=other)]).json()
     assert body["results"][0] == {} and body["results"][1]["conversionAction"] == other
-    assert row_errors(body) == [(0, "conversionAction", {"conversionUploadError": "NO_CONVERSION_ACTION_FOUND"})]
+    assert row_errors(body) == [(0, "conversion_action", {"conversionUploadError": "NO_CONVERSION_ACTION_FOUND"})]
     client.post("/sandbox/_control/google-ads/destinations", data=json.dumps({"fix": ["987654321"]}), content_type="application/json")
     client.post("/sandbox/_control/google-ads/destinations", data=json.dumps({"break": [other]}), content_type="application/json")
     body = upload(client, [conversion(1), conversion(3, conversionAction=other)]).json()
-    assert row_errors(body) == [(1, "conversionAction", {"conversionUploadError": "NO_CONVERSION_ACTION_FOUND"})]
+    assert row_errors(body) == [(1, "conversion_action", {"conversionUploadError": "NO_CONVERSION_ACTION_FOUND"})]
+
+
+@pytest.mark.django_db
+def test_the_same_click_conversion_twice_in_a_request_is_refused_once(client):
+    no_order = conversion(5, orderId=None)
+    body = upload(client, [no_order, conversion(6), dict(no_order)], token=access_token(client)).json()
+    assert [bool(result) for result in body["results"]] == [True, True, False]
+    assert row_errors(body) == [(2, "conversion_date_time", {"conversionUploadError": "DUPLICATE_CLICK_CONVERSION_IN_REQUEST"})]
+    assert ConversionReceipt.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_order_ids_dedupe_within_and_across_requests(client):
     token = access_token(client)
     body = upload(client, [conversion(1), conversion(2), conversion(1, gclid="EAIaIQobChMIother")], token=token).json()
-    assert row_errors(body) == [(2, "orderId", {"conversionUploadError": "DUPLICATE_ORDER_ID"})]
+    assert row_errors(body) == [(2, "order_id", {"conversionUploadError": "DUPLICATE_ORDER_ID"})]
     resend = upload(client, [conversion(3), conversion(2), conversion(1)], token=token).json()
     assert [bool(result) for result in resend["results"]] == [True, False, False]
     assert row_errors(resend) == [
-        (1, "orderId", {"conversionUploadError": "ORDER_ID_ALREADY_IN_USE"}),
-        (2, "orderId", {"conversionUploadError": "ORDER_ID_ALREADY_IN_USE"}),
+        (1, "order_id", {"conversionUploadError": "ORDER_ID_ALREADY_IN_USE"}),
+        (2, "order_id", {"conversionUploadError": "ORDER_ID_ALREADY_IN_USE"}),
     ]
     no_order = conversion(9, orderId=None)
     assert upload(client, [no_order], token=token).json()["results"][0]
     again = upload(client, [no_order], token=token).json()
-    assert row_errors(again) == [(0, "conversionDateTime", {"conversionUploadError": "CLICK_CONVERSION_ALREADY_EXISTS"})]
+    assert row_errors(again) == [(0, "conversion_date_time", {"conversionUploadError": "CLICK_CONVERSION_ALREADY_EXISTS"})]
     summary = client.get("/sandbox/_control/google-ads/receipts/summary").json()
     assert summary == {
         "emulator": "google-ads",
         "total": 4,
         "distinct_event_ids": 4,
         "duplicates": 0,
-        "by_destination": {ACTION: {"total": 4, "distinct_event_ids": 4, "duplicates": 0}},
+        "without_event_id": 0,
+        "by_destination": {ACTION: {"total": 4, "distinct_event_ids": 4, "duplicates": 0, "without_event_id": 0}},
         "duplicates_rejected": 3,
     }
     assert client.delete("/sandbox/_control/google-ads/receipts").json() == {"emulator": "google-ads", "deleted": 4}
@@ -459,7 +469,7 @@ def test_order_ids_are_deduped_per_conversion_action(client):
     body = upload(client, [conversion(1), conversion(1, conversionAction=other)], token=token).json()
     assert "partialFailureError" not in body and all(body["results"])
     again = upload(client, [conversion(1, conversionAction=other)], token=token).json()
-    assert row_errors(again) == [(0, "orderId", {"conversionUploadError": "ORDER_ID_ALREADY_IN_USE"})]
+    assert row_errors(again) == [(0, "order_id", {"conversionUploadError": "ORDER_ID_ALREADY_IN_USE"})]
     summary = client.get("/sandbox/_control/google-ads/receipts/summary").json()
     assert (summary["total"], summary["distinct_event_ids"], summary["duplicates"], summary["duplicates_rejected"]) == (2, 1, 0, 1)
     assert set(summary["by_destination"]) == {ACTION, other}

@@ -92,6 +92,17 @@ def test_access_token_is_masked_in_the_record(client):
 
 
 @pytest.mark.django_db
+def test_a_token_in_the_json_body_is_masked_even_with_an_escaped_key(client):
+    plain = json.dumps({"data": [event(1)], "access_token": TOKEN})
+    escaped = plain.replace('"access_token"', '"access\\u005ftoken"')
+    for body in (plain, escaped):
+        response = client.post(URL, data=body, content_type="application/json")
+        assert response.status_code == 200 and response.json()["events_received"] == 1
+    records = list(ReceivedRequest.objects.filter(emulator="meta-graph"))
+    assert [record.json()["access_token"] for record in records] == ["••••••••" + TOKEN[-4:]] * 2
+
+
+@pytest.mark.django_db
 def test_server_side_events_without_browser_fields(client):
     booking = event(1, action_source="system_generated", event_source_url=None, user_data={"em": EMAIL_HASH})
     assert send(client, [booking]).status_code == 200
@@ -257,9 +268,10 @@ def test_receipts_summary_counts_resends(client):
         "total": 4,
         "distinct_event_ids": 2,
         "duplicates": 1,
+        "without_event_id": 0,
         "by_destination": {
-            "1234567890123456": {"total": 3, "distinct_event_ids": 2, "duplicates": 1},
-            "999": {"total": 1, "distinct_event_ids": 1, "duplicates": 0},
+            "1234567890123456": {"total": 3, "distinct_event_ids": 2, "duplicates": 1, "without_event_id": 0},
+            "999": {"total": 1, "distinct_event_ids": 1, "duplicates": 0, "without_event_id": 0},
         },
     }
     rows = client.get("/sandbox/_control/meta-graph/receipts?event_id=appt-2").json()["receipts"]

@@ -280,6 +280,20 @@ def test_campaign_get_filters_by_promotion_type_and_pages(sandbox, token):
     assert get("gmv_max/campaign/get/", token, advertiser_id=MY.advertiser_id, page_size=101)["code"] == 40002
 
 
+def test_campaign_get_filters_by_campaign_ids_given_as_a_list(sandbox, token):
+    wanted = sorted(campaign.campaign_id for campaign in MY.campaigns)[:2]
+
+    found = get("gmv_max/campaign/get/", token, advertiser_id=MY.advertiser_id, filtering={"campaign_ids": wanted})
+    refused = get("gmv_max/campaign/get/", token, advertiser_id=MY.advertiser_id, filtering={"campaign_ids": wanted[0]})
+
+    assert [row["campaign_id"] for row in found["data"]["list"]] == wanted
+    campaign = DEMO.campaign(wanted[0])
+    first, _ = campaign.span(MY, TODAY)
+    created = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=KL).replace(hour=3)
+    assert found["data"]["list"][0]["create_time"] == created.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S")
+    assert (refused["code"], refused["message"]) == (40002, "filtering.campaign_ids: Must be a list of IDs.")
+
+
 def test_python_repr_and_repeated_list_parameters_are_tolerated(sandbox, token):
     by_json = report(token)
     query = {
@@ -602,6 +616,25 @@ def test_rooms_for_matches_the_api(sandbox, token):
     assert all_room_rows(token, campaign, start, TODAY) == data.rooms_for(
         "demo", MY.advertiser_id, campaign.campaign_id, start, TODAY, now=NOW
     )
+
+
+def test_room_totals_match_the_room_grouping_of_the_api(sandbox, token):
+    campaign = live_campaigns()[1]
+    start = TODAY - timedelta(days=20)
+
+    grouped = report(
+        token,
+        start_date=start.isoformat(),
+        dimensions=["room_id"],
+        metrics=ROOM_METRICS,
+        filtering={"campaign_ids": [campaign.campaign_id]},
+    )["data"]["list"]
+
+    totals = data.room_totals("demo", MY.advertiser_id, campaign.campaign_id, start, TODAY, now=NOW)
+    assert grouped and len(grouped) == len(totals)
+    for row in grouped:
+        expected = totals[row["dimensions"]["room_id"]]
+        assert row["metrics"] == {name: expected[name] for name in ROOM_METRICS}
 
 
 def test_today_follows_each_advertiser_time_zone(sandbox, token):

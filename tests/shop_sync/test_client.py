@@ -241,17 +241,18 @@ def test_calls_are_paced_evenly_at_the_rate_limit_across_clients(tenant_a, shop_
     slot further away than the caller waits is refused without being taken."""
     from core.ratelimit import PacedRateLimiter
 
+    clock = {"now": 2_000_000_000.0}  # time stands still: every caller arrives at once
     sleeps: list[float] = []
     first, second = (TikTokShopClient(tenant=tenant_a, shop=shop_a, rate_limit="10/second") for _ in range(2))
     for client in (first, second):
         assert isinstance(client.limiter, PacedRateLimiter)
-        client.limiter = PacedRateLimiter("10/second", max_wait=0.25, sleep=sleeps.append)
+        client.limiter = PacedRateLimiter("10/second", max_wait=0.25, sleep=sleeps.append, clock=lambda: clock["now"])
     first.limiter.clear(first._credential_id)
 
     grants = [client.limiter.acquire(client._credential_id) for client in (first, second, first)]
-    slots = [grant.granted_at for grant in grants]
-    assert [round(b - a, 3) for a, b in zip(slots, slots[1:], strict=False)] == [0.1, 0.1]
-    assert len(sleeps) == 2 and all(0.05 < pause <= 0.2 for pause in sleeps)
+    assert [round(grant.granted_at - clock["now"], 3) for grant in grants] == [0.0, 0.1, 0.2]
+    assert [round(pause, 3) for pause in sleeps] == [0.1, 0.2]
     with pytest.raises(RateLimited):
-        second.limiter.acquire(second._credential_id)  # the next slot is ~0.3 s away
-    assert round(first.limiter.acquire(first._credential_id, max_wait=1).granted_at - slots[-1], 3) == 0.1  # nothing was taken
+        second.limiter.acquire(second._credential_id)  # the next slot is 0.3 s away
+    clock["now"] += 0.3  # the refused call took no slot: the next one is free right then
+    assert round(first.limiter.acquire(first._credential_id).granted_at - clock["now"], 3) == 0.0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from core.fields import mask_secret
+from core.models import Role
 from tests.tiktok_ads.helpers import connect_business
-from tiktok_ads.models import AdvertiserStore, OAuthState
+from tiktok_ads.models import AdvertiserStore, ConnectionStatus, OAuthState
 
 
 def superuser_client(client):
@@ -42,3 +44,37 @@ def test_stores_are_read_only_and_states_abbreviated(sandbox, client, tenant_a):
     assert client.get("/admin/tiktok_ads/advertiserstore/add/").status_code == 403
     assert states.status_code == state_page.status_code == 200
     assert state.state.encode() not in states.content and state.state.encode() not in state_page.content
+
+
+def test_nothing_is_deleted_here_and_disconnect_goes_through_the_service(sandbox, client, tenant_a):
+    connection = connect_business(tenant_a)
+    store = AdvertiserStore.objects.for_tenant(tenant_a).first()
+    client = superuser_client(client)
+
+    form = client.get(f"/admin/tiktok_ads/businessconnection/{connection.pk}/change/")
+    listing = client.get("/admin/tiktok_ads/businessconnection/")
+
+    assert b'name="tenant"' not in form.content and b'name="status"' not in form.content
+    assert mask_secret(connection.access_token).encode() in form.content
+    assert b'value="delete_selected"' not in listing.content and b'value="disconnect"' in listing.content
+    assert client.get(f"/admin/tiktok_ads/businessconnection/{connection.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/tiktok_ads/advertiserstore/{store.pk}/delete/").status_code == 403
+
+    response = client.post("/admin/tiktok_ads/businessconnection/", {"action": "disconnect", "_selected_action": [connection.pk]})
+
+    assert response.status_code == 302
+    connection.refresh_from_db()
+    assert (connection.status, connection.access_token) == (ConnectionStatus.DISCONNECTED, "")
+    assert AdvertiserStore.objects.for_tenant(tenant_a).count() == 5  # shop numbers kept
+
+
+def test_staff_act_only_where_they_manage(sandbox, client, tenant_a, member_factory):
+    connection = connect_business(tenant_a)
+    analyst = member_factory(tenant_a, Role.ANALYST, username="analyst-a", is_staff=True)
+    client.force_login(analyst)
+
+    response = client.post("/admin/tiktok_ads/businessconnection/", {"action": "disconnect", "_selected_action": [connection.pk]})
+
+    assert response.status_code == 200 and b'value="disconnect"' not in response.content  # not offered to an analyst
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.ACTIVE

@@ -12,7 +12,8 @@ def test_list_advertisers_with_stores(sandbox, tenant_a, session_api_client_for,
     connection = connect_business(tenant_a)
     client, _ = session_api_client_for(tenant_a, Role.VIEWER)
 
-    response = client.get("/api/ads/advertisers/")
+    with django_assert_max_num_queries(8):  # session, membership, count, advertisers, stores: no N+1
+        response = client.get("/api/ads/advertisers/")
 
     assert response.status_code == 200
     body = response.json()

@@ -4,7 +4,7 @@ JSON-encoded list parameters, paging, and every envelope code mapped to its erro
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -188,3 +188,49 @@ def test_exchange_posts_the_app_credentials(mock_upstream, tenant_a):
     assert body == {"app_id": settings.TIKTOK_BUSINESS_APP_ID, "secret": settings.TIKTOK_BUSINESS_APP_SECRET, "auth_code": "code.abc.def"}
     assert "Access-Token" not in mock_upstream.calls[0].request.headers
     assert settings.TIKTOK_BUSINESS_APP_SECRET not in ApiCallLog.objects.for_tenant(tenant_a).get().credential
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "page_size"),
+    [
+        (date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=93), 1000),
+        (date(2026, 1, 2), date(2026, 1, 1), 1000),
+        (date(2026, 1, 1), date(2026, 1, 1), 1001),
+    ],
+    ids=["94-days", "reversed", "page-size"],
+)
+def test_report_requests_the_platform_would_refuse_are_not_sent(mock_upstream, client, start, end, page_size):
+    pages = client.gmv_max_report_pages(
+        advertiser_id="7001",
+        store_ids=["5001"],
+        start_date=start,
+        end_date=end,
+        dimensions=["stat_time_day", "campaign_id"],
+        metrics=["cost"],
+        promotion_type="PRODUCT_GMV_MAX",
+        page_size=page_size,
+    )
+
+    with pytest.raises(ValueError):
+        next(pages)
+
+    assert len(mock_upstream.calls) == 0
+
+
+def test_a_93_day_range_is_one_request(mock_upstream, client):
+    mock_upstream.get(REPORT, json=envelope({"list": [], "page_info": {"page": 1, "page_size": 1000, "total_number": 0, "total_page": 0}}))
+
+    pages = list(
+        client.gmv_max_report_pages(
+            advertiser_id="7001",
+            store_ids=["5001"],
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 1, 1) + timedelta(days=92),  # both ends included: 93 days
+            dimensions=["stat_time_day", "campaign_id"],
+            metrics=["cost"],
+            promotion_type="PRODUCT_GMV_MAX",
+        )
+    )
+
+    assert pages == [[]]
+    assert query_of(mock_upstream.calls[0])["end_date"] == "2026-04-03"

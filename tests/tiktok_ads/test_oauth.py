@@ -14,6 +14,7 @@ from core.exceptions import ApplicationError
 from core.models import ApiCallLog
 from sandbox.emulators.tiktok_business import data
 from sandbox.emulators.tiktok_business.tokens import auth_code_issue
+from tests.tiktok_ads.factories import make_connection
 from tests.tiktok_ads.helpers import authorize_redirect, connect_business
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus, OAuthState
 from tiktok_ads.services import advertisers_refresh, business_oauth_complete, business_oauth_start, connection_disconnect
@@ -186,3 +187,18 @@ def test_refresh_after_revocation_marks_needs_reauth(sandbox, tenant_a):
     assert reconnected.status == ConnectionStatus.ACTIVE
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.DISCONNECTED
+
+
+def test_refreshing_an_older_connection_leaves_accounts_reauthorized_elsewhere(sandbox, tenant_a):
+    older = connect_business(tenant_a)
+    # The user authorized "Glow Corner MY" again, alone, through a newer authorization.
+    newer = make_connection(tenant_a, access_token="act.newer-token.sig")
+    Advertiser.objects.for_tenant(tenant_a).filter(name="Glow Corner MY").update(connection=newer)
+
+    refreshed = advertisers_refresh(connection=older)
+
+    assert sorted(advertiser.name for advertiser in refreshed) == ["Glow Corner ID", "Glow Corner MY Live", "Glow Corner Outlet"]
+    newer.refresh_from_db()
+    assert newer.status == ConnectionStatus.ACTIVE and newer.access_token == "act.newer-token.sig"
+    moved = Advertiser.objects.for_tenant(tenant_a).get(name="Glow Corner MY")
+    assert (moved.connection_id, moved.is_active) == (newer.pk, True)

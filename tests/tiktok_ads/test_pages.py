@@ -11,7 +11,7 @@ from django.conf import settings
 
 from core.models import Role
 from tests.tiktok_ads.helpers import authorize_redirect, connect_business
-from tiktok_ads.models import BusinessConnection, ConnectionStatus
+from tiktok_ads.models import BusinessConnection, ConnectionStatus, OAuthState
 
 
 def test_connect_flow_through_the_pages(sandbox, tenant_a, web_client_for):
@@ -114,3 +114,35 @@ def test_the_top_bar_links_the_page(tenant_a, web_client_for):
 
     assert 'href="/ads/"' in html and ">Advertisers<" in html
     assert urlsplit(settings.TIKTOK_BUSINESS_REDIRECT_URI).path == "/ads/oauth/callback/"
+
+
+def test_state_changing_routes_refuse_get(tenant_a, web_client_for):
+    client, _ = web_client_for(tenant_a, Role.ADMIN)
+
+    assert client.get("/ads/connect/").status_code == 405
+    assert client.get("/ads/connections/1/refresh/").status_code == 405
+    assert client.get("/ads/connections/1/disconnect/").status_code == 405
+
+
+def test_connect_without_app_credentials_says_so_and_stores_nothing(tenant_a, web_client_for, settings):
+    settings.TIKTOK_BUSINESS_APP_SECRET = ""
+    client, _ = web_client_for(tenant_a, Role.ADMIN)
+
+    response = client.post("/ads/connect/", follow=True)
+
+    assert response.redirect_chain == [("/ads/", 302)]
+    assert b"The TikTok Business app is not configured" in response.content
+    assert not OAuthState.objects.for_tenant(tenant_a).exists()
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(sandbox, tenant_a, web_client_for, django_assert_max_num_queries):
+    connect_business(tenant_a)
+    connect_business(tenant_a, fixture="large")
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    with django_assert_max_num_queries(8):  # 24 advertisers, 25 stores, 2 connections: no N+1
+        page = client.get("/ads/")
+
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count('class="card connection-card"') == 2
+    assert html.count("<tr data-advertiser=") == 24

@@ -32,6 +32,8 @@ from sandbox.emulators.google_ads.oauth import access_token_problem
 from sandbox.emulators.tiktok_events.receipts import (
     ConversionDestination,
     counter_add,
+    is_currency_code,
+    is_number,
     is_sha256_hex,
     option_set,
     qps_exceeded,
@@ -45,6 +47,7 @@ CUSTOMER_ID = re.compile(r"\d{10}")
 CONVERSION_ACTION = re.compile(r"customers/(\d+)/conversionActions/(\d+)")
 CONVERSION_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}:\d{2}")
 CLICK_ID = re.compile(r"[A-Za-z0-9_\-.]+")
+CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CLICK_ID_FIELDS = ("gclid", "gbraid", "wbraid")
 USER_IDENTIFIER_FIELDS = ("hashedEmail", "hashedPhoneNumber")
 MAX_USER_IDENTIFIERS = 5
@@ -200,25 +203,31 @@ def upload_click_conversions(request: HttpRequest, version: str, customer_id: st
     errors: list[dict] = []
     accepted: list[tuple[int, dict, str]] = []  # (index, conversion, event id)
     unknown_actions = option_set(options, "unknown_conversion_actions")
-    order_ids_seen: set[tuple[str, str]] = set()  # (conversion action, order id)
+    keys_seen: set[tuple[str, str]] = set()  # (conversion action, dedupe key) in this request
     for index, conversion in enumerate(conversions):
         row_error = conversion_problem(conversion, unknown_actions)
         if row_error is None:
-            order_key = (conversion["conversionAction"], conversion.get("orderId"))
-            if order_key[1]:
-                if order_key in order_ids_seen:
-                    row_error = (
-                        "orderId",
-                        ads_error("conversionUploadError", "DUPLICATE_ORDER_ID", "Duplicate order IDs in a single request."),
+            event_id = conversion_event_id(conversion)
+            key = (conversion["conversionAction"], event_id)
+            if key in keys_seen:
+                row_error = (
+                    ("orderId", ads_error("conversionUploadError", "DUPLICATE_ORDER_ID", "Duplicate order IDs in a single request."))
+                    if conversion.get("orderId")
+                    else (
+                        "conversionDateTime",
+                        ads_error(
+                            "conversionUploadError",
+                            "DUPLICATE_CLICK_CONVERSION_IN_REQUEST",
+                            "The request holds this click conversion (same click and time) twice.",
+                        ),
                     )
-                order_ids_seen.add(order_key)
+                )
+            keys_seen.add(key)
         if row_error is not None:
             field, error = row_error
-            errors.append(
-                {**error, "location": {"fieldPathElements": [{"fieldName": "conversions", "index": index}, {"fieldName": field}]}}
-            )
+            errors.append(located(error, index, field))
             continue
-        accepted.append((index, conversion, conversion_event_id(conversion)))
+        accepted.append((index, conversion, event_id))
 
     if accepted and options.get("reject_reused_order_ids", True):
         # Google dedupes per conversion action: the same order sent to two actions is two conversions.
@@ -247,9 +256,7 @@ def upload_click_conversions(request: HttpRequest, version: str, customer_id: st
                             "A conversion for this click and time was already uploaded.",
                         ),
                     )
-                errors.append(
-                    {**error, "location": {"fieldPathElements": [{"fieldName": "conversions", "index": index}, {"fieldName": field}]}}
-                )
+                errors.append(located(error, index, field))
             if not validate_only:
                 counter_add(emulator=google_ads.name, key=DUPLICATES_REJECTED, amount=len(accepted) - len(still))
             accepted = still
@@ -285,6 +292,13 @@ def json_body(request: HttpRequest) -> dict:
     if not isinstance(data, dict):
         raise ValueError("not an object")
     return data
+
+
+def located(error: dict, index: int, field: str) -> dict:
+    """The error placed at ``conversions[index].<field>``. Locations name proto fields, in
+    snake_case (``conversion_date_time``), while the JSON body uses camelCase."""
+    proto_field = CAMEL_HUMP.sub("_", field).lower()
+    return {**error, "location": {"fieldPathElements": [{"fieldName": "conversions", "index": index}, {"fieldName": proto_field}]}}
 
 
 def location_index(error: dict) -> int:
@@ -358,12 +372,10 @@ def conversion_problem(conversion, unknown_actions: set[str]) -> tuple[str, dict
     if not clicks and not identifiers:
         return _required("gclid")
     value = conversion.get("conversionValue")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if value is not None and not is_number(value):
         return "conversionValue", ads_error("fieldError", "INVALID_VALUE", "conversionValue must be a number.")
     currency = conversion.get("currencyCode")
-    if currency is not None and not (
-        isinstance(currency, str) and len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()
-    ):
+    if currency is not None and not (is_currency_code(currency) and currency.isupper()):
         return "currencyCode", ads_error("fieldError", "INVALID_VALUE", "currencyCode must be an ISO 4217 code such as USD.")
     order_id = conversion.get("orderId")
     if order_id is not None and not isinstance(order_id, str):

@@ -41,7 +41,7 @@ import functools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -51,7 +51,6 @@ EMULATOR = "tiktok-business"
 NS = "tiktok_business"
 PRODUCT = "PRODUCT_GMV_MAX"
 LIVE = "LIVE_GMV_MAX"
-PROMOTION_TYPES = (PRODUCT, LIVE)
 
 DAY_SECONDS = 86_400
 ROOM_STATUS_BLANK_AFTER_DAYS = 60
@@ -155,6 +154,8 @@ class Campaign:
         first, last = self.span(advertiser, today)
         created = datetime.combine(first - timedelta(days=1), datetime.min.time()) + timedelta(hours=3)
         modified = datetime.combine(last, datetime.min.time()) + timedelta(hours=9) if self.stop_days else created + timedelta(hours=2)
+        # Local wall times of the account; the platform states create/modify times in UTC.
+        created, modified = (moment.replace(tzinfo=advertiser.zone).astimezone(UTC) for moment in (created, modified))
         return {
             "campaign_id": self.campaign_id,
             "campaign_name": self.name,
@@ -337,11 +338,11 @@ def today_for(advertiser: Advertiser, now: int | None = None) -> date:
 # --- Figures ------------------------------------------------------------------------------
 
 
-def _zero() -> dict[str, int]:
+def totals_zero() -> dict[str, int]:
     return dict.fromkeys(BASE_FIELDS, 0)
 
 
-def _add(total: dict[str, int], part: dict[str, int]) -> None:
+def totals_add(total: dict[str, int], part: dict[str, int]) -> None:
     for name in BASE_FIELDS:
         total[name] += part[name]
 
@@ -358,7 +359,7 @@ def _portion(totals: dict[str, int], duration: int, start: int, end: int) -> dic
 @functools.lru_cache(maxsize=200_000)
 def _product_day_totals(seed: int, fixture: str, campaign_id: str, day: date, base_cost: int, zero: bool) -> dict[str, int]:
     if zero:
-        return _zero()
+        return totals_zero()
     r = rng(NS, fixture, campaign_id, "day", day.isoformat(), seed=seed)
     weekend = 1.25 if day.weekday() >= 5 else 1.0
     cost = int(base_cost * weekend * r.uniform(0.5, 1.5))
@@ -368,7 +369,7 @@ def _product_day_totals(seed: int, fixture: str, campaign_id: str, day: date, ba
     impressions = int(cost / max(base_cost, 1) * r.randint(8_000, 20_000))
     clicks = int(impressions * r.uniform(0.01, 0.05))
     return {
-        **_zero(),
+        **totals_zero(),
         "cost": cost,
         "net_cost": cost * r.randint(85, 100) // 100,
         "gross_revenue": revenue,
@@ -411,7 +412,7 @@ def _rooms_launched(seed: int, fixture: str, campaign_id: str, day: date, base_c
         aov = max(int(base_cost / 5 * rr.uniform(0.7, 1.3)), 100)
         views = int(hours * rr.randint(800, 6_000))
         totals = {
-            **_zero(),
+            **totals_zero(),
             "cost": cost,
             "net_cost": cost * rr.randint(85, 100) // 100,
             "gross_revenue": revenue,
@@ -483,7 +484,7 @@ class Context:
         a = int((begin - room.launched).total_seconds())
         b = int((finish - room.launched).total_seconds())
         if b <= 0 or a >= room.duration or b <= a:
-            return _zero()
+            return totals_zero()
         return _portion(room.totals, room.duration, a, b)
 
     def room_is_live(self, room: Room) -> bool:
@@ -514,9 +515,9 @@ class Context:
     def campaign_day_totals(self, campaign: Campaign, day: date) -> dict[str, int]:
         midnight = datetime.combine(day, datetime.min.time())
         if campaign.is_live:
-            total = _zero()
+            total = totals_zero()
             for room in self.rooms_touching(campaign, day, day):
-                _add(total, self.room_part(room, midnight, midnight + timedelta(days=1)))
+                totals_add(total, self.room_part(room, midnight, midnight + timedelta(days=1)))
             return total
         totals = _product_day_totals(self.seed, self.fixture.key, campaign.campaign_id, day, campaign.base_cost, campaign.zero_cost)
         if day == self.today:
@@ -666,8 +667,8 @@ def room_totals(fixture: str, advertiser_id: str, campaign_id: str, start: date,
     campaign = _campaign(context, campaign_id)
     grouped: dict[str, tuple[Room, dict[str, int]]] = {}
     for room, _bucket, totals in room_day_rows(context, campaign, start, end):
-        _, total = grouped.setdefault(room.room_id, (room, _zero()))
-        _add(total, totals)
+        _, total = grouped.setdefault(room.room_id, (room, totals_zero()))
+        totals_add(total, totals)
     return {room_id: {**metrics_of(total, live=True), **context.room_info(room)} for room_id, (room, total) in grouped.items()}
 
 

@@ -249,12 +249,13 @@ def campaign_get(request, grant: Grant, params: dict):
         wanted = {report.PROMOTION_ALIASES[value] for value in types}
     else:
         wanted = {PRODUCT, LIVE}
-    ids = filtering.get("campaign_ids")
+    ids = _filter_list(filtering, "campaign_ids")
+    wanted_ids = set(ids) if ids is not None else None
     today = today_for(context.advertiser)
     campaigns = [
         campaign
         for campaign in sorted(context.advertiser.campaigns, key=lambda campaign: campaign.campaign_id)
-        if campaign.promotion_type in wanted and (ids is None or campaign.campaign_id in {str(i) for i in ids})
+        if campaign.promotion_type in wanted and (wanted_ids is None or campaign.campaign_id in wanted_ids)
     ]
     offset = (page - 1) * page_size
     return {

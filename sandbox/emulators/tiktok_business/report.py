@@ -26,12 +26,12 @@ from sandbox.emulators.tiktok_business.data import (
     PRODUCT,
     Campaign,
     Context,
-    _add,
-    _zero,
     day_label,
     days,
     metrics_of,
     room_day_rows,
+    totals_add,
+    totals_zero,
 )
 from sandbox.emulators.tiktok_business.tokens import invalid_params
 
@@ -180,10 +180,10 @@ def _campaign_rows(query: ReportQuery) -> tuple[list[dict], int]:
         active = [campaign for campaign in campaigns if any(context.active(campaign, day) for day in days(*window))]
         rows = []
         for campaign in active[offset : offset + query.page_size]:
-            total = _zero()
+            total = totals_zero()
             for day in days(*window):
                 if context.active(campaign, day):
-                    _add(total, context.campaign_day_totals(campaign, day))
+                    totals_add(total, context.campaign_day_totals(campaign, day))
             rows.append(
                 {"dimensions": {"campaign_id": campaign.campaign_id}, "metrics": _select(metrics_of(total, live=live), query.metrics)}
             )
@@ -193,10 +193,10 @@ def _campaign_rows(query: ReportQuery) -> tuple[list[dict], int]:
     active_days = [day for day in days(*window) if any(context.active(campaign, day) for campaign in campaigns)]
     rows = []
     for day in active_days[offset : offset + query.page_size]:
-        total = _zero()
+        total = totals_zero()
         for campaign in campaigns:
             if context.active(campaign, day):
-                _add(total, context.campaign_day_totals(campaign, day))
+                totals_add(total, context.campaign_day_totals(campaign, day))
         rows.append({"dimensions": {"stat_time_day": day_label(day)}, "metrics": _select(metrics_of(total, live=live), query.metrics)})
     return rows, len(active_days)
 
@@ -217,8 +217,8 @@ def _room_rows(query: ReportQuery) -> list[dict]:
                 continue
             key = (campaign.campaign_id if "campaign_id" in grouping else "", room.room_id, bucket if bucketed else None)
             if key not in grouped:
-                grouped[key] = (room, bucket, _zero())
-            _add(grouped[key][2], totals)
+                grouped[key] = (room, bucket, totals_zero())
+            totals_add(grouped[key][2], totals)
     rows = []
     for key in sorted(grouped, key=lambda key: (key[0], key[1], key[2] or datetime.min)):
         room, bucket, total = grouped[key]

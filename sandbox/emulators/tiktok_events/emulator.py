@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from sandbox.emulators.tiktok_events.receipts import (
     ConversionDestination,
     hashed_values_problem,
+    money_problem,
     option_set,
     qps_exceeded,
     receipts_record,
@@ -184,9 +185,8 @@ def validate_event(event, where: str) -> None:
     if properties is not None:
         if not isinstance(properties, dict):
             raise InvalidParams(f"{where}properties: must be an object")
-        value = properties.get("value")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        problem = money_problem(properties)
+        if problem == "value":
             raise InvalidParams(f"{where}properties.value: must be a number")
-        currency = properties.get("currency")
-        if currency is not None and not (isinstance(currency, str) and len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        if problem == "currency":
             raise InvalidParams(f"{where}properties.currency: must be an ISO 4217 code such as USD")

@@ -1,10 +1,11 @@
 """The per-app QPS limit (emulator option ``qps``; off when unset or 0).
 
-A sliding-window counter in the Django cache: Redis when ``REDIS_URL`` is set, so every process
-serving the sandbox shares one budget per app; the local-memory cache otherwise (one process).
-The rolling second is estimated from the current second's count plus the previous second's,
-weighted by how much of it the window still covers. Refused calls count too, as a platform's
-limiter counts them.
+A sliding window in the Django cache: Redis when ``REDIS_URL`` is set, so every process serving
+the sandbox shares one budget per app; the local-memory cache otherwise (one process). Calls are
+counted in tenth-of-a-second buckets, and a call is refused when the current bucket and the nine
+before it (the last 0.9 to 1 second) already hold ``qps`` calls. Refused calls count too, as a
+platform's limiter counts them. A client spacing its calls evenly at ``qps`` stays under the limit
+with up to a tenth of a second of jitter; a burst of ``qps + 1`` doesn't.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 from django.core.cache import cache
 
 KEY_PREFIX = "sandbox:tiktok-shop:qps"
+BUCKET_SECONDS = 0.1
+BUCKETS_PER_SECOND = 10
 
 
 def rate_limit_retry_after(*, app_key: str, qps: int | float | None) -> int | None:
@@ -21,16 +24,14 @@ def rate_limit_retry_after(*, app_key: str, qps: int | float | None) -> int | No
     if not qps:
         return None
     now = time.time()
-    second = int(now)
-    current_key, previous_key = f"{KEY_PREFIX}:{app_key}:{second}", f"{KEY_PREFIX}:{app_key}:{second - 1}"
+    bucket = int(now / BUCKET_SECONDS)
+    keys = [f"{KEY_PREFIX}:{app_key}:{number}" for number in range(bucket - BUCKETS_PER_SECOND + 1, bucket + 1)]
+    current_key = keys[-1]
     cache.add(current_key, 0, timeout=5)
     try:
         current = cache.incr(current_key)
     except ValueError:  # expired between add and incr
         cache.set(current_key, 1, timeout=5)
         current = 1
-    previous = cache.get(previous_key, 0)
-    # The other calls of the last rolling second (estimated): a client pacing itself at exactly
-    # qps stays under the limit, a burst of qps + 1 doesn't.
-    others = previous * (1 - (now - second)) + current - 1
+    others = sum(cache.get_many(keys[:-1]).values()) + current - 1
     return None if others < float(qps) else 1

@@ -1,0 +1,27 @@
+"""``make run``'s demo data: after tiktok_ads connects the demo tenant's advertisers, the GMV Max
+demo hook stores their recent days from the in-process sandbox, so the table has figures."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from core.models import Tenant
+from gmvmax.models import CampaignDailyStat, FetchRecord, FetchState, GmvMaxCampaign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_stores_the_demo_tenants_recent_days(settings):
+    demo = Tenant.objects.create(name="Demo Agency", slug="demo", time_zone="Asia/Kuala_Lumpur")
+    other = Tenant.objects.create(name="Second Brand", slug="second-brand")
+    for tenant in (demo, other):
+        apps.get_app_config("tiktok_ads").demo_seed(tenant)
+        apps.get_app_config("gmvmax").demo_seed(tenant)
+
+    assert GmvMaxCampaign.objects.for_tenant(demo).count() == 32  # 4 advertisers × 8 campaigns
+    days = CampaignDailyStat.objects.for_tenant(demo).values_list("day", flat=True).distinct().count()
+    assert days >= 59  # the last 60 days of every account (time zones may differ by a day)
+    records = FetchRecord.objects.for_tenant(demo)
+    assert records.count() == 4 and set(records.values_list("state", flat=True)) == {FetchState.SUCCEEDED}
+    assert not CampaignDailyStat.objects.for_tenant(other).exists()

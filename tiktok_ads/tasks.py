@@ -1,0 +1,51 @@
+"""Celery entry points for TikTok advertisers: thin, idempotent, ids only.
+
+A daily beat re-reads every active connection's advertisers and stores, so renamed accounts,
+new stores (numbered on arrival) and lost GMV Max access show up without anyone pressing
+*Refresh advertisers*, and a revoked token is noticed ("needs re-authorization")."""
+
+from __future__ import annotations
+
+import logging
+
+from core.exceptions import ApplicationError
+from core.models import Tenant
+from core.signals import register_default_schedule
+from core.tasks import cross_tenant_task, tenant_task
+from tiktok_ads import selectors, services
+from tiktok_ads.models import BusinessConnection, ConnectionStatus
+
+logger = logging.getLogger(__name__)
+
+
+@tenant_task(name="tiktok_ads.tasks.advertisers_refresh_task", queue=services.SYNC_QUEUE)
+def advertisers_refresh_task(*, tenant_id: int, connection_id: int) -> int:
+    """Refresh one connection; the number of advertisers it reaches (0 when it can't)."""
+    connection = selectors.connection_get(Tenant.objects.get(pk=tenant_id), connection_id)
+    if connection is None or connection.status != ConnectionStatus.ACTIVE:
+        return 0  # disconnected or waiting for the user to reconnect: nothing to ask TikTok
+    try:
+        return len(services.advertisers_refresh(connection=connection))
+    except ApplicationError as exc:
+        # Already recorded where it matters (a rejected token marks the connection); an outage
+        # is retried by the next scheduled run.
+        logger.warning("Refreshing Business API connection %s failed: %s", connection_id, exc.message)
+        return 0
+
+
+@cross_tenant_task(name="tiktok_ads.tasks.advertisers_refresh_all_task", queue="default")
+def advertisers_refresh_all_task() -> int:
+    """Beat, cross-tenant on purpose: one refresh task per active connection; old OAuth states go."""
+    services.oauth_states_prune()
+    pairs = list(BusinessConnection.all_tenants.filter(status=ConnectionStatus.ACTIVE).order_by("pk").values_list("tenant_id", "pk"))
+    for tenant_id, connection_id in pairs:
+        advertisers_refresh_task.delay(tenant_id=tenant_id, connection_id=connection_id)
+    return len(pairs)
+
+
+register_default_schedule(
+    "TikTok advertisers and stores refresh",
+    "tiktok_ads.tasks.advertisers_refresh_all_task",
+    {"minute": "41", "hour": "2"},
+    expires=5400,
+)
