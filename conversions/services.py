@@ -289,7 +289,8 @@ def deliveries_claim(*, destination: Destination, limit: int) -> tuple[uuid.UUID
             f"WITH stale AS ({part.format('claimed_at < %s')}), retry AS ({part.format('next_attempt_at <= %s')}), "
             f"fresh AS ({part.format('(next_attempt_at IS NULL OR next_attempt_at <= %s)')}) "
             f"UPDATE {table} SET status = %s, claim_token = %s, claimed_at = %s, updated_at = %s WHERE id IN ("
-            f"SELECT id FROM (SELECT id FROM stale UNION ALL SELECT id FROM retry UNION ALL SELECT id FROM fresh) AS due LIMIT %s)"
+            f"SELECT id FROM (SELECT id FROM stale UNION ALL SELECT id FROM retry UNION ALL SELECT id FROM fresh) AS due LIMIT %s) "
+            f"RETURNING id"
         )
         scope = [destination.tenant_id, destination.pk]
         params = [*scope, DeliveryStatus.SENDING, stale, limit]
@@ -298,18 +299,19 @@ def deliveries_claim(*, destination: Destination, limit: int) -> tuple[uuid.UUID
         params += [DeliveryStatus.SENDING, token, now, now, limit]
         with outbox_transaction(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            count = cursor.rowcount
+            ids = [row[0] for row in cursor.fetchall()]
     else:
         with transaction.atomic():
             ids = list(due.values_list("id", flat=True)[:limit])
-            count = (
-                Delivery.objects.for_tenant(destination.tenant_id)
-                .filter(pk__in=ids)
-                .update(status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now, updated_at=now)
+            Delivery.objects.for_tenant(destination.tenant_id).filter(pk__in=ids).update(
+                status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now, updated_at=now
             )
-    if not count:
+    if not ids:
         return token, []
-    rows = list(Delivery.objects.for_tenant(destination.tenant_id).filter(claim_token=token).select_related("event").order_by("id"))
+    # By primary key: claim_token has no index (it is only ever compared on rows found by id).
+    rows = list(
+        Delivery.objects.for_tenant(destination.tenant_id).filter(pk__in=ids, claim_token=token).select_related("event").order_by("id")
+    )
     return token, rows
 
 

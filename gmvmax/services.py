@@ -100,6 +100,19 @@ def _day(value: str) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+def _stat_values(metrics: dict) -> dict:
+    """The STAT_FIELDS of one report row, as campaign and room day rows both store them."""
+    return {
+        "cost": _money(metrics.get("cost")),
+        "net_cost": _money(metrics.get("net_cost")),
+        "gross_revenue": _money(metrics.get("gross_revenue")),
+        "orders": _count(metrics.get("orders")),
+        "live_views": _count(metrics.get("live_views")),
+        "ten_second_live_views": _count(metrics.get("10_second_live_views")),
+        "live_follows": _count(metrics.get("live_follows")),
+    }
+
+
 def launched_time_parse(value, zone: str) -> datetime | None:
     """``live_launched_time`` is "YYYY-MM-DD HH:MM:SS" in the ad account's zone; "-"/"" → None."""
     text = _text(value)
@@ -241,13 +254,7 @@ def _campaign_stats_page_write(advertiser, campaigns: dict[str, GmvMaxCampaign],
                     promotion_type=campaign.promotion_type,
                     store_id=campaign.store_id,
                     day=_day(dims["stat_time_day"]),
-                    cost=_money(metrics.get("cost")),
-                    net_cost=_money(metrics.get("net_cost")),
-                    gross_revenue=_money(metrics.get("gross_revenue")),
-                    orders=_count(metrics.get("orders")),
-                    live_views=_count(metrics.get("live_views")),
-                    ten_second_live_views=_count(metrics.get("10_second_live_views")),
-                    live_follows=_count(metrics.get("live_follows")),
+                    **_stat_values(metrics),
                     product_impressions=_count(metrics.get("product_impressions")),
                     product_clicks=_count(metrics.get("product_clicks")),
                     fetched_at=now,
@@ -496,13 +503,7 @@ def _rooms_write(campaign: GmvMaxCampaign, start: date, end: date, rows: list[di
                 campaign=campaign,
                 room_id=room_pks[room_id],
                 day=day,
-                cost=_money(metrics.get("cost")),
-                net_cost=_money(metrics.get("net_cost")),
-                gross_revenue=_money(metrics.get("gross_revenue")),
-                orders=_count(metrics.get("orders")),
-                live_views=_count(metrics.get("live_views")),
-                ten_second_live_views=_count(metrics.get("10_second_live_views")),
-                live_follows=_count(metrics.get("live_follows")),
+                **_stat_values(metrics),
             )
             for room_id, day, metrics in day_rows
         ],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -77,6 +78,43 @@ def _json_object(request: HttpRequest) -> dict:
     if not isinstance(data, dict):
         raise ApplicationError("The body must be a JSON object.", code="invalid_json")
     return data
+
+
+def _clock_integer(data: dict, name: str, *, nullable: bool = False) -> int | None:
+    value = data.get(name)
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApplicationError(f"{name} must be an integer{' or null' if nullable else ''}.", code="invalid_clock")
+    return value
+
+
+def emulator_clock_control(request: HttpRequest, *, emulator: str, now: Callable[[], int]) -> HttpResponse:
+    """GET/POST body of an emulator's ``clock`` control route: the ``clock_frozen_at`` and
+    ``clock_offset_seconds`` options, which that emulator's ``now`` reads after the update."""
+    options = emulator_config_describe(emulator=emulator)["options"]
+    if request.method == "POST":
+        data = _json_object(request)
+        unknown = sorted(set(data) - {"frozen_at", "offset_seconds", "advance_seconds"})
+        if unknown:
+            raise ApplicationError(
+                f"Unknown clock key {', '.join(unknown)}; use frozen_at, offset_seconds, advance_seconds.", code="invalid_clock"
+            )
+        if "frozen_at" in data:
+            options["clock_frozen_at"] = _clock_integer(data, "frozen_at", nullable=True)
+        if "offset_seconds" in data:
+            options["clock_offset_seconds"] = _clock_integer(data, "offset_seconds")
+        if "advance_seconds" in data:
+            step = _clock_integer(data, "advance_seconds")
+            # A frozen clock moves its frozen instant; a running one moves its offset.
+            if options.get("clock_frozen_at") is not None:
+                options["clock_frozen_at"] += step
+            else:
+                options["clock_offset_seconds"] = int(options.get("clock_offset_seconds") or 0) + step
+        emulator_config_update(emulator=emulator, options=options)
+    return json_response(
+        {"now": now(), "offset_seconds": options.get("clock_offset_seconds") or 0, "frozen_at": options.get("clock_frozen_at")}
+    )
 
 
 def serialize_received(record: ReceivedRequest) -> dict:

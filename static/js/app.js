@@ -1,6 +1,7 @@
 // Small page behaviours, kept out of inline attributes so a strict CSP can forbid inline script.
 //   <form data-confirm="Revoke this key?">  asks before submitting.
 //   <select data-autosubmit>                submits its form when changed (tenant switcher).
+//   <button data-row-toggle="ROW_ID">       shows/hides the detail row (orders, events); htmx loads its content once.
 document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
@@ -13,4 +14,16 @@ document.addEventListener("change", function (event) {
   if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) {
     field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
   }
+});
+
+// Shared by the shop orders and conversion events tables, so it lives here rather than per app.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-row-toggle]");
+  if (!button) return;
+  var row = document.getElementById(button.getAttribute("data-row-toggle"));
+  if (!row) return;
+  var open = row.hasAttribute("hidden");
+  if (open) { row.removeAttribute("hidden"); } else { row.setAttribute("hidden", ""); }
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+  button.textContent = open ? "▼" : "▶";
 });

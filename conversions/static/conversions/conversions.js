@@ -1,17 +1,6 @@
-// Conversions pages: expandable event rows (htmx loads the deliveries once) and the
-// deliveries-per-day chart drawn from json_script data.
+// Conversions pages: the deliveries-per-day chart drawn from json_script data
+// (expandable event rows: data-row-toggle in js/app.js; htmx loads the deliveries once).
 (function () {
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-row-toggle]");
-    if (!button) return;
-    var row = document.getElementById(button.getAttribute("data-row-toggle"));
-    if (!row) return;
-    var open = row.hasAttribute("hidden");
-    if (open) { row.removeAttribute("hidden"); } else { row.setAttribute("hidden", ""); }
-    button.setAttribute("aria-expanded", open ? "true" : "false");
-    button.textContent = open ? "▼" : "▶";
-  });
-
   var COLORS = { SENT: "#099250", SKIPPED: "#98a2b3", PENDING: "#155eef", SENDING: "#7839ee", FAILED: "#ca8504", DEAD: "#c4320a" };
 
   function draw() {

@@ -12,27 +12,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from core.exceptions import ApplicationError
-from sandbox.control import _json_object
+from sandbox.control import _json_object, emulator_clock_control
 from sandbox.emulators.tiktok_business.data import FIXTURES, fixture_get, sandbox_now
 from sandbox.emulators.tiktok_business.emulator import tiktok_business
 from sandbox.emulators.tiktok_business.tokens import auth_code_issue, tokens_revoke
 from sandbox.framework import json_response
-from sandbox.selectors import emulator_config_describe
-from sandbox.services import emulator_config_update
 
 
 def _fixture(value) -> str:
     if value not in FIXTURES:
         raise ApplicationError(f"No fixture {value!r}; fixtures: {', '.join(FIXTURES)}.", code="unknown_fixture", status=404)
-    return value
-
-
-def _integer(data: dict, name: str, *, nullable: bool = False) -> int | None:
-    value = data.get(name)
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ApplicationError(f"{name} must be an integer{' or null' if nullable else ''}.", code="invalid_clock")
     return value
 
 
@@ -55,28 +44,7 @@ def fixtures(request: HttpRequest):
 
 @tiktok_business.control_route("clock", methods=("GET", "POST"), name="clock")
 def clock(request: HttpRequest):
-    options = emulator_config_describe(emulator=tiktok_business.name)["options"]
-    if request.method == "POST":
-        data = _json_object(request)
-        unknown = sorted(set(data) - {"frozen_at", "offset_seconds", "advance_seconds"})
-        if unknown:
-            raise ApplicationError(
-                f"Unknown clock key {', '.join(unknown)}; use frozen_at, offset_seconds, advance_seconds.", code="invalid_clock"
-            )
-        if "frozen_at" in data:
-            options["clock_frozen_at"] = _integer(data, "frozen_at", nullable=True)
-        if "offset_seconds" in data:
-            options["clock_offset_seconds"] = _integer(data, "offset_seconds")
-        if "advance_seconds" in data:
-            step = _integer(data, "advance_seconds")
-            if options.get("clock_frozen_at") is not None:
-                options["clock_frozen_at"] += step
-            else:
-                options["clock_offset_seconds"] = int(options.get("clock_offset_seconds") or 0) + step
-        emulator_config_update(emulator=tiktok_business.name, options=options)
-    return json_response(
-        {"now": sandbox_now(), "offset_seconds": options.get("clock_offset_seconds") or 0, "frozen_at": options.get("clock_frozen_at")}
-    )
+    return emulator_clock_control(request, emulator=tiktok_business.name, now=sandbox_now)
 
 
 @tiktok_business.control_route("codes", methods=("POST",), name="codes")

@@ -38,13 +38,13 @@ Pure functions for tests and other apps (``now`` is unix seconds, default the sa
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from sandbox.clock import emulator_clock_now
 from sandbox.seed import WORDS, current_seed, rng, stable_int
 
 EMULATOR = "tiktok-business"
@@ -316,13 +316,7 @@ def _campaign_build(fixture: str, seed: int, advertiser: Advertiser, index: int)
 def sandbox_now() -> int:
     """Unix seconds on the emulator's clock: real time, moved by ``clock_offset_seconds`` or
     stopped at ``clock_frozen_at`` (options set with the ``clock`` control call)."""
-    from sandbox.framework import get_emulator
-
-    options = get_emulator(EMULATOR).options()
-    frozen = options.get("clock_frozen_at")
-    if frozen is not None:
-        return int(frozen)
-    return int(time.time()) + int(options.get("clock_offset_seconds") or 0)
+    return emulator_clock_now(EMULATOR)
 
 
 def local_now(advertiser: Advertiser, now: int | None = None) -> datetime:

@@ -31,6 +31,7 @@ from core.exceptions import ApplicationError
 from sandbox.control import _json_object
 from sandbox.framework import Emulator, json_response
 from sandbox.models import ConversionReceipt, EmulatorCounter
+from sandbox.ratelimit import window_count_add
 from sandbox.selectors import counter_value, emulator_config_describe
 from sandbox.services import emulator_config_update
 
@@ -205,13 +206,7 @@ def qps_exceeded(*, emulator: str, token: str, qps) -> bool:
     now = clock()
     second = int(now)
     prefix = f"{QPS_KEY_PREFIX}:{emulator}:{token[-24:]}"
-    current_key = f"{prefix}:{second}"
-    cache.add(current_key, 0, timeout=5)
-    try:
-        current = cache.incr(current_key)
-    except ValueError:  # expired between add and incr
-        cache.set(current_key, 1, timeout=5)
-        current = 1
+    current = window_count_add(f"{prefix}:{second}")
     previous = cache.get(f"{prefix}:{second - 1}", 0)
     others = previous * (1 - (now - second)) + current - 1
     return others >= float(qps)

@@ -7,16 +7,10 @@ Order data (arrivals, status steps) and token expiry follow this clock; the requ
 
 from __future__ import annotations
 
-import time
+from sandbox.clock import emulator_clock_now
 
 EMULATOR = "tiktok-shop"
 
 
 def sandbox_now() -> int:
-    from sandbox.framework import get_emulator
-
-    options = get_emulator(EMULATOR).options()
-    frozen = options.get("clock_frozen_at")
-    if frozen is not None:
-        return int(frozen)
-    return int(time.time()) + int(options.get("clock_offset_seconds") or 0)
+    return emulator_clock_now(EMULATOR)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from core.exceptions import ApplicationError
-from sandbox.control import _json_object
+from sandbox.control import _json_object, emulator_clock_control
 from sandbox.emulators.tiktok_shop.changes import shop_orders_change, shop_snapshot
 from sandbox.emulators.tiktok_shop.clock import sandbox_now
 from sandbox.emulators.tiktok_shop.data import Shop, shop_directory, visible_count
@@ -26,8 +26,6 @@ from sandbox.emulators.tiktok_shop.views.auth import tiktok_shop_auth
 from sandbox.emulators.tiktok_shop.views.emulator import tiktok_shop
 from sandbox.emulators.tiktok_shop.webhooks import order_webhooks_send
 from sandbox.framework import json_response
-from sandbox.selectors import emulator_config_describe
-from sandbox.services import emulator_config_update
 
 
 def _shop(shop_id) -> Shop:
@@ -37,15 +35,6 @@ def _shop(shop_id) -> Shop:
             f"No sandbox shop {shop_id!r}; GET /sandbox/_control/tiktok-shop/shops lists them.", code="unknown_shop", status=404
         )
     return shop
-
-
-def _integer(data: dict, name: str, *, nullable: bool = False) -> int | None:
-    value = data.get(name)
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ApplicationError(f"{name} must be an integer{' or null' if nullable else ''}.", code="invalid_clock")
-    return value
 
 
 @tiktok_shop.control_route("shops", methods=("GET",), name="shops")
@@ -71,28 +60,7 @@ def shops(request: HttpRequest):
 
 @tiktok_shop.control_route("clock", methods=("GET", "POST"), name="clock")
 def clock(request: HttpRequest):
-    options = emulator_config_describe(emulator=tiktok_shop.name)["options"]
-    if request.method == "POST":
-        data = _json_object(request)
-        unknown = sorted(set(data) - {"frozen_at", "offset_seconds", "advance_seconds"})
-        if unknown:
-            raise ApplicationError(
-                f"Unknown clock key {', '.join(unknown)}; use frozen_at, offset_seconds, advance_seconds.", code="invalid_clock"
-            )
-        if "frozen_at" in data:
-            options["clock_frozen_at"] = _integer(data, "frozen_at", nullable=True)
-        if "offset_seconds" in data:
-            options["clock_offset_seconds"] = _integer(data, "offset_seconds")
-        if "advance_seconds" in data:
-            step = _integer(data, "advance_seconds")
-            if options.get("clock_frozen_at") is not None:
-                options["clock_frozen_at"] += step
-            else:
-                options["clock_offset_seconds"] = int(options.get("clock_offset_seconds") or 0) + step
-        emulator_config_update(emulator=tiktok_shop.name, options=options)
-    return json_response(
-        {"now": sandbox_now(), "offset_seconds": options.get("clock_offset_seconds") or 0, "frozen_at": options.get("clock_frozen_at")}
-    )
+    return emulator_clock_control(request, emulator=tiktok_shop.name, now=sandbox_now)
 
 
 @tiktok_shop.control_route("changes", methods=("POST",), name="changes")

@@ -14,6 +14,8 @@ import time
 
 from django.core.cache import cache
 
+from sandbox.ratelimit import window_count_add
+
 KEY_PREFIX = "sandbox:tiktok-shop:qps"
 BUCKET_SECONDS = 0.1
 BUCKETS_PER_SECOND = 10
@@ -26,12 +28,6 @@ def rate_limit_retry_after(*, app_key: str, qps: int | float | None) -> int | No
     now = time.time()
     bucket = int(now / BUCKET_SECONDS)
     keys = [f"{KEY_PREFIX}:{app_key}:{number}" for number in range(bucket - BUCKETS_PER_SECOND + 1, bucket + 1)]
-    current_key = keys[-1]
-    cache.add(current_key, 0, timeout=5)
-    try:
-        current = cache.incr(current_key)
-    except ValueError:  # expired between add and incr
-        cache.set(current_key, 1, timeout=5)
-        current = 1
+    current = window_count_add(keys[-1])
     others = sum(cache.get_many(keys[:-1]).values()) + current - 1
     return None if others < float(qps) else 1

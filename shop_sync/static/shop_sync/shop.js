@@ -1,17 +1,5 @@
-// TikTok Shop pages: expandable order rows and Chart.js charts drawn from json_script data.
-//   <button data-row-toggle="ROW_ID">  shows/hides the detail row; htmx loads its content once.
+// TikTok Shop pages: Chart.js charts drawn from json_script data (row toggles: js/app.js).
 (function () {
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-row-toggle]");
-    if (!button) return;
-    var row = document.getElementById(button.getAttribute("data-row-toggle"));
-    if (!row) return;
-    var open = row.hasAttribute("hidden");
-    if (open) { row.removeAttribute("hidden"); } else { row.setAttribute("hidden", ""); }
-    button.setAttribute("aria-expanded", open ? "true" : "false");
-    button.textContent = open ? "▼" : "▶";
-  });
-
   var PALETTE = ["#4338ca", "#0e9384", "#c4320a", "#7839ee", "#ca8504", "#dd2590", "#155eef", "#099250"];
 
   function readJson(id) {
