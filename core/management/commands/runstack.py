@@ -39,7 +39,8 @@ class Command(BaseCommand):
             "beat": [os.path.join(bin_dir, "celery"), "-A", "config", "beat", "--loglevel", "INFO",
                      "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
         }
-        processes = {name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+        # Each in its own process group, so stopping one also stops its children (the worker's pool).
+        processes = {name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, start_new_session=True) for name, cmd in commands.items()}
 
         stopping = False
 
@@ -70,11 +71,20 @@ class Command(BaseCommand):
     def _stop_all(self, processes):
         for proc in processes.values():
             if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+                _signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + 15
         for proc in processes.values():
             try:
                 proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                proc.kill()
+                pass
+            # Whatever is left of the group (a pool child whose parent died) goes too.
+            _signal_group(proc, signal.SIGKILL)
         self.stdout.write("Stopped.")
+
+
+def _signal_group(proc, signum):
+    try:
+        os.killpg(proc.pid, signum)
+    except ProcessLookupError:  # already gone
+        pass
