@@ -34,7 +34,7 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done
 
 lint: install
 	$(VENV)/bin/ruff check .

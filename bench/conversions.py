@@ -39,14 +39,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from order_sync import (  # noqa: E402  (a sibling bench script: same process helpers)
+from _harness import (  # noqa: E402
     PYTHON,
     ROOT,
+    base_env,
     bench_database_url,
-    child_env,
     free_port,
     http_json,
     recreate_database,
+    sandbox_command,
+    stop_processes,
     wait_for_sandbox,
 )
 
@@ -136,14 +138,13 @@ def main() -> None:
         sys.exit("bench/conversions.py needs DATABASE_URL (PostgreSQL).")
     if not (os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL")):
         sys.exit("bench/conversions.py needs REDIS_URL (or BENCH_REDIS_URL) for the Celery broker.")
-    database_url = bench_database_url(os.environ["DATABASE_URL"]).replace("_order_sync_bench", "_conversions_bench")
+    database_url = bench_database_url(os.environ["DATABASE_URL"], bench="conversions")
     recreate_database(database_url)
     sandbox_port, web_port = free_port(), free_port()
     sandbox_base = f"http://127.0.0.1:{sandbox_port}/sandbox"
     processes: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="conversions-bench-") as tmp:
-        args.qps = 0
-        env = child_env(args, database_url=database_url, sandbox_base=sandbox_base, broker_dir=tmp)
+        env = base_env(database_url=database_url, sandbox_base=sandbox_base, broker_dir=tmp)
         env.update(
             {
                 "CONVERSIONS_CLAIM_STALE_SECONDS": str(args.stale_after),
@@ -165,7 +166,7 @@ def main() -> None:
             for number in range(max(args.sandboxes, 1)):
                 port = sandbox_port if number == 0 else free_port()
                 sandbox = subprocess.Popen(
-                    [PYTHON, "manage.py", "sandbox_serve", "--port", str(port), "--quiet", "--skip-checks"],
+                    sandbox_command(port),
                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
                 )  # fmt: skip
                 processes.append(sandbox)
@@ -196,17 +197,7 @@ def main() -> None:
                 args, sandbox_base=sandbox_base, web_base=f"http://127.0.0.1:{web_port}", workers=workers, start_worker=start_worker
             )
         finally:
-            for proc in reversed(processes):
-                if proc.poll() is None:
-                    try:
-                        os.killpg(proc.pid, signal.SIGTERM)
-                    except ProcessLookupError:
-                        pass
-            for proc in processes:
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+            stop_processes(processes)
     print(json.dumps(result))
 
 

@@ -29,92 +29,42 @@ import json
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
+from _harness import (
+    PYTHON,
+    ROOT,
+    base_env,
+    bench_database_url,
+    free_port,
+    http_json,
+    recreate_database,
+    sandbox_command,
+    stop_processes,
+    wait_for_sandbox,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 COLD_LATENCY_MS = 300
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/gmvmax.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parts.path.lstrip("/") or "postgres"
-    return urlunsplit(parts._replace(path=f"/{name}_gmvmax_bench"))
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def child_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[str, str]:
-    import base64
-
-    env = {**os.environ}
-    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL", "")
+    env = base_env(database_url=database_url, sandbox_base=sandbox_base, broker_dir=broker_dir)
     env.update(
         {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "DEBUG": "false",
-            "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SANDBOX_BASE_URL": sandbox_base,
             "SECURE_SSL_REDIRECT": "false",
             "TIKTOK_BUSINESS_APP_ID": "7sandboxappid",
             "TIKTOK_BUSINESS_APP_SECRET": "sandbox-business-secret-0123456789",
             "TIKTOK_BUSINESS_RATE_LIMIT": "100000/second",  # the sandbox has no QPS limit here
-            "LOG_LEVEL": "WARNING",
-            "CELERY_BROKER_URL": redis_url or f"filesystem://{broker_dir}",
-            "VAR_DIR": broker_dir,
-            "CELERY_SKIP_CHECKS": "1",
-            "FIELD_ENCRYPTION_KEYS": env.get("FIELD_ENCRYPTION_KEYS") or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     return env
-
-
-def http_json(method: str, url: str, payload: dict | None = None) -> dict:
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
-
-
-def wait_for_line(proc: subprocess.Popen, marker: str, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if marker in line:
-            return
-        if proc.poll() is not None:
-            sys.exit(f"{what} exited with {proc.returncode}")
-    sys.exit(f"{what} did not start in 60 s")
 
 
 def wait_for_web(port: int, key: str) -> None:
@@ -157,7 +107,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not os.environ.get("DATABASE_URL"):
         sys.exit("bench/gmvmax.py needs DATABASE_URL (PostgreSQL).")
-    database_url = bench_database_url(os.environ["DATABASE_URL"])
+    database_url = bench_database_url(os.environ["DATABASE_URL"], bench="gmvmax")
     recreate_database(database_url)
     sandbox_port, web_port = free_port(), free_port()
     sandbox_base = f"http://127.0.0.1:{sandbox_port}/sandbox"
@@ -176,23 +126,14 @@ def main() -> None:
             return proc
 
         try:
-            sandbox = start(
-                [PYTHON, "manage.py", "sandbox_serve", "--port", str(sandbox_port), "--quiet", "--skip-checks"], stdout=subprocess.PIPE
-            )
-            wait_for_line(sandbox, "Sandbox serving at", "sandbox_serve")
+            sandbox = start(sandbox_command(sandbox_port), stdout=subprocess.PIPE)
+            wait_for_sandbox(sandbox)
             start([PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "fetch", "-c", "2", "-n", "gmvmax-bench@%h",
                    "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"])  # fmt: skip
             os.environ.update(env)
             result = run_bench(args, sandbox_base=sandbox_base, web_port=web_port, start=start)
         finally:
-            for proc in reversed(processes):
-                if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-            for proc in processes:
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+            stop_processes(processes)
     print(json.dumps(result))
 
 

@@ -29,76 +29,41 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from _harness import (
+    PYTHON,
+    ROOT,
+    base_env,
+    bench_database_url,
+    free_port,
+    http_json,
+    recreate_database,
+    sandbox_command,
+    stop_processes,
+    wait_for_sandbox,
+)
+
 RUN_TIMEOUT_SECONDS = 1800
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/order_sync.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parts.path.lstrip("/") or "postgres"
-    return urlunsplit(parts._replace(path=f"/{name}_order_sync_bench"))
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def child_env(args, *, database_url: str, sandbox_base: str, broker_dir: str) -> dict[str, str]:
-    env = {**os.environ}
-    # BENCH_REDIS_URL keeps the bench's broker and cache apart from a Redis database that test
-    # runs flush between tests.
-    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL", "")
+    env = base_env(database_url=database_url, sandbox_base=sandbox_base, broker_dir=broker_dir)
     env.update(
         {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "DEBUG": "false",
-            "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SANDBOX_BASE_URL": sandbox_base,
             "TIKTOK_SHOP_APP_KEY": "6sandboxappkey",
             "TIKTOK_SHOP_APP_SECRET": "sandbox-app-secret-0123456789abcdef",
             # With a sandbox QPS the client paces its calls evenly at that rate, shared by all
             # workers (a burst at a second's edge is what draws 429s, not the rate); without one
             # it must not be what limits the run.
             "TIKTOK_SHOP_RATE_LIMIT": f"{args.qps}/second" if args.qps else "100000/second",
-            "LOG_LEVEL": "WARNING",
-            "CELERY_BROKER_URL": redis_url or f"filesystem://{broker_dir}",
-            "VAR_DIR": broker_dir,
-            # System checks are `manage.py check`'s job, not a benchmark's.
-            "CELERY_SKIP_CHECKS": "1",
         }
     )
-    env.setdefault("FIELD_ENCRYPTION_KEYS", "")
-    if not env["FIELD_ENCRYPTION_KEYS"]:
-        import base64
-
-        env["FIELD_ENCRYPTION_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     return env
 
 
@@ -172,24 +137,6 @@ class PostgresCpu:
     @property
     def seconds(self) -> float:
         return sum(cpu - self.baseline.get(pid, 0.0) for pid, cpu in self.latest.items())
-
-
-def http_json(method: str, url: str, payload: dict | None = None) -> dict:
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
-
-
-def wait_for_sandbox(proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if "Sandbox serving at" in line:
-            return
-        if proc.poll() is not None:
-            sys.exit(f"sandbox_serve exited with {proc.returncode}")
-    sys.exit("sandbox_serve did not start in 60 s")
 
 
 def wait_for_run(run_id: int, *, poll: float, on_poll=None) -> dict:
@@ -328,7 +275,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not os.environ.get("DATABASE_URL"):
         sys.exit("bench/order_sync.py needs DATABASE_URL (PostgreSQL).")
-    database_url = bench_database_url(os.environ["DATABASE_URL"])
+    database_url = bench_database_url(os.environ["DATABASE_URL"], bench="order_sync")
     recreate_database(database_url)
     port = free_port()
     sandbox_base = f"http://127.0.0.1:{port}/sandbox"
@@ -342,7 +289,7 @@ def main() -> None:
             )
         try:
             sandbox = subprocess.Popen(
-                [PYTHON, "manage.py", "sandbox_serve", "--port", str(port), "--quiet", "--skip-checks"],
+                sandbox_command(port),
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -369,14 +316,7 @@ def main() -> None:
             os.environ.update(env)
             result = run_bench(args, sandbox_base=sandbox_base, sandbox_pid=sandbox.pid, workers=workers, start_worker=start_worker)
         finally:
-            for proc in reversed(processes):
-                if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-            for proc in processes:
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+            stop_processes(processes)
     print(json.dumps(result))
 
 
