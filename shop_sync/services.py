@@ -627,8 +627,8 @@ def orders_page_write(
     )
 
 
-_ORDER_STAGE_COLUMNS = (
-    "order_id",
+# An order's written columns, in the order of a parsed order's ``values``.
+_ORDER_VALUE_FIELDS = (
     "status",
     "create_time",
     "update_time",
@@ -641,6 +641,7 @@ _ORDER_STAGE_COLUMNS = (
     "brands",
     "content_hash",
 )
+_ORDER_STAGE_COLUMNS = ("order_id", *_ORDER_VALUE_FIELDS)
 _ORDER_STAGE_DDL = """
 CREATE TEMP TABLE IF NOT EXISTS shop_sync_order_stage (
     order_id varchar(32) NOT NULL,
@@ -832,21 +833,9 @@ def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder], zone_na
                 synced_at=now,
             )
         )
-    update_fields = [
-        "status",
-        "create_time",
-        "update_time",
-        "paid_time",
-        "currency",
-        *ORDER_MONEY_FIELDS,
-        "buyer_user_id",
-        "recipient_region",
-        "units",
-        "brands",
-        "content_hash",
-        "synced_at",
-    ]
-    Order.objects.bulk_create(rows, update_conflicts=True, unique_fields=["tenant", "shop", "order_id"], update_fields=update_fields)
+    Order.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "shop", "order_id"], update_fields=[*_ORDER_VALUE_FIELDS, "synced_at"]
+    )
     ids = dict(orders.filter(order_id__in=[p.order_id for p in to_write]).values_list("order_id", "id"))
     replaced = [ids[p.order_id] for p in to_write if p.order_id in stored]
     if replaced:
