@@ -97,6 +97,15 @@ def wait_for_sandbox(proc: subprocess.Popen) -> None:
     sys.exit("sandbox_serve did not start in 60 s")
 
 
+def setup_django() -> None:
+    """Django in the bench's own process (it reads and writes what the started processes do)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
 def stop_processes(processes: list[subprocess.Popen]) -> None:
     """SIGTERM each process group (newest first), then SIGKILL what is left after 20 s."""
     for proc in reversed(processes):

@@ -48,6 +48,7 @@ from _harness import (  # noqa: E402
     http_json,
     recreate_database,
     sandbox_command,
+    setup_django,
     stop_processes,
     wait_for_sandbox,
 )
@@ -202,11 +203,7 @@ def main() -> None:
 
 
 def run_bench(args, *, sandbox_base: str, web_base: str, workers: list[subprocess.Popen], start_worker) -> dict:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    django.setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Max
 

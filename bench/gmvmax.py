@@ -47,6 +47,7 @@ from _harness import (
     http_json,
     recreate_database,
     sandbox_command,
+    setup_django,
     stop_processes,
     wait_for_sandbox,
 )
@@ -138,11 +139,7 @@ def main() -> None:
 
 
 def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    django.setup()
+    setup_django()
     from urllib.parse import parse_qs
 
     from django.db import connection

@@ -45,6 +45,7 @@ from _harness import (
     http_json,
     recreate_database,
     sandbox_command,
+    setup_django,
     stop_processes,
     wait_for_sandbox,
 )
@@ -321,11 +322,7 @@ def main() -> None:
 
 
 def run_bench(args, *, sandbox_base: str, sandbox_pid: int, workers: list[subprocess.Popen], start_worker) -> dict:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    django.setup()
+    setup_django()
     from urllib.parse import parse_qs
 
     from django.contrib.auth import get_user_model
