@@ -28,8 +28,3 @@ class Conflict(ApplicationError):
 class NotFound(ApplicationError):
     status = 404
     code = "not_found"
-
-
-class PermissionDeniedError(ApplicationError):
-    status = 403
-    code = "permission_denied"

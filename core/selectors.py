@@ -34,10 +34,6 @@ def members_for_tenant(tenant: Tenant) -> QuerySet[Membership]:
     return Membership.objects.select_related("user").filter(tenant=tenant).order_by("user__username")
 
 
-def tenant_ids_for_user(user) -> list[int]:
-    return list(Membership.objects.filter(user=user).values_list("tenant_id", flat=True))
-
-
 def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 

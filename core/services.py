@@ -356,15 +356,6 @@ def sync_run_settle(*, run_id: int) -> SyncRun:
     return run
 
 
-def sync_run_add_counters(*, run_id: int, **deltas: int) -> None:
-    """Add to the run's free-form counters (e.g. created/updated rows) under a row lock."""
-    with transaction.atomic():
-        run = SyncRun.all_tenants.select_for_update().get(pk=run_id)
-        for name, delta in deltas.items():
-            run.counters[name] = run.counters.get(name, 0) + delta
-        run.save(update_fields=["counters"])
-
-
 def sync_run_resume(*, run: SyncRun) -> SyncRun:
     """Resume a failed run (or a running one whose workers died): its unfinished parts go back
     to pending and are enqueued again from their last checkpoint."""

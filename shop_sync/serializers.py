@@ -10,7 +10,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.api.serializers import SyncRunSerializer
-from core.exceptions import ApplicationError
 from shop_sync.selectors import ORDER_STATUSES, PRODUCT_ORDERINGS, OrderFilters, Period, period_ending, shop_get, today_for, zone
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -384,10 +383,3 @@ class ShopSyncStatusSerializer(serializers.Serializer):
 
 class SyncStatusSerializer(serializers.Serializer):
     shops = ShopSyncStatusSerializer(many=True)
-
-
-def raise_for_invalid(serializer) -> None:
-    """Pages use the same query serializers; their errors become an ApplicationError there."""
-    if not serializer.is_valid():
-        fields = {name: [str(e) for e in errors] for name, errors in serializer.errors.items()}
-        raise ApplicationError("Some filters are invalid: " + ", ".join(sorted(fields)), code="invalid", extra={"fields": fields})
