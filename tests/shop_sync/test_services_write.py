@@ -11,7 +11,7 @@ from django.db import connection
 from shop_sync import services
 from shop_sync.brands import brand_for_name
 from shop_sync.models import Brand, DailyRollup, Order, OrderLine
-from shop_sync.services import daily_rollups_recompute, orders_page_write
+from shop_sync.services import daily_rollups_recompute, order_write, orders_page_write
 from tests.shop_sync.order_payloads import platform_order, ts
 
 
@@ -19,7 +19,7 @@ from tests.shop_sync.order_payloads import platform_order, ts
 def write_path(request, monkeypatch):
     """Both write paths: the database's own (COPY on PostgreSQL) and the portable one."""
     if request.param == "portable":
-        monkeypatch.setattr(services, "_write_postgresql", services._write_portable)
+        monkeypatch.setattr(order_write, "_write_postgresql", order_write._write_portable)
     elif connection.vendor != "postgresql":
         pytest.skip("the COPY path needs PostgreSQL")
     return request.param

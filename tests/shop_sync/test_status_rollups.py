@@ -12,17 +12,16 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from shop_sync import selectors, services
 from shop_sync.models import DailyStatusRollup, Order, ShopSyncState
 from shop_sync.selectors import OrderFilters, order_stats, order_status_breakdown, status_rollups_for
-from shop_sync.services import order_status_rollups_rebuild, orders_page_write
+from shop_sync.services import order_status_rollups_rebuild, order_write, orders_page_write
 from tests.shop_sync.order_payloads import platform_order, ts
 
 
 @pytest.fixture(params=["native", "portable"])
 def write_path(request, monkeypatch):
     if request.param == "portable":
-        monkeypatch.setattr(services, "_write_postgresql", services._write_portable)
+        monkeypatch.setattr(order_write, "_write_postgresql", order_write._write_portable)
     elif connection.vendor != "postgresql":
         pytest.skip("the one-statement upsert needs PostgreSQL")
     return request.param
@@ -80,7 +79,7 @@ def test_every_write_moves_the_status_rollups_with_the_orders(tenant_a, shop_a, 
 
 
 def scan_only(monkeypatch):
-    monkeypatch.setattr(selectors, "status_rollups_for", lambda tenant, filters: None)
+    monkeypatch.setattr("shop_sync.selectors.stats.status_rollups_for", lambda tenant, filters: None)
 
 
 def test_statistics_and_breakdown_from_rollups_equal_the_scan(tenant_a, shop_a, write_path, monkeypatch):

@@ -45,7 +45,8 @@ def no_waits(monkeypatch, upstream_sleeps):
             kwargs.setdefault("sleep", upstream_sleeps)
             super().__init__(**kwargs)
 
-    monkeypatch.setattr(services, "TikTokShopClient", RecordingClient)
+    for module in ("oauth", "sync", "webhooks", "products"):
+        monkeypatch.setattr(f"shop_sync.services.{module}.TikTokShopClient", RecordingClient)
     return upstream_sleeps
 
 
@@ -66,7 +67,7 @@ def rollup_rows(shop):
 
 
 def test_full_sync_in_parallel_windows_stores_exactly_the_truth(tenant_a, demo_shop, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "WINDOW_TARGET_ORDERS", 700)
+    monkeypatch.setattr("shop_sync.services.sync.WINDOW_TARGET_ORDERS", 700)
     Brand.objects.create(tenant=tenant_a, name="Glow Lab")
     Brand.objects.create(tenant=tenant_a, name="Bloom & Co")
     expected = truth(demo_shop)
@@ -102,7 +103,7 @@ def test_full_sync_in_parallel_windows_stores_exactly_the_truth(tenant_a, demo_s
 
 
 def test_a_sync_killed_between_pages_resumes_exact_with_no_page_twice(tenant_a, demo_shop, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "WINDOW_TARGET_ORDERS", 1_200)
+    monkeypatch.setattr("shop_sync.services.sync.WINDOW_TARGET_ORDERS", 1_200)
     real_write = services.orders_page_write
     pages = {"written": 0}
 
@@ -112,14 +113,14 @@ def test_a_sync_killed_between_pages_resumes_exact_with_no_page_twice(tenant_a, 
         pages["written"] += 1
         return real_write(**kwargs)
 
-    monkeypatch.setattr(services, "orders_page_write", dying_write)
+    monkeypatch.setattr("shop_sync.services.sync.orders_page_write", dying_write)
     with pytest.raises(RuntimeError, match="worker killed"):
         full_sync(tenant_a, demo_shop, django_capture_on_commit_callbacks)
     run = demo_shop_run = services.sync_run_active(tenant_a, kind=services.KIND_FULL, target=f"shop:{demo_shop.pk}")
     assert run is not None and run.pages_done == 7  # seven pages committed, the eighth rolled back
     assert Order.objects.for_tenant(tenant_a).count() == run.items_done
 
-    monkeypatch.setattr(services, "orders_page_write", real_write)
+    monkeypatch.setattr("shop_sync.services.sync.orders_page_write", real_write)
     with django_capture_on_commit_callbacks(execute=True):
         sync_run_resume(run=demo_shop_run)
 
@@ -166,7 +167,7 @@ def faulty_sandbox(db, settings, mock_upstream):
 def test_with_5xx_and_429_faults_the_sync_still_ends_exact(
     tenant_a, owner_a, faulty_sandbox, no_waits, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "WINDOW_TARGET_ORDERS", 700)
+    monkeypatch.setattr("shop_sync.services.sync.WINDOW_TARGET_ORDERS", 700)
     freeze_clock()
     shop = next(s for s in connect_seller(tenant_a, owner_a, "demo") if s.region == "MY")
 
