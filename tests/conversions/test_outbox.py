@@ -52,18 +52,18 @@ def test_claims_never_overlap(tenant_a, tiktok_a):
 def test_crash_between_send_and_mark_resends_with_the_same_event_id(
     tenant_a, tiktok_a, platforms, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
-    real_mark = services._mark_row_result
+    real_mark = services.delivery._mark_row_result
 
     def killed(*args, **kwargs):
         raise SystemExit("worker killed after the request went out")
 
-    monkeypatch.setattr(services, "_mark_row_result", killed)
+    monkeypatch.setattr(services.delivery, "_mark_row_result", killed)
     with pytest.raises(SystemExit):
         ingest(tenant_a, event_payload(1), event_payload(2), capture=django_capture_on_commit_callbacks)
     assert [item["event_id"] for item in platforms.events("tiktok")] == ["appt-1", "appt-2"]
     assert {delivery_of(tiktok_a, f"appt-{n}").status for n in (1, 2)} == {DeliveryStatus.SENDING}
 
-    monkeypatch.setattr(services, "_mark_row_result", real_mark)
+    monkeypatch.setattr(services.delivery, "_mark_row_result", real_mark)
     # The claim is fresh: another worker leaves it alone.
     deliver(tiktok_a)
     assert len(platforms.calls["tiktok"]) == 1
