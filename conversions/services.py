@@ -57,7 +57,6 @@ from core.models import Tenant
 
 logger = logging.getLogger(__name__)
 
-DELIVER_QUEUE = "deliver"
 EVENT_FIELDS = (
     "email",
     "phone",

@@ -75,7 +75,6 @@ logger = logging.getLogger(__name__)
 
 KIND_FULL = "shop_sync.orders_full"
 KIND_INCREMENTAL = "shop_sync.orders_incremental"
-SYNC_QUEUE = "sync"
 
 OAUTH_STATE_TTL = timedelta(minutes=10)
 WATERMARK_OVERLAP = timedelta(minutes=5)

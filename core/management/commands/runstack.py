@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from core.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
+from core.queues import QUEUE_NAMES
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, web_workers, concurrency, **options):
         bin_dir = os.path.dirname(sys.executable)
         env = {**os.environ, "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", f"http://{host}:{port}")}
-        queues = ",".join(settings.CELERY_TASK_QUEUES_NAMES)
+        queues = ",".join(QUEUE_NAMES)
         commands = {
             "web": [os.path.join(bin_dir, "gunicorn"), "config.wsgi:application", "--bind", f"{host}:{port}",
                     "--workers", str(web_workers), "--threads", "8", "--timeout", "120", "--access-logfile", "-"],
