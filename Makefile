@@ -17,7 +17,7 @@ RUN_ENV = VAR_DIR=$(VAR_DIR) ENV_FILE=$(EMBEDDED_ENV) SANDBOX_ENABLED=true HTTPS
 # The suite's settings (config/settings_test.py: the sandbox and a DEBUG configuration).
 TEST_ENV = DJANGO_SETTINGS_MODULE=config.settings_test
 
-.PHONY: run test install migrate demo static bench lint sandbox clean
+.PHONY: run test install migrate demo static manage bench lint sandbox clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -43,6 +43,10 @@ static: install $(EMBEDDED_ENV)
 ## Web + Celery worker + beat against the sandbox, with the demo tenant and login. Ctrl-C stops all.
 run: static demo
 	$(RUN_ENV) $(PY) manage.py runstack --port $(PORT)
+
+## Any manage.py command with make run's settings: make manage ARGS="createsuperuser"
+manage: install $(EMBEDDED_ENV)
+	$(RUN_ENV) $(PY) manage.py $(ARGS)
 
 ## The whole suite: PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else embedded.
 test: install
