@@ -21,6 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# The started processes run outside DEBUG, where the sandbox control API needs its token.
+SANDBOX_CONTROL_TOKEN = os.environ.get("SANDBOX_CONTROL_TOKEN") or secrets.token_urlsafe(32)
 
 
 def free_port() -> int:
@@ -63,6 +65,7 @@ def base_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[s
             "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SANDBOX_BASE_URL": sandbox_base,
+            "SANDBOX_CONTROL_TOKEN": SANDBOX_CONTROL_TOKEN,
             "LOG_LEVEL": "WARNING",
             "CELERY_BROKER_URL": redis_url or f"filesystem://{broker_dir}",
             "VAR_DIR": broker_dir,
@@ -76,7 +79,7 @@ def base_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[s
 
 def http_json(method: str, url: str, payload: dict | None = None) -> dict:
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", "X-Sandbox-Control-Token": SANDBOX_CONTROL_TOKEN})
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 

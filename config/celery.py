@@ -1,10 +1,20 @@
-"""Celery app. Queues per kind of work (sync, fetch, deliver, brain) so workers scale per
-workload; the correlation id of whoever enqueued a task travels in its headers."""
+"""Celery app. Queues per kind of work (``core.queues.Queue``: default, sync, fetch, deliver,
+brain) so workers scale per workload; the correlation id of whoever enqueued a task travels in its
+headers.
+
+The queues are declared here, once, from ``core.queues``: a plain ``celery -A config worker``
+consumes all of them, ``-Q sync`` one of them. Each task names its queue (``queue=Queue.SYNC``);
+a task that names none goes to ``default``.
+"""
 
 import os
 
 from celery import Celery
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+from kombu import Exchange
+from kombu import Queue as KombuQueue
+
+from core.queues import QUEUE_NAMES, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -12,6 +22,10 @@ CORRELATION_HEADER = "x_correlation_id"
 
 app = Celery("commerce_analytics")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# The same shape Celery gives a queue it creates on first use (a direct exchange of the queue's
+# name), so brokers that already hold these queues see no change.
+app.conf.task_queues = tuple(KombuQueue(name, Exchange(name), routing_key=name) for name in QUEUE_NAMES)
+app.conf.task_default_queue = Queue.DEFAULT.value
 app.autodiscover_tasks()
 
 

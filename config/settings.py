@@ -1,9 +1,15 @@
 """Settings for the commerce-analytics platform.
 
-Everything comes from the environment (django-environ). With nothing set, the project runs
-"embedded": SQLite and Kombu's filesystem broker under ``var/``, a local-memory cache and the
-sandbox upstreams mounted at ``/sandbox/``. Setting ``DATABASE_URL``, ``REDIS_URL`` and
-``CELERY_BROKER_URL`` moves the same code onto PostgreSQL, Redis and RabbitMQ.
+Everything comes from the environment (django-environ), and fails closed: ``DEBUG`` and the
+sandbox (``SANDBOX_ENABLED``) are off unless set, production secrets have no defaults, and system
+checks (``core/checks.py``) refuse upstream URLs that still point at a sandbox nobody enabled.
+
+With no services set the project runs "embedded": SQLite and Kombu's filesystem broker under
+``var/`` and a local-memory cache. ``make run`` turns on the rest of the embedded default
+explicitly: the sandbox upstreams mounted at ``/sandbox/``, plain-HTTP localhost, and secrets
+generated once in ``var/embedded.env`` (read through ``ENV_FILE``), with ``DEBUG`` off. Setting
+``DATABASE_URL``, ``REDIS_URL`` and ``CELERY_BROKER_URL`` moves the same code onto PostgreSQL,
+Redis and RabbitMQ.
 """
 
 import base64
@@ -18,9 +24,15 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
+# The real environment wins over ENV_FILE (make run: var/embedded.env), which wins over .env.
+if env.str("ENV_FILE", default=""):
+    env.read_env(env.str("ENV_FILE"), overwrite=False)
 env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
+# The emulated upstreams (sandbox/), mounted at /sandbox/ and given their demo app keys. On purpose
+# only: make run and the test suite turn it on; production leaves it off.
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
 
 # --- Core ---------------------------------------------------------------------------------
 _EMBEDDED_SECRET_KEY = "embedded-dev-only-secret-key-do-not-use-in-production"
@@ -125,15 +137,22 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# --- HTTPS --------------------------------------------------------------------------------
+# Outside DEBUG users reach the site over HTTPS, directly or through a TLS-terminating proxy that
+# says so in SECURE_PROXY_SSL_HEADER (a header name, "X-Forwarded-Proto" by default outside DEBUG;
+# empty when nothing in front sets it). HTTPS=false (plain-HTTP localhost, as make run) turns the
+# redirect, the secure cookies and HSTS off together; each can still be set on its own.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="" if DEBUG else "X-Forwarded-Proto").strip()
+SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_ssl_header.upper().replace('-', '_')}", "https") if _proxy_ssl_header else None
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- I18N / static ------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -191,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_QUERY_MANAGER": "_base_manager",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "core.models.Role.choices",
+        "SyncStateEnum": "core.models.SyncState.choices",
         "ApiKeyRoleEnum": "core.api.serializers.API_KEY_ROLES",
     },
 }
@@ -214,8 +234,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ["default", "sync", "fetch", "deliver", "brain"]
+# The queues (and the default one) are declared in config/celery.py from core/queues.py.
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -224,10 +243,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Upstreams ----------------------------------------------------------------------------
 # Every platform's base URL is configuration: the defaults point at the sandbox mounted on
-# this server, production points them at the real hosts.
+# this server, production points them at the real hosts. A URL left pointing into the sandbox
+# while SANDBOX_ENABLED is off fails the system checks (core.E002). The sandbox's own app keys
+# and secrets are defaults only while it is enabled; otherwise they come from the environment.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default=f"{PUBLIC_BASE_URL}/sandbox").rstrip("/")
-SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 SANDBOX_SEED = env.int("SANDBOX_SEED", default=20260101)
 TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default=f"{SANDBOX_BASE_URL}/telegram")
 
@@ -235,8 +255,8 @@ TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default=f"{SANDBOX_BASE_URL}/te
 TIKTOK_SHOP_API_BASE = env.str("TIKTOK_SHOP_API_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-shop").rstrip("/")
 TIKTOK_SHOP_AUTH_BASE = env.str("TIKTOK_SHOP_AUTH_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-shop-auth").rstrip("/")
 TIKTOK_SHOP_AUTHORIZE_URL = env.str("TIKTOK_SHOP_AUTHORIZE_URL", default=f"{TIKTOK_SHOP_AUTH_BASE}/oauth/authorize")
-TIKTOK_SHOP_APP_KEY = env.str("TIKTOK_SHOP_APP_KEY", default="6sandboxappkey" if DEBUG else "")
-TIKTOK_SHOP_APP_SECRET = env.str("TIKTOK_SHOP_APP_SECRET", default="sandbox-app-secret-0123456789abcdef" if DEBUG else "")
+TIKTOK_SHOP_APP_KEY = env.str("TIKTOK_SHOP_APP_KEY", default="6sandboxappkey" if SANDBOX_ENABLED else "")
+TIKTOK_SHOP_APP_SECRET = env.str("TIKTOK_SHOP_APP_SECRET", default="sandbox-app-secret-0123456789abcdef" if SANDBOX_ENABLED else "")
 TIKTOK_SHOP_REDIRECT_URI = env.str("TIKTOK_SHOP_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/shop/oauth/callback/")
 TIKTOK_SHOP_RATE_LIMIT = env.str("TIKTOK_SHOP_RATE_LIMIT", default="50/second")
 # Where the sandbox pushes order webhooks (the platform would use the URL set in Partner Center).
@@ -246,8 +266,8 @@ SANDBOX_TIKTOK_SHOP_WEBHOOK_URL = env.str("SANDBOX_TIKTOK_SHOP_WEBHOOK_URL", def
 # each tenant authorizes its own advertisers. Real host: https://business-api.tiktok.com
 TIKTOK_BUSINESS_API_BASE = env.str("TIKTOK_BUSINESS_API_BASE", default=f"{SANDBOX_BASE_URL}/tiktok-business").rstrip("/")
 TIKTOK_BUSINESS_AUTHORIZE_URL = env.str("TIKTOK_BUSINESS_AUTHORIZE_URL", default=f"{TIKTOK_BUSINESS_API_BASE}/portal/auth")
-TIKTOK_BUSINESS_APP_ID = env.str("TIKTOK_BUSINESS_APP_ID", default="7sandboxappid" if DEBUG else "")
-TIKTOK_BUSINESS_APP_SECRET = env.str("TIKTOK_BUSINESS_APP_SECRET", default="sandbox-business-secret-0123456789" if DEBUG else "")
+TIKTOK_BUSINESS_APP_ID = env.str("TIKTOK_BUSINESS_APP_ID", default="7sandboxappid" if SANDBOX_ENABLED else "")
+TIKTOK_BUSINESS_APP_SECRET = env.str("TIKTOK_BUSINESS_APP_SECRET", default="sandbox-business-secret-0123456789" if SANDBOX_ENABLED else "")
 TIKTOK_BUSINESS_REDIRECT_URI = env.str("TIKTOK_BUSINESS_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/ads/oauth/callback/")
 TIKTOK_BUSINESS_RATE_LIMIT = env.str("TIKTOK_BUSINESS_RATE_LIMIT", default="20/second")
 
@@ -318,10 +338,14 @@ UPSTREAM_RATE_LIMIT_MAX_WAIT = env.float("UPSTREAM_RATE_LIMIT_MAX_WAIT", default
 # Prefix of the Redis keys holding rate-limit windows, breaker state and locks.
 UPSTREAM_REDIS_PREFIX = env.str("UPSTREAM_REDIS_PREFIX", default="upstream")
 
-# Sandbox (sandbox/): fault config is cached per process this long; set a token to guard the
-# control API (/sandbox/_control/) wherever the sandbox is reachable by others.
+# Sandbox (sandbox/): fault config is cached per process this long. The control API
+# (/sandbox/_control/) needs SANDBOX_CONTROL_TOKEN in X-Sandbox-Control-Token; outside DEBUG it is
+# closed until the token is set (and the sandbox enabled without one fails check core.E003).
 SANDBOX_CONFIG_CACHE_SECONDS = env.float("SANDBOX_CONFIG_CACHE_SECONDS", default=1.0)
 SANDBOX_CONTROL_TOKEN = env.str("SANDBOX_CONTROL_TOKEN", default="")
+# Decided with the configuration, like the other DEBUG defaults (a test run's DEBUG=False doesn't
+# change it): only a DEBUG configuration may leave the token empty, and then the API is open.
+SANDBOX_CONTROL_OPEN = DEBUG and not SANDBOX_CONTROL_TOKEN
 SANDBOX_RECEIVED_MAX = env.int("SANDBOX_RECEIVED_MAX", default=500)  # records kept per emulator
 SANDBOX_RECEIVED_BODY_MAX = env.int("SANDBOX_RECEIVED_BODY_MAX", default=256 * 1024)  # characters
 SANDBOX_MAX_DELAY_MS = env.int("SANDBOX_MAX_DELAY_MS", default=120_000)

@@ -14,7 +14,9 @@ class ConversionsConfig(AppConfig):
         # Registers the delivery sweeper's default beat schedule in every process.
         from conversions import tasks  # noqa: F401
 
-    def demo_seed(self, tenant) -> None:
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        """Destinations at the configured platform URLs and a few days of events; the worker
+        delivers them like any others, so nothing here calls an upstream."""
         from conversions.demo import demo_seed
 
         demo_seed(tenant)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from celery import current_app
 
 from conversions import services
+from core.queues import Queue
 from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
 
 
-@tenant_task(name="conversions.tasks.destination_deliver_task", queue=services.DELIVER_QUEUE)
+@tenant_task(name="conversions.tasks.destination_deliver_task", queue=Queue.DELIVER)
 def destination_deliver_task(*, tenant_id: int, destination_id: int) -> int:
     """Deliver one destination's due rows for a while, then hand over to a fresh message."""
     eager = bool(current_app.conf.task_always_eager)
@@ -22,7 +23,7 @@ def destination_deliver_task(*, tenant_id: int, destination_id: int) -> int:
     return run.sent
 
 
-@cross_tenant_task(name="conversions.tasks.deliveries_sweep_task", queue="default")
+@cross_tenant_task(name="conversions.tasks.deliveries_sweep_task", queue=Queue.DEFAULT)
 def deliveries_sweep_task() -> int:
     """Beat: re-enqueue destinations with due deliveries whose message was lost."""
     return services.deliveries_sweep()

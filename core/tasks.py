@@ -12,6 +12,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.utils import timezone
 
+from core.queues import Queue
 from core.tenancy import reset_current_tenant, set_current_tenant
 
 
@@ -47,14 +48,14 @@ def cross_tenant_task(*args, **options):
     return shared_task(*args, **options)
 
 
-@cross_tenant_task(name="core.tasks.sync_runs_sweep_task", queue="default")
+@cross_tenant_task(name="core.tasks.sync_runs_sweep_task", queue=Queue.DEFAULT)
 def sync_runs_sweep_task(stale_after_seconds: int = 300) -> int:
     from core.services import sync_runs_sweep
 
     return sync_runs_sweep(stale_after_seconds=stale_after_seconds)
 
 
-@cross_tenant_task(name="core.tasks.api_call_log_prune_task", queue="default")
+@cross_tenant_task(name="core.tasks.api_call_log_prune_task", queue=Queue.DEFAULT)
 def api_call_log_prune_task(keep_days: int = 30) -> int:
     from core.models import ApiCallLog
 

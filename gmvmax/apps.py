@@ -15,14 +15,13 @@ class GmvmaxConfig(AppConfig):
         # Registers the beat schedules in every process (migrate creates them).
         from gmvmax import tasks  # noqa: F401
 
-    def demo_seed(self, tenant):
+    def demo_seed(self, tenant, *, upstreams=None):
         """Sync the demo tenant's last ``DEMO_DAYS`` days so the GMV Max page has data after
-        ``make run`` (tiktok_ads' demo_seed, which runs first, connected its advertisers).
-        ``make run`` seeds before the web server starts, so the sandbox is called in-process,
-        like tiktok_ads does; against a real Business API the sync is queued for the worker."""
+        ``make run`` (tiktok_ads' demo_seed, which runs first, connected its advertisers). When
+        ``upstreams`` answers the Business API in this process (the sandbox during ``make run``,
+        before the web server starts), the sync runs here; otherwise it is queued for the worker."""
         from datetime import timedelta
 
-        from django.conf import settings
         from django.utils import timezone
 
         from core.tenancy import tenant_scope
@@ -31,18 +30,14 @@ class GmvmaxConfig(AppConfig):
 
         if tenant.slug != "demo":
             return
-        sandbox = settings.SANDBOX_BASE_URL.rstrip("/")
         with tenant_scope(tenant):
-            if not settings.SANDBOX_ENABLED or not settings.TIKTOK_BUSINESS_API_BASE.startswith(sandbox + "/"):
+            if upstreams is None or "tiktok_business" not in upstreams.in_process:
                 today = timezone.localdate()
                 backfill(tenant=tenant, start=today - timedelta(days=DEMO_DAYS - 1), end=today + timedelta(days=1))  # clamped per account
                 return
-            from sandbox.testing import SandboxBridge
-
-            with SandboxBridge(sandbox):
-                for advertiser in advertisers_for_tenant(tenant):
-                    end = advertiser_today(advertiser)
-                    try:
-                        campaign_stats_sync(advertiser=advertiser, start=end - timedelta(days=DEMO_DAYS - 1), end=end)
-                    except Exception:  # a demo without GMV Max figures still starts
-                        logger.exception("GMV Max demo sync of %s failed", advertiser)
+            for advertiser in advertisers_for_tenant(tenant):
+                end = advertiser_today(advertiser)
+                try:
+                    campaign_stats_sync(advertiser=advertiser, start=end - timedelta(days=DEMO_DAYS - 1), end=end)
+                except Exception:  # a demo without GMV Max figures still starts
+                    logger.exception("GMV Max demo sync of %s failed", advertiser)

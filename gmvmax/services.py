@@ -39,9 +39,7 @@ from gmvmax.models import (
 
 logger = logging.getLogger(__name__)
 
-FETCH_QUEUE = "fetch"
 DEMO_DAYS = 60  # what make run syncs for the demo tenant
-SYNC_QUEUE = "sync"
 MAX_REPORT_DAYS = 93  # the Business API's longest range per report request
 PAGE_SIZE = 1000
 

@@ -11,8 +11,12 @@
     GET    /sandbox/_control/<emulator>/requests/ ?limit=100&after_id=N: what it received, oldest first
     POST   /sandbox/_control/<emulator>/reset/    faults, options, record and counters back to nothing
 
-When ``settings.SANDBOX_CONTROL_TOKEN`` is set, every call needs it in ``X-Sandbox-Control-Token``.
-Errors use the product API's shape: ``{"error": {"code", "message"}}``.
+Every call needs ``settings.SANDBOX_CONTROL_TOKEN`` in ``X-Sandbox-Control-Token`` (compared in
+constant time): a missing or wrong token is a 403 ``forbidden``. Outside ``DEBUG`` the API fails
+closed: with no token configured every call is a 403 ``control_token_not_configured``. Only a
+``DEBUG`` configuration may leave the token empty, and then the API is open
+(``settings.SANDBOX_CONTROL_OPEN``, decided with the settings). Errors use the product API's
+shape: ``{"error": {"code", "message"}}``.
 """
 
 from __future__ import annotations
@@ -41,6 +45,25 @@ def _error(code: str, message: str, status: int) -> HttpResponse:
     return json_response({"error": {"code": code, "message": message}}, status=status)
 
 
+def control_token_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The 403 for a call without the right control token, or None when it may go on."""
+    expected = settings.SANDBOX_CONTROL_TOKEN
+    if not expected:
+        if settings.SANDBOX_CONTROL_OPEN:
+            return None
+        return _error(
+            "control_token_not_configured",
+            "The sandbox control API is closed: outside DEBUG it needs SANDBOX_CONTROL_TOKEN to be set, "
+            f"and every call to send it in {CONTROL_TOKEN_HEADER}.",
+            403,
+        )
+    given = request.headers.get(CONTROL_TOKEN_HEADER, "")
+    if not given or not constant_time_compare(given, expected):
+        what = "a wrong" if given else "no"
+        return _error("forbidden", f"The sandbox control API needs {CONTROL_TOKEN_HEADER}; this call sent {what} token.", 403)
+    return None
+
+
 def control_endpoint(*methods: str):
     """Method check, control token, known emulator, ApplicationError → JSON error."""
 
@@ -48,9 +71,9 @@ def control_endpoint(*methods: str):
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
-            expected = settings.SANDBOX_CONTROL_TOKEN
-            if expected and not constant_time_compare(request.headers.get(CONTROL_TOKEN_HEADER, ""), expected):
-                return _error("forbidden", f"The sandbox control API needs {CONTROL_TOKEN_HEADER}.", 403)
+            refused = control_token_refusal(request)
+            if refused is not None:
+                return refused
             if request.method not in methods:
                 response = _error("method_not_allowed", f"Use {', '.join(methods)}.", 405)
                 response["Allow"] = ", ".join(methods)

@@ -20,6 +20,7 @@ import requests
 import responses
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -120,6 +121,7 @@ class SandboxBridge(Sandbox):
             content_type=prepared.headers.get("Content-Type", ""),
             secure=url.scheme == "https",
             headers=headers,
+            **_host_meta(url.netloc),
             **{IN_PROCESS_KEY: True},
         )
         delay_ms = getattr(response, "sandbox_delay_ms", 0)
@@ -132,6 +134,18 @@ class SandboxBridge(Sandbox):
             time.sleep(delay_ms / 1000)
         content = b"".join(response.streaming_content) if response.streaming else response.content
         return response.status_code, list(response.items()), content
+
+
+def _host_meta(netloc: str) -> dict:
+    """The test client's own host (``testserver``) where it is allowed (the test suite), else the
+    host of the sandbox URL itself: outside DEBUG (``make run``'s demo seeding) only the configured
+    ``ALLOWED_HOSTS`` answer."""
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # what Django allows then
+    if validate_host("testserver", allowed):
+        return {}
+    return {"HTTP_HOST": netloc}
 
 
 def _mount_path() -> str:

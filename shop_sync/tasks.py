@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.models import Tenant
+from core.queues import Queue
 from core.services import sync_register_runner
 from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
@@ -10,7 +11,7 @@ from shop_sync import services
 from shop_sync.models import ShopConnection
 
 
-@tenant_task(name="shop_sync.tasks.orders_sync_part_task", queue=services.SYNC_QUEUE)
+@tenant_task(name="shop_sync.tasks.orders_sync_part_task", queue=Queue.SYNC)
 def orders_sync_part_task(*, tenant_id: int, part_id: int) -> None:
     """One window of a full sync, or an incremental range, from its checkpoint."""
     services.orders_sync_part_run(part_id=part_id)
@@ -20,7 +21,7 @@ sync_register_runner(services.KIND_FULL, orders_sync_part_task)
 sync_register_runner(services.KIND_INCREMENTAL, orders_sync_part_task)
 
 
-@tenant_task(name="shop_sync.tasks.orders_refresh_task", queue=services.SYNC_QUEUE)
+@tenant_task(name="shop_sync.tasks.orders_refresh_task", queue=Queue.SYNC)
 def orders_refresh_task(*, tenant_id: int, shop_pk: int, order_ids: list[str]) -> int:
     shop = ShopConnection.objects.filter(pk=shop_pk).first()
     if shop is None:
@@ -28,25 +29,25 @@ def orders_refresh_task(*, tenant_id: int, shop_pk: int, order_ids: list[str]) -
     return services.orders_refresh(shop=shop, order_ids=order_ids).written
 
 
-@tenant_task(name="shop_sync.tasks.shop_token_refresh_task", queue=services.SYNC_QUEUE)
+@tenant_task(name="shop_sync.tasks.shop_token_refresh_task", queue=Queue.SYNC)
 def shop_token_refresh_task(*, tenant_id: int, shop_pk: int) -> None:
     shop = ShopConnection.objects.filter(pk=shop_pk).first()
     if shop is not None:
         services.shop_token_refresh(shop=shop)
 
 
-@tenant_task(name="shop_sync.tasks.products_sync_task", queue=services.SYNC_QUEUE)
+@tenant_task(name="shop_sync.tasks.products_sync_task", queue=Queue.SYNC)
 def products_sync_task(*, tenant_id: int, shop_pk: int) -> int:
     shop = ShopConnection.objects.filter(pk=shop_pk).first()
     return services.products_sync(shop=shop) if shop is not None else 0
 
 
-@tenant_task(name="shop_sync.tasks.orders_incremental_sync_tenant_task", queue=services.SYNC_QUEUE)
+@tenant_task(name="shop_sync.tasks.orders_incremental_sync_tenant_task", queue=Queue.SYNC)
 def orders_incremental_sync_tenant_task(*, tenant_id: int) -> int:
     return len(services.orders_incremental_sync_due(tenant=Tenant.objects.get(pk=tenant_id)))
 
 
-@cross_tenant_task(name="shop_sync.tasks.orders_incremental_sync_all_task", queue="default")
+@cross_tenant_task(name="shop_sync.tasks.orders_incremental_sync_all_task", queue=Queue.DEFAULT)
 def orders_incremental_sync_all_task() -> int:
     """Beat, cross-tenant on purpose: one incremental-sync task per tenant with a synced shop."""
     from shop_sync.models import ShopSyncState
@@ -57,7 +58,7 @@ def orders_incremental_sync_all_task() -> int:
     return len(tenant_ids)
 
 
-@cross_tenant_task(name="shop_sync.tasks.shop_tokens_refresh_expiring_task", queue="default")
+@cross_tenant_task(name="shop_sync.tasks.shop_tokens_refresh_expiring_task", queue=Queue.DEFAULT)
 def shop_tokens_refresh_expiring_task() -> int:
     """Beat, cross-tenant on purpose: refresh tokens that expire within a day."""
     return services.shop_tokens_refresh_expiring()

@@ -29,7 +29,6 @@ from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, C
 logger = logging.getLogger(__name__)
 
 OAUTH_STATE_TTL = timedelta(minutes=10)
-SYNC_QUEUE = "sync"
 
 
 # --- OAuth --------------------------------------------------------------------------------

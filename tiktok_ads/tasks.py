@@ -10,6 +10,7 @@ import logging
 
 from core.exceptions import ApplicationError
 from core.models import Tenant
+from core.queues import Queue
 from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
 from tiktok_ads import selectors, services
@@ -18,7 +19,7 @@ from tiktok_ads.models import BusinessConnection, ConnectionStatus
 logger = logging.getLogger(__name__)
 
 
-@tenant_task(name="tiktok_ads.tasks.advertisers_refresh_task", queue=services.SYNC_QUEUE)
+@tenant_task(name="tiktok_ads.tasks.advertisers_refresh_task", queue=Queue.SYNC)
 def advertisers_refresh_task(*, tenant_id: int, connection_id: int) -> int:
     """Refresh one connection; the number of advertisers it reaches (0 when it can't)."""
     connection = selectors.connection_get(Tenant.objects.get(pk=tenant_id), connection_id)
@@ -33,7 +34,7 @@ def advertisers_refresh_task(*, tenant_id: int, connection_id: int) -> int:
         return 0
 
 
-@cross_tenant_task(name="tiktok_ads.tasks.advertisers_refresh_all_task", queue="default")
+@cross_tenant_task(name="tiktok_ads.tasks.advertisers_refresh_all_task", queue=Queue.DEFAULT)
 def advertisers_refresh_all_task() -> int:
     """Beat, cross-tenant on purpose: one refresh task per active connection; old OAuth states go."""
     services.oauth_states_prune()

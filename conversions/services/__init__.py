@@ -23,7 +23,7 @@ The package is split by concern; every public name is re-exported here, so calle
 
 from conversions.services.delivery import delivery_send_batch, destination_deliver
 from conversions.services.destinations import destination_resume, destination_wake_later, test_event_send
-from conversions.services.ingest import DELIVER_QUEUE, EVENT_FIELDS, IngestResult, deliveries_enqueue, events_ingest
+from conversions.services.ingest import EVENT_FIELDS, IngestResult, deliveries_enqueue, events_ingest
 from conversions.services.outbox import (
     RESPONSE_BODY_LIMIT,
     DeliverRun,
@@ -51,7 +51,6 @@ from conversions.services.webhook import (
 __all__ = [
     "APPOINTMENT_TYPES",
     "DELIVERY_HEADER",
-    "DELIVER_QUEUE",
     "DeliverRun",
     "EVENT_FIELDS",
     "IngestResult",

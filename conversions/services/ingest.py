@@ -12,7 +12,6 @@ from django.utils import timezone
 from conversions.models import Delivery, DeliveryStatus, Destination, Event, EventSource, InboundSource
 from core.models import Tenant
 
-DELIVER_QUEUE = "deliver"
 EVENT_FIELDS = (
     "email",
     "phone",

@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 KIND_FULL = "shop_sync.orders_full"
 KIND_INCREMENTAL = "shop_sync.orders_incremental"
-SYNC_QUEUE = "sync"
 
 
 WATERMARK_OVERLAP = timedelta(minutes=5)

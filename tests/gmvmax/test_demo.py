@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
+from core.management.commands.demo import demo_upstreams
 from core.models import Tenant
 from gmvmax.models import CampaignDailyStat, FetchRecord, FetchState, GmvMaxCampaign
 
@@ -15,9 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_seed_stores_the_demo_tenants_recent_days(settings):
     demo = Tenant.objects.create(name="Demo Agency", slug="demo", time_zone="Asia/Kuala_Lumpur")
     other = Tenant.objects.create(name="Second Brand", slug="second-brand")
-    for tenant in (demo, other):
-        apps.get_app_config("tiktok_ads").demo_seed(tenant)
-        apps.get_app_config("gmvmax").demo_seed(tenant)
+    with demo_upstreams() as upstreams:  # what manage.py demo hands the seeds
+        for tenant in (demo, other):
+            apps.get_app_config("tiktok_ads").demo_seed(tenant, upstreams=upstreams)
+            apps.get_app_config("gmvmax").demo_seed(tenant, upstreams=upstreams)
 
     assert GmvMaxCampaign.objects.for_tenant(demo).count() == 32  # 4 advertisers × 8 campaigns
     days = CampaignDailyStat.objects.for_tenant(demo).values_list("day", flat=True).distinct().count()

@@ -164,3 +164,59 @@ def test_control_token_guards_the_api_when_set(client, settings):
     assert client.get(f"{CONTROL}/echo/", headers={"X-Sandbox-Control-Token": "wrong"}).status_code == 403
     assert client.get(f"{CONTROL}/echo/", headers={"X-Sandbox-Control-Token": "ctl-token"}).status_code == 200
     assert client.get(ECHO).status_code == 200  # emulators themselves stay open
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [f"{CONTROL}/", f"{CONTROL}/echo/faults/", f"{CONTROL}/tiktok-shop/clock"])
+def test_outside_debug_the_control_api_is_closed_without_a_configured_token(client, settings, url):
+    settings.DEBUG, settings.SANDBOX_CONTROL_OPEN, settings.SANDBOX_CONTROL_TOKEN = False, False, ""
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "control_token_not_configured"
+    assert "SANDBOX_CONTROL_TOKEN" in refused.json()["error"]["message"]
+    # Even a caller that guesses a token gets nothing: there is none to match.
+    assert client.get(url, headers={"X-Sandbox-Control-Token": ""}).status_code == 403
+    assert client.get(url, headers={"X-Sandbox-Control-Token": "anything"}).status_code == 403
+    assert client.get(ECHO).status_code == 200  # the emulators themselves stay open
+
+
+@pytest.mark.django_db
+def test_outside_debug_the_control_api_needs_the_right_token(client, settings):
+    settings.DEBUG, settings.SANDBOX_CONTROL_OPEN, settings.SANDBOX_CONTROL_TOKEN = False, False, "ctl-token-0123456789"
+    missing = client.put(f"{CONTROL}/echo/faults/", data=json.dumps({"status": 503}), content_type="application/json")
+    wrong = client.put(
+        f"{CONTROL}/echo/faults/",
+        data=json.dumps({"status": 503}),
+        content_type="application/json",
+        headers={"X-Sandbox-Control-Token": "ctl-token-012345678X"},
+    )
+    for response, said in ((missing, "no token"), (wrong, "a wrong token")):
+        assert response.status_code == 403 and response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "forbidden" and said in response.json()["error"]["message"]
+    assert not EmulatorConfig.objects.filter(name="echo").exists()  # nothing changed
+    right = client.get(f"{CONTROL}/echo/", headers={"X-Sandbox-Control-Token": "ctl-token-0123456789"})
+    assert right.status_code == 200 and right.json()["emulator"] == "echo"
+
+
+def test_only_a_debug_configuration_leaves_the_control_api_open(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SANDBOX_CONTROL_OPEN)"
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SANDBOX_CONTROL_TOKEN", "ENV_FILE"}}
+    production = {"DEBUG": "false", "SECRET_KEY": "c" * 50, "ALLOWED_HOSTS": "app.example.com", "FIELD_ENCRYPTION_KEYS": "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMta2V5LTAwMDA="}
+    shown = {}
+    for label, env in {"debug": {"DEBUG": "true"}, "debug+token": {"DEBUG": "true", "SANDBOX_CONTROL_TOKEN": "t" * 30}, "production": production}.items():
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**base, **env, "DJANGO_SETTINGS_MODULE": "config.settings", "SANDBOX_ENABLED": "true", "VAR_DIR": str(tmp_path)},
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        shown[label] = result.stdout.strip() or result.stderr
+    assert shown == {"debug": "True", "debug+token": "False", "production": "False"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 
+from core.management.commands.demo import demo_upstreams
 from core.models import Tenant
 from tiktok_ads.demo import demo_connect
 from tiktok_ads.models import AdvertiserStore, BusinessConnection
@@ -13,8 +14,9 @@ def test_demo_seed_connects_the_demo_tenant_once(db):
     demo = Tenant.objects.create(name="Demo Agency", slug="demo")
     other = Tenant.objects.create(name="Second Brand", slug="second-brand")
 
-    apps.get_app_config("tiktok_ads").demo_seed(demo)
-    apps.get_app_config("tiktok_ads").demo_seed(other)
+    with demo_upstreams() as upstreams:  # what manage.py demo hands the seeds
+        apps.get_app_config("tiktok_ads").demo_seed(demo, upstreams=upstreams)
+        apps.get_app_config("tiktok_ads").demo_seed(other, upstreams=upstreams)
 
     assert BusinessConnection.objects.for_tenant(demo).count() == 1
     assert sorted(set(AdvertiserStore.objects.for_tenant(demo).values_list("shop_number", "name"))) == [

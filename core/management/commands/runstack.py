@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from core.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
+from core.queues import QUEUE_NAMES
 
 
 class Command(BaseCommand):
@@ -28,17 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes.")
 
     def handle(self, *args, host, port, web_workers, concurrency, **options):
-        bin_dir = os.path.dirname(sys.executable)
         env = {**os.environ, "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", f"http://{host}:{port}")}
-        queues = ",".join(settings.CELERY_TASK_QUEUES_NAMES)
-        commands = {
-            "web": [os.path.join(bin_dir, "gunicorn"), "config.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(web_workers), "--threads", "8", "--timeout", "120", "--access-logfile", "-"],
-            "worker": [os.path.join(bin_dir, "celery"), "-A", "config", "worker", "-Q", queues, "-c", str(concurrency),
-                       "--loglevel", "INFO", "-n", f"worker-{os.getpid()}@%h"],
-            "beat": [os.path.join(bin_dir, "celery"), "-A", "config", "beat", "--loglevel", "INFO",
-                     "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
-        }
+        commands = stack_commands(host=host, port=port, web_workers=web_workers, concurrency=concurrency)
         # Each in its own process group, so stopping one also stops its children (the worker's pool).
         processes = {name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, start_new_session=True) for name, cmd in commands.items()}
 
@@ -81,6 +73,19 @@ class Command(BaseCommand):
             # Whatever is left of the group (a pool child whose parent died) goes too.
             _signal_group(proc, signal.SIGKILL)
         self.stdout.write("Stopped.")
+
+
+def stack_commands(*, host: str, port: int, web_workers: int, concurrency: int) -> dict[str, list[str]]:
+    """The command lines of web, worker (every queue of ``core.queues``) and beat."""
+    bin_dir = os.path.dirname(sys.executable)
+    return {
+        "web": [os.path.join(bin_dir, "gunicorn"), "config.wsgi:application", "--bind", f"{host}:{port}",
+                "--workers", str(web_workers), "--threads", "8", "--timeout", "120", "--access-logfile", "-"],
+        "worker": [os.path.join(bin_dir, "celery"), "-A", "config", "worker", "-Q", ",".join(QUEUE_NAMES), "-c", str(concurrency),
+                   "--loglevel", "INFO", "-n", f"worker-{os.getpid()}@%h"],
+        "beat": [os.path.join(bin_dir, "celery"), "-A", "config", "beat", "--loglevel", "INFO",
+                 "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+    }
 
 
 def _signal_group(proc, signum):
