@@ -122,6 +122,14 @@ def breaker_name(destination: Destination) -> str:
     return f"conversions:destination:{destination.pk or 'test'}"
 
 
+def call_log_tenant(destination: Destination, tenant: Tenant | None) -> Tenant | None:
+    """Whose call log a destination's calls go to. The test endpoint's destination is built
+    from the environment and belongs to no tenant: its calls are only logged as lines."""
+    if destination.pk is None:
+        return None
+    return tenant or destination.tenant
+
+
 class TikTokAdapter(PlatformAdapter):
     platform = Platform.TIKTOK
     default_batch_size = 50  # what RudderStack's TikTok destination sends per request
@@ -173,7 +181,7 @@ class TikTokAdapter(PlatformAdapter):
 
     def client(self, destination, *, tenant=None):
         return TikTokEventsClient(
-            tenant=tenant or destination.tenant, access_token=destination.access_token, breaker_name=breaker_name(destination)
+            tenant=call_log_tenant(destination, tenant), access_token=destination.access_token, breaker_name=breaker_name(destination)
         )
 
     def send(self, client, body):
@@ -245,7 +253,7 @@ class GoogleAdsAdapter(PlatformAdapter):
 
     def client(self, destination, *, tenant=None):
         return GoogleAdsClient(
-            tenant=tenant or destination.tenant,
+            tenant=call_log_tenant(destination, tenant),
             destination=destination,
             breaker_name=breaker_name(destination),
             persist_tokens=destination.pk is not None,
@@ -345,7 +353,7 @@ class MetaAdapter(PlatformAdapter):
 
     def client(self, destination, *, tenant=None):
         return MetaCapiClient(
-            tenant=tenant or destination.tenant,
+            tenant=call_log_tenant(destination, tenant),
             pixel_id=destination.pixel_id,
             access_token=destination.access_token,
             breaker_name=breaker_name(destination),
