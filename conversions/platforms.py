@@ -27,9 +27,10 @@ from conversions.clients import (
 from conversions.hashing import hash_email, hash_external_id, hash_phone
 from conversions.models import Destination, DestinationMode, Event, Platform
 from core.models import Tenant
+from integrations import google_ads, meta
 
 PARTNER_NAME = "VirtuAnalytics"  # the seed's partner_name
-META_MAX_AGE = timedelta(days=7)
+META_MAX_AGE = timedelta(days=meta.MAX_AGE_DAYS)
 META_FUTURE_TOLERANCE = timedelta(seconds=60)
 
 
@@ -269,7 +270,7 @@ class GoogleAdsAdapter(PlatformAdapter):
             return results
         for detail in failure.get("details") or []:
             for error in detail.get("errors") or []:
-                index = _google_row_index(error)
+                index = google_ads.row_index(error)
                 if index is None or not 0 <= index < count:
                     continue
                 codes = [str(value) for value in (error.get("errorCode") or {}).values()]
@@ -283,13 +284,6 @@ class GoogleAdsAdapter(PlatformAdapter):
                 else:
                     results[index] = RowResult("dead", message)
         return results
-
-
-def _google_row_index(error: dict) -> int | None:
-    for element in (error.get("location") or {}).get("fieldPathElements") or []:
-        if element.get("fieldName") == "conversions" and element.get("index") is not None:
-            return int(element["index"])
-    return None
 
 
 class MetaAdapter(PlatformAdapter):
