@@ -5,13 +5,15 @@ a new one once the platform refuses it. The app that owns the credential builds 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from core.http import UpstreamClient
 
 
-@runtime_checkable
 class Credentials(Protocol):
+    """An object may also offer ``secrets() -> tuple[str, ...]`` (a refresh token, a client
+    secret): ``CredentialedClient`` masks those in every message too."""
+
     @property
     def access_token(self) -> str:
         """The token to send with the next request ("" for none)."""

@@ -21,11 +21,13 @@ __all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "Conn
 
 class ConnectionCredentials:
     """A stored connection's token, or a bare one (during OAuth, before anything is stored).
-    A refused token of a connection marks it as needing re-authorization."""
+    A refused token of a connection is handed to ``on_refused(connection=, reason=)`` (default
+    ``tiktok_ads.services.connection_mark_needs_reauth``)."""
 
-    def __init__(self, connection=None, *, access_token: str | None = None):
+    def __init__(self, connection=None, *, access_token: str | None = None, on_refused=None):
         self.connection = connection
         self._access_token = access_token
+        self.on_refused = on_refused
 
     @property
     def access_token(self) -> str:
@@ -34,11 +36,13 @@ class ConnectionCredentials:
         return self.connection.access_token if self.connection is not None else ""
 
     def renew(self, failed_token: str) -> str | None:
-        if self.connection is not None:
+        if self.connection is None:
+            return None
+        on_refused = self.on_refused
+        if on_refused is None:
             # The services build these clients, so they can't be imported at load time.
-            from tiktok_ads.services import connection_mark_needs_reauth
-
-            connection_mark_needs_reauth(connection=self.connection, reason="TikTok rejected the access token; reconnect the account.")
+            from tiktok_ads.services import connection_mark_needs_reauth as on_refused
+        on_refused(connection=self.connection, reason="TikTok rejected the access token; reconnect the account.")
         return None
 
 
@@ -46,9 +50,17 @@ class BusinessApiClient(_BusinessWire):
     """Calls under one access token: a stored ``connection`` (``for_advertiser``), a bare
     ``access_token`` (during OAuth) or none (the token exchange itself)."""
 
-    def __init__(self, *, tenant: Tenant, connection=None, access_token: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        tenant: Tenant,
+        connection=None,
+        access_token: str | None = None,
+        credentials: ConnectionCredentials | None = None,
+        **kwargs: Any,
+    ):
         self.connection = connection
-        credentials = ConnectionCredentials(connection, access_token=access_token)
+        credentials = credentials or ConnectionCredentials(connection, access_token=access_token)
         kwargs.setdefault("base_url", settings.TIKTOK_BUSINESS_API_BASE)
         kwargs.setdefault("rate_limit", settings.TIKTOK_BUSINESS_RATE_LIMIT)
         if credentials.access_token:
