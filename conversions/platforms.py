@@ -27,9 +27,10 @@ from conversions.clients import (
 from conversions.hashing import hash_email, hash_external_id, hash_phone
 from conversions.models import Destination, DestinationMode, Event, Platform
 from core.models import Tenant
+from integrations import google_ads, meta
 
 PARTNER_NAME = "VirtuAnalytics"  # the seed's partner_name
-META_MAX_AGE = timedelta(days=7)
+META_MAX_AGE = timedelta(days=meta.MAX_AGE_DAYS)
 META_FUTURE_TOLERANCE = timedelta(seconds=60)
 
 
@@ -122,6 +123,14 @@ def breaker_name(destination: Destination) -> str:
     return f"conversions:destination:{destination.pk or 'test'}"
 
 
+def call_log_tenant(destination: Destination, tenant: Tenant | None) -> Tenant | None:
+    """Whose call log a destination's calls go to. The test endpoint's destination is built
+    from the environment and belongs to no tenant: its calls are only logged as lines."""
+    if destination.pk is None:
+        return None
+    return tenant or destination.tenant
+
+
 class TikTokAdapter(PlatformAdapter):
     platform = Platform.TIKTOK
     default_batch_size = 50  # what RudderStack's TikTok destination sends per request
@@ -173,7 +182,7 @@ class TikTokAdapter(PlatformAdapter):
 
     def client(self, destination, *, tenant=None):
         return TikTokEventsClient(
-            tenant=tenant or destination.tenant, access_token=destination.access_token, breaker_name=breaker_name(destination)
+            tenant=call_log_tenant(destination, tenant), access_token=destination.access_token, breaker_name=breaker_name(destination)
         )
 
     def send(self, client, body):
@@ -245,7 +254,7 @@ class GoogleAdsAdapter(PlatformAdapter):
 
     def client(self, destination, *, tenant=None):
         return GoogleAdsClient(
-            tenant=tenant or destination.tenant,
+            tenant=call_log_tenant(destination, tenant),
             destination=destination,
             breaker_name=breaker_name(destination),
             persist_tokens=destination.pk is not None,
@@ -261,7 +270,7 @@ class GoogleAdsAdapter(PlatformAdapter):
             return results
         for detail in failure.get("details") or []:
             for error in detail.get("errors") or []:
-                index = _google_row_index(error)
+                index = google_ads.row_index(error)
                 if index is None or not 0 <= index < count:
                     continue
                 codes = [str(value) for value in (error.get("errorCode") or {}).values()]
@@ -275,13 +284,6 @@ class GoogleAdsAdapter(PlatformAdapter):
                 else:
                     results[index] = RowResult("dead", message)
         return results
-
-
-def _google_row_index(error: dict) -> int | None:
-    for element in (error.get("location") or {}).get("fieldPathElements") or []:
-        if element.get("fieldName") == "conversions" and element.get("index") is not None:
-            return int(element["index"])
-    return None
 
 
 class MetaAdapter(PlatformAdapter):
@@ -345,7 +347,7 @@ class MetaAdapter(PlatformAdapter):
 
     def client(self, destination, *, tenant=None):
         return MetaCapiClient(
-            tenant=tenant or destination.tenant,
+            tenant=call_log_tenant(destination, tenant),
             pixel_id=destination.pixel_id,
             access_token=destination.access_token,
             breaker_name=breaker_name(destination),

@@ -1,5 +1,6 @@
-"""TikTokShopClient against the platform's reference shapes (``responses``): signing, envelope
-errors, retries and the token refresh."""
+"""TikTokShopClient against the platform's reference shapes (``responses``): signed calls, envelope
+errors, retries and the token refresh of a stored shop (the signature itself:
+``tests/integrations/test_tiktok_shop.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from responses import matchers
 
 from core.http import AuthExpired, BadRequest, RateLimited
 from core.models import ApiCallLog
-from shop_sync.client import TikTokShopAuthClient, TikTokShopClient, tiktok_sign, webhook_signature
+from shop_sync.client import TikTokShopAuthClient, TikTokShopClient
 from shop_sync.models import ConnectionStatus, ShopConnection
 from tests.shop_sync.shop_fixtures import assert_signed
 
@@ -38,25 +39,6 @@ def token_payload(access="TTP_access_new_0002", refresh="TTP_refresh_new_0002"):
             "granted_scopes": ["seller.order.read"],
         }
     )
-
-
-def test_sign_matches_the_platform_test_vector():
-    # EcomPHP tests/ClientTest.php::testPrepareSignature
-    assert tiktok_sign(app_secret="app_secret", path="/test-api", params={"foo": "bar"}) == (
-        "d3cb7fe11ecae942802ceeca67e7cf10120cc12f1517d45fbc1c8cfe5413c80f"
-    )
-    # sign and access_token never take part; list values are skipped
-    assert tiktok_sign(
-        app_secret="app_secret", path="/test-api", params={"foo": "bar", "sign": "x", "access_token": "t", "ids": ["1"]}
-    ) == ("d3cb7fe11ecae942802ceeca67e7cf10120cc12f1517d45fbc1c8cfe5413c80f")
-
-
-def test_webhook_signature_is_hmac_of_app_key_and_body():
-    import hashlib
-    import hmac
-
-    body = b'{"type":1}'
-    assert webhook_signature(app_key="k", app_secret="s", body=body) == hmac.new(b"s", b"k" + body, hashlib.sha256).hexdigest()
 
 
 def test_orders_search_signs_query_and_raw_body_and_sends_the_token(tenant_a, shop_a, mock_upstream):

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
-from core.http import AuthExpired, BadRequest, RateLimited, Upstream5xx
+from core.http import AuthExpired, BadRequest, Misconfigured, RateLimited, Upstream5xx
 from core.models import ApiCallLog
 from tests.tiktok_ads.factories import make_advertiser
 from tiktok_ads.client import BusinessApiClient
@@ -151,7 +151,6 @@ def test_token_errors_mark_the_connection_needs_reauth(mock_upstream, client, ad
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        (40001, "No permission to operate advertiser_id 7001."),
         (40002, "end_date: The time span between start_date and end_date cannot exceed 93 days."),
         (40110, "The auth_code is invalid or has expired."),
         (40101, "The app_id and secret combination is invalid."),
@@ -167,6 +166,21 @@ def test_other_codes_are_bad_requests_with_the_platform_message(mock_upstream, c
     assert len(mock_upstream.calls) == 1
     assert BusinessConnection.objects.for_tenant(tenant_a).get(pk=advertiser.connection_id).status == ConnectionStatus.ACTIVE
     assert ApiCallLog.objects.for_tenant(tenant_a).get().outcome == "bad_request"
+
+
+def test_no_permission_is_a_bad_request_of_a_misconfigured_account(mock_upstream, client, advertiser, tenant_a):
+    # 40001 is "no permission for the operation" in the platform's return codes: never retried,
+    # the token stays valid, and the call log says what needs fixing.
+    mock_upstream.get(STORES, json=envelope(code=40001, message="No permission to operate advertiser_id 7001."))
+
+    with pytest.raises(BadRequest) as caught:
+        client.gmv_max_stores("7001")
+
+    assert isinstance(caught.value, Misconfigured)
+    assert (caught.value.code, caught.value.message) == (40001, "No permission to operate advertiser_id 7001.")
+    assert len(mock_upstream.calls) == 1
+    assert BusinessConnection.objects.for_tenant(tenant_a).get(pk=advertiser.connection_id).status == ConnectionStatus.ACTIVE
+    assert ApiCallLog.objects.for_tenant(tenant_a).get().outcome == "misconfigured"
 
 
 def test_the_token_never_reaches_error_messages(mock_upstream, client):

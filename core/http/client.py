@@ -1,48 +1,11 @@
-"""The base of every upstream API client.
-
-``UpstreamClient`` gives each platform client (TikTok Shop, Business API, Shopee, Google Ads,
-Meta, Telegram) the same behaviour around one ``request()``:
-
-- one pooled ``requests.Session`` per client, connect/read timeouts from settings;
-- a circuit breaker per destination (provider + host): while it is open, calls fail fast with
-  ``CircuitOpen`` and never touch the network;
-- a per-credential rate limit (``rate_limit = "10/second"``), shared by all worker processes;
-- retries with exponential backoff and full jitter on connection errors, timeouts, 429, 5xx and
-  unparseable bodies, honouring ``Retry-After``; other 4xx are never retried; calls that may not
-  be repeated safely (POST, PATCH) are retried only when the upstream surely did not act on them;
-- typed errors (``BadRequest``, ``AuthExpired``, ``RateLimited``, ``Upstream5xx``,
-  ``UpstreamUnavailable``, ``MalformedResponse``, ``CircuitOpen``), also for errors that the
-  platform reports inside an HTTP 200 body;
-- on ``AuthExpired``, one credential refresh under a lock named by the credential, then the
-  call once more;
-- one ``ApiCallLog`` row and one structured log line per call, with secrets and PII masked, and
-  the correlation id sent as ``X-Correlation-ID``.
-
-A platform client sets ``provider``, ``base_url`` (usually from settings) and ``rate_limit``, and
-overrides what differs:
-
-- ``prepare_request(request)``: add auth headers, sign, put a token into the path; runs before
-  every attempt, so a retry is re-signed and a refreshed token is used;
-- ``raise_for_response(response, payload)``: map the platform's error envelope to these types
-  (``raise self.make_error(RateLimited, response, ...)``), then ``super()`` for HTTP statuses;
-- ``refresh_credentials()``: get a new token and return True;
-- ``sensitive_values()``: every secret the client holds, so no message ever shows them.
-
-Call upstreams outside ``transaction.atomic`` blocks: the call log row is written in the
-caller's transaction and would roll back with it.
-"""
+"""``UpstreamClient``: the base of every platform client (see ``core.http`` for the overview)."""
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,231 +13,49 @@ import pybreaker
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, transaction
 from requests.adapters import HTTPAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
-from tenacity.wait import wait_base
-from urllib3.exceptions import NewConnectionError
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
 from core.breaker import circuit_breaker, circuit_open_remaining
 from core.correlation import correlation_scope, get_correlation_id
 from core.fields import mask_secret
+from core.http.errors import (
+    AuthExpired,
+    CircuitOpen,
+    MalformedResponse,
+    RateLimited,
+    UpstreamError,
+    error_body_details,
+    error_class_for_status,
+    not_a_destination_failure,
+)
+from core.http.masking import digest, masked_text
+from core.http.records import CallRecord, call_record_write, endpoint_label
+from core.http.retry import parse_retry_after, wait_for_upstream
+from core.http.transport import CallSpec, rewound, unavailable_error
 from core.locks import LockTimeout, named_lock
-from core.logging import mask_pii
 from core.models import Tenant, TenantMismatch
 from core.ratelimit import RateLimiter
-from core.services import api_call_log_record
 from core.tenancy import get_current_tenant
 
 logger = logging.getLogger("core.http")
-
-# --- Errors -------------------------------------------------------------------------------
-
-
-class UpstreamError(Exception):
-    """An upstream call failed. ``status`` is the HTTP status (None without a response),
-    ``code`` the platform's own error code, ``retry_after`` seconds the upstream (or the circuit)
-    asks to wait, ``request_id`` the platform's id of the request for support tickets."""
-
-    outcome = "error"  # ApiCallLog.outcome
-    retryable = False  # another attempt may succeed
-    maybe_processed = True  # the upstream may have acted on it, so only idempotent calls retry
-    trips_breaker = False  # a sign that the destination is unhealthy
-
-    def __init__(
-        self,
-        message: str = "",
-        *,
-        provider: str = "",
-        endpoint: str = "",
-        status: int | None = None,
-        code: str | int | None = None,
-        retry_after: float | None = None,
-        request_id: str | None = None,
-        retryable: bool | None = None,
-        maybe_processed: bool | None = None,
-    ):
-        super().__init__(message)
-        self.message = message
-        self.provider = provider
-        self.endpoint = endpoint
-        self.status = status
-        self.code = code
-        self.retry_after = retry_after
-        self.request_id = request_id
-        if retryable is not None:
-            self.retryable = retryable
-        if maybe_processed is not None:
-            self.maybe_processed = maybe_processed
-
-    def __str__(self) -> str:
-        where = " ".join(part for part in (self.provider, self.endpoint) if part)
-        details = ", ".join(
-            f"{name}={value}"
-            for name, value in (("status", self.status), ("code", self.code), ("retry_after", self.retry_after))
-            if value is not None
-        )
-        text = f"{where}: {self.message}" if where else self.message
-        return f"{text} ({details})" if details else text
-
-    def __reduce__(self):
-        # Keyword-only arguments: rebuild from the attributes so the error survives pickling
-        # (Celery result backends, multiprocessing).
-        return (_restore_error, (type(self), dict(self.__dict__)))
-
-
-def _restore_error(cls: type[UpstreamError], state: dict) -> UpstreamError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, state.get("message", ""))
-    error.__dict__.update(state)
-    return error
-
-
-class BadRequest(UpstreamError):
-    """The upstream refused the request (4xx): sending it again won't help."""
-
-    outcome = "bad_request"
-
-
-class AuthExpired(UpstreamError):
-    """The credential is expired or revoked (401, or the platform's own code for it)."""
-
-    outcome = "auth_expired"
-
-
-class RateLimited(UpstreamError):
-    """Too many requests (429, or a platform rate-limit code), or no slot of our own rate limit
-    within the allowed wait. A 429 means the request was not processed, so even a POST retries."""
-
-    outcome = "rate_limited"
-    retryable = True
-    maybe_processed = False
-
-
-class Upstream5xx(UpstreamError):
-    outcome = "upstream_5xx"
-    retryable = True
-    trips_breaker = True
-
-
-class UpstreamUnavailable(UpstreamError):
-    """No response: connection refused or reset, DNS failure, connect or read timeout."""
-
-    outcome = "unavailable"
-    retryable = True
-    trips_breaker = True
-
-
-class MalformedResponse(UpstreamError):
-    """A success status with a body that can't be parsed."""
-
-    outcome = "malformed"
-    retryable = True
-    trips_breaker = True
-
-
-class CircuitOpen(UpstreamError):
-    """The destination failed repeatedly; calls fail fast for ``retry_after`` more seconds."""
-
-    outcome = "circuit_open"
-    maybe_processed = False
-
-
-# --- Helpers ------------------------------------------------------------------------------
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds: delay-seconds (``"120"``) or an HTTP-date; None if absent or
-    unreadable, 0 for a date in the past."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # obsolete date formats without a zone are GMT by definition
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
-
-
-# Secrets that tend to appear in URLs and error texts: query parameters and bearer tokens.
-_SECRET_PARAM_RE = re.compile(
-    r"(?i)\b((?:access_|refresh_)?token|sign|signature|secret|app_secret|client_secret|password|api_key|key)=([^&\s\"',;]+)"
-)
-_BEARER_RE = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:16]
-
-
-class _wait_for_upstream(wait_base):
-    """The upstream's ``Retry-After`` when it gave one, else exponential backoff, full jitter."""
-
-    def __init__(self, *, base: float, cap: float):
-        self.backoff = wait_random_exponential(multiplier=base, max=cap)
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            return float(retry_after)
-        return self.backoff(retry_state)
-
-
-@dataclass
-class CallRecord:
-    """What happened during one ``request()``; the client keeps the last one as ``last_call``."""
-
-    provider: str
-    method: str
-    endpoint: str
-    correlation_id: str
-    attempts: int = 0
-    waits: list[float] = field(default_factory=list)  # backoff / Retry-After pauses, in order
-    throttled: float = 0.0  # seconds spent waiting for our own rate limit
-    refreshed: bool = False
-    status_code: int | None = None
-    outcome: str = "ok"
-    error_message: str = ""
-    duration_ms: int = 0
-    last_error: UpstreamError | None = field(default=None, repr=False)
-    retries_stopped: bool = False
-
-
-@dataclass(frozen=True)
-class _Spec:
-    method: str
-    url: str
-    params: dict | None
-    json: Any
-    data: Any
-    files: Any
-    headers: dict | None
-    timeout: float | tuple[float, float]
-    raw: bool
-    idempotent: bool
 
 
 _CLASS_DEFAULT: Any = object()
 
 
-# --- The client ---------------------------------------------------------------------------
-
-
 class UpstreamClient:
-    """Base of every platform client; see the module docstring for the extension points.
+    """Base of every platform client; the extension points are listed in ``core.http``.
 
-    ``tenant`` is required: every call is logged to that tenant's ``ApiCallLog``.
+    ``tenant`` is the tenant the calls are made for: each call is logged to its ``ApiCallLog``.
+    It is required, and ``None`` only on purpose: calls on no tenant's behalf (a test send with
+    the environment's credentials) get the log line without a row.
     ``credential_key`` identifies the credential the calls run under (token, app key, account
     id): it keys the rate limit and the refresh lock (hashed, never stored) and is masked in
     logs. ``credential_label`` replaces the masked key in logs when given; it must hold nothing
-    secret (e.g. ``"advertiser 7001"``). ``sleep`` replaces ``time.sleep`` between retries.
+    secret (e.g. ``"advertiser 7001"``). ``breaker_key`` names one circuit breaker for every
+    call of this client instead of one per provider and host. ``sleep`` replaces
+    ``time.sleep`` between retries.
     """
 
     provider: str = ""
@@ -294,10 +75,11 @@ class UpstreamClient:
     def __init__(
         self,
         *,
-        tenant: Tenant,
+        tenant: Tenant | None,
         base_url: str | None = None,
         credential_key: str = "",
         credential_label: str | None = None,
+        breaker_key: str | None = None,
         rate_limit: str | None = _CLASS_DEFAULT,
         rate_limit_max_wait: float | None = None,
         timeout: float | tuple[float, float] | None = None,
@@ -306,17 +88,19 @@ class UpstreamClient:
     ):
         if not self.provider:
             raise ImproperlyConfigured(f"{type(self).__name__} must set provider.")
-        if not isinstance(tenant, Tenant):
-            raise TypeError(f"{type(self).__name__} needs the tenant its calls are logged to.")
-        current = get_current_tenant(required=False)
-        if current is not None and current.pk != tenant.pk:
-            raise TenantMismatch(f"{type(self).__name__} for tenant {tenant.pk} created in tenant {current.pk}'s context")
+        if tenant is not None:
+            if not isinstance(tenant, Tenant) or tenant.pk is None:
+                raise TypeError(f"{type(self).__name__} needs the saved tenant its calls are logged to (or tenant=None).")
+            current = get_current_tenant(required=False)
+            if current is not None and current.pk != tenant.pk:
+                raise TenantMismatch(f"{type(self).__name__} for tenant {tenant.pk} created in tenant {current.pk}'s context")
         self.tenant = tenant
         if base_url is not None:
             self.base_url = base_url
         self.credential_key = credential_key
         self.credential_label = credential_label if credential_label is not None else mask_secret(credential_key)
-        self._credential_id = f"{self.provider}:{_digest(credential_key) if credential_key else 'default'}"
+        self._credential_id = f"{self.provider}:{digest(credential_key) if credential_key else 'default'}"
+        self.fixed_breaker_key = breaker_key
         limit = self.rate_limit if rate_limit is _CLASS_DEFAULT else rate_limit
         self.limiter = RateLimiter(limit, max_wait=rate_limit_max_wait) if limit else None
         self.timeout = timeout or (
@@ -331,7 +115,8 @@ class UpstreamClient:
         self._refreshing = False
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.provider} tenant={self.tenant.pk} credential={self.credential_label}>"
+        tenant = self.tenant.pk if self.tenant is not None else None
+        return f"<{type(self).__name__} {self.provider} tenant={tenant} credential={self.credential_label}>"
 
     @property
     def refresh_lock_name(self) -> str:
@@ -382,36 +167,13 @@ class UpstreamClient:
         if status < 400:
             return
         code, message = self.error_details(response, payload)
-        if status == 401:
-            error_class = AuthExpired
-        elif status == 429:
-            error_class = RateLimited
-        elif status >= 500:
-            error_class = Upstream5xx
-        else:
-            error_class = BadRequest
         retry_after = parse_retry_after(response.headers.get("Retry-After")) if status == 429 or status >= 500 else None
-        raise self.make_error(error_class, response, message, payload=payload, code=code, retry_after=retry_after)
+        raise self.make_error(error_class_for_status(status), response, message, payload=payload, code=code, retry_after=retry_after)
 
     def error_details(self, response: requests.Response, payload: Any) -> tuple[str | int | None, str]:
         """(platform error code, message) from an error body; common envelope shapes."""
-        code = message = None
-        if isinstance(payload, dict):
-            error = payload.get("error")
-            nested = error if isinstance(error, dict) else {}  # Meta: {"error": {"code": 190, "message": ...}}
-            flat = error if isinstance(error, str) else None  # Shopee: {"error": "error_auth", "message": ...}
-            code = next(
-                (value for value in (payload.get("code"), payload.get("error_code"), nested.get("code"), flat) if value not in (None, "")),
-                None,
-            )
-            message = (
-                nested.get("message")
-                or payload.get("message")
-                or payload.get("description")
-                or payload.get("error_description")
-                or payload.get("msg")
-            )
-        return code, str(message) if message else f"HTTP {response.status_code} {response.reason or ''}".strip()
+        code, message = error_body_details(payload)
+        return code, message or f"HTTP {response.status_code} {response.reason or ''}".strip()
 
     def refresh_credentials(self) -> bool:
         """Get a fresh credential after ``AuthExpired``; return True to retry the call with it.
@@ -426,6 +188,29 @@ class UpstreamClient:
     def sensitive_values(self) -> Iterable[str]:
         """Secrets to blank out of every logged message; subclasses add their tokens."""
         return (self.credential_key,)
+
+    def breaker_key_for(self, url: str) -> str:
+        """The circuit breaker a call to ``url`` counts towards: the constructor's
+        ``breaker_key`` when given (one breaker per conversions destination, whatever its
+        host), else one per provider and host."""
+        if self.fixed_breaker_key:
+            return self.fixed_breaker_key
+        return f"{self.provider}:{urlsplit(url).netloc}"
+
+    def build_breaker(self, key: str) -> pybreaker.CircuitBreaker:
+        """The breaker named ``key`` (its state is shared by every client and worker that uses
+        the name). Override to give a kind of destination its own thresholds."""
+        return circuit_breaker(
+            key,
+            fail_max=self.breaker_fail_max,
+            reset_seconds=self.breaker_reset_seconds,
+            exclude=not_a_destination_failure,
+        )
+
+    def call_log_tenant(self) -> Tenant | None:
+        """The tenant whose ``ApiCallLog`` gets this client's rows; None writes only the log
+        line. The constructor's ``tenant`` unless overridden."""
+        return self.tenant
 
     # --- Building errors ----------------------------------------------------------------
 
@@ -461,14 +246,7 @@ class UpstreamClient:
 
     def safe_text(self, text: str) -> str:
         """``text`` with this client's secrets, secret-looking parameters, emails and phones masked."""
-        if not text:
-            return ""
-        for value in self.sensitive_values():
-            if value and len(value) >= 4:
-                text = text.replace(value, mask_secret(value))
-        text = _SECRET_PARAM_RE.sub(r"\1=••••", text)
-        text = _BEARER_RE.sub(r"\1 ••••", text)
-        return mask_pii(text)
+        return masked_text(text, self.sensitive_values())
 
     # --- Calling --------------------------------------------------------------------------
 
@@ -518,7 +296,7 @@ class UpstreamClient:
         Raises an ``UpstreamError`` subclass.
         """
         method = method.upper()
-        spec = _Spec(
+        spec = CallSpec(
             method=method,
             url=self.url_for(path),
             params=params,
@@ -533,7 +311,7 @@ class UpstreamClient:
         call = CallRecord(
             provider=self.provider,
             method=method,
-            endpoint=_endpoint_label(endpoint or urlsplit(path).path),
+            endpoint=endpoint_label(endpoint or urlsplit(path).path),
             correlation_id=get_correlation_id(),
         )
         # A call outside any request or task gets an id of its own, shared by its log lines and
@@ -561,7 +339,7 @@ class UpstreamClient:
                 call.duration_ms = round((time.monotonic() - started) * 1000)
                 self._record(call)
 
-    def _call_with_refresh(self, call: CallRecord, spec: _Spec) -> Any:
+    def _call_with_refresh(self, call: CallRecord, spec: CallSpec) -> Any:
         try:
             return self._execute(call, spec)
         except AuthExpired:
@@ -582,17 +360,12 @@ class UpstreamClient:
             self._refreshing = False
 
     def _breaker_for(self, url: str) -> pybreaker.CircuitBreaker:
-        host = urlsplit(url).netloc
-        if host not in self._breakers:
-            self._breakers[host] = circuit_breaker(
-                f"{self.provider}:{host}",
-                fail_max=self.breaker_fail_max,
-                reset_seconds=self.breaker_reset_seconds,
-                exclude=_not_a_destination_failure,
-            )
-        return self._breakers[host]
+        key = self.breaker_key_for(url)
+        if key not in self._breakers:
+            self._breakers[key] = self.build_breaker(key)
+        return self._breakers[key]
 
-    def _execute(self, call: CallRecord, spec: _Spec) -> Any:
+    def _execute(self, call: CallRecord, spec: CallSpec) -> Any:
         breaker = self._breaker_for(spec.url)
         remaining = circuit_open_remaining(breaker)
         if remaining > 0:
@@ -615,7 +388,7 @@ class UpstreamClient:
         if self.limiter is not None:
             call.throttled += self.limiter.acquire(self._credential_id).waited
 
-    def _attempts(self, call: CallRecord, spec: _Spec) -> Any:
+    def _attempts(self, call: CallRecord, spec: CallSpec) -> Any:
         slot_taken = True
 
         def attempt() -> Any:
@@ -636,14 +409,14 @@ class UpstreamClient:
 
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
-            wait=_wait_for_upstream(base=settings.UPSTREAM_BACKOFF_BASE, cap=settings.UPSTREAM_BACKOFF_MAX),
+            wait=wait_for_upstream(base=settings.UPSTREAM_BACKOFF_BASE, cap=settings.UPSTREAM_BACKOFF_MAX),
             retry=retry_if_exception(lambda error: self._should_retry(error, call, spec)),
             sleep=lambda seconds: self._pause(call, seconds),
             reraise=True,
         )
         return retrying(attempt)
 
-    def _should_retry(self, error: BaseException, call: CallRecord, spec: _Spec) -> bool:
+    def _should_retry(self, error: BaseException, call: CallRecord, spec: CallSpec) -> bool:
         if call.retries_stopped or not isinstance(error, UpstreamError) or not error.retryable:
             return False
         if error.maybe_processed and not spec.idempotent:
@@ -666,7 +439,7 @@ class UpstreamClient:
         )
         self.sleep(seconds)
 
-    def _send(self, call: CallRecord, spec: _Spec) -> Any:
+    def _send(self, call: CallRecord, spec: CallSpec) -> Any:
         call.attempts += 1
         request = requests.Request(
             method=spec.method,
@@ -674,7 +447,7 @@ class UpstreamClient:
             params=dict(spec.params or {}),
             json=spec.json,
             data=spec.data,
-            files=_rewound(spec.files),
+            files=rewound(spec.files),
             headers={**(spec.headers or {}), "X-Correlation-ID": call.correlation_id},
         )
         self.prepare_request(request)
@@ -688,7 +461,7 @@ class UpstreamClient:
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
         ) as exc:
-            raise self._unavailable(exc, spec) from None
+            raise unavailable_error(exc, spec.url, provider=self.provider) from None
         call.status_code = response.status_code
         payload = None
         if not (spec.raw and response.ok):
@@ -701,85 +474,8 @@ class UpstreamClient:
         self.raise_for_response(response, payload)
         return response if spec.raw else payload
 
-    def _unavailable(self, exc: Exception, spec: _Spec) -> UpstreamUnavailable:
-        # Say what failed and where, never the URL: its path or query may carry a token.
-        reason = getattr(exc.args[0], "reason", None) if exc.args else None
-        never_sent = isinstance(exc, requests.ConnectTimeout) or isinstance(reason, NewConnectionError)
-        return UpstreamUnavailable(
-            f"{type(exc).__name__} calling {urlsplit(spec.url).hostname}",
-            provider=self.provider,
-            maybe_processed=not never_sent,
-        )
-
     # --- Recording --------------------------------------------------------------------------
 
     def _record(self, call: CallRecord) -> None:
         self.last_call = call
-        ok = call.outcome == "ok"
-        logger.log(
-            logging.INFO if ok else logging.WARNING,
-            "%s %s %s -> %s in %d ms, %d attempt(s)%s",
-            call.provider,
-            call.method,
-            call.endpoint,
-            call.status_code or call.outcome,
-            call.duration_ms,
-            call.attempts,
-            "" if ok else f": {call.outcome}: {call.error_message}",
-            extra={
-                "provider": call.provider,
-                "method": call.method,
-                "endpoint": call.endpoint,
-                "status_code": call.status_code,
-                "outcome": call.outcome,
-                "duration_ms": call.duration_ms,
-                "attempts": call.attempts,
-                "waits": [round(wait, 3) for wait in call.waits],
-                "credential": self.credential_label,
-            },
-        )
-        try:
-            with transaction.atomic():
-                api_call_log_record(
-                    tenant=self.tenant,
-                    provider=call.provider,
-                    method=call.method,
-                    endpoint=call.endpoint,
-                    status_code=call.status_code,
-                    outcome=call.outcome,
-                    error_message=call.error_message,
-                    duration_ms=call.duration_ms,
-                    attempts=call.attempts,
-                    credential=self.credential_label,
-                    correlation_id=call.correlation_id,
-                )
-        except DatabaseError:
-            # The call's result matters more than its log row: never turn a delivered call
-            # into a failure because the log couldn't be written.
-            logger.exception("Could not write the ApiCallLog row for %s %s %s.", call.provider, call.method, call.endpoint)
-
-
-def _endpoint_label(path: str) -> str:
-    """``"sendMessage?x=1"`` → ``"/sendMessage"``: the path only, never the query."""
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    return ("/" + path.lstrip("/"))[:300]
-
-
-def _not_a_destination_failure(error: BaseException) -> bool:
-    """Breaker exclusion: only transport failures, 5xx and unreadable bodies count."""
-    return not (isinstance(error, UpstreamError) and error.trips_breaker)
-
-
-def _rewound(files: Any) -> Any:
-    """Put file objects back at their start, so a retry uploads the whole file again."""
-    if isinstance(files, dict):
-        values = files.values()
-    elif isinstance(files, list | tuple):
-        values = [value for _, value in files]
-    else:
-        return files
-    for value in values:
-        handle = value[1] if isinstance(value, tuple) and len(value) > 1 else value
-        if hasattr(handle, "seek"):
-            handle.seek(0)
-    return files
+        call_record_write(call, tenant=self.call_log_tenant(), credential=self.credential_label)
