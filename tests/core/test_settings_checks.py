@@ -30,7 +30,8 @@ REAL_UPSTREAMS = {
 }
 # Set by config/settings_test.py for the suite; a subprocess that runs the product's own
 # settings starts without them (and without a stray .env of the checkout).
-SUITE_ONLY = {"DEBUG", "SANDBOX_ENABLED", "SANDBOX_CONTROL_TOKEN", "ENV_FILE", "HTTPS", "DJANGO_SETTINGS_MODULE"}
+# (DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' Playwright fixture.)
+SUITE_ONLY = {"DEBUG", "SANDBOX_ENABLED", "SANDBOX_CONTROL_TOKEN", "ENV_FILE", "HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _manage(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
