@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from conversions.models import Event, InboundDelivery
+from conversions.models import Event
 from conversions.services import inbound_source_create, webhook_signature
+from core.models import WebhookDelivery
 from core.tenancy import tenant_scope
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_replayed_delivery_is_an_idempotent_200_and_stores_nothing_twice(client,
     assert again.status_code == 200
     assert again.json() == {"ok": True, "duplicate": True, "event_id": "appt-12345"}
     assert events(tenant_a) == [("appt-12345", "TRIAL_BOOKED")]
-    assert InboundDelivery.objects.for_tenant(tenant_a).count() == 1
+    assert WebhookDelivery.objects.for_tenant(tenant_a).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_bad_or_stale_signature_is_401_and_stores_nothing(kwargs, message, clien
     assert response.status_code == 401
     assert response.json()["error"] == {"code": "invalid_signature", "message": message, "fields": {}}
     assert events(tenant_a) == []
-    assert InboundDelivery.objects.for_tenant(tenant_a).count() == 0
+    assert WebhookDelivery.objects.for_tenant(tenant_a).count() == 0
 
 
 def test_tampered_body_fails_the_signature(client, tenant_a, source):
@@ -139,4 +140,4 @@ def test_unusable_payload_is_400_and_stores_nothing(client, tenant_a, source):
     assert post(client, source, json.dumps({"type": "invoice.paid"}).encode()).status_code == 400
     assert post(client, source, b"not json", delivery="dlv-2").status_code == 400
     assert events(tenant_a) == []
-    assert InboundDelivery.objects.for_tenant(tenant_a).count() == 0
+    assert WebhookDelivery.objects.for_tenant(tenant_a).count() == 0
