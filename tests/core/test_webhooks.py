@@ -97,7 +97,9 @@ def test_every_secret_and_signature_pair_is_compared_in_constant_time(monkeypatc
 def test_base64_signatures_match_the_acuity_test_vector():
     body = b"action=scheduled&id=1234567890&calendarID=27238&appointmentTypeID=1"
 
-    webhook_verify(secrets=["acuity_api_key_123"], message=body, signatures=["hQVa/Uy7NHcUrZX9xXUC79Z+qCopk6AJT1Ytih4cGmk="], encoding="base64")
+    webhook_verify(
+        secrets=["acuity_api_key_123"], message=body, signatures=["hQVa/Uy7NHcUrZX9xXUC79Z+qCopk6AJT1Ytih4cGmk="], encoding="base64"
+    )
     lowered = "hqva/uy7nhcurzx9xxuc79z+qcopk6ajt1ytih4cgmk="  # base64 is case-sensitive
     assert rejected(secrets=["acuity_api_key_123"], message=body, signatures=[lowered], encoding="base64") == SIGNATURE_MISMATCH
 
@@ -130,7 +132,12 @@ def test_the_tiktok_developers_scheme_matches_its_test_vector():
     timestamp, signatures = signature_header_parse(header, signature_key="s")
 
     webhook_verify(
-        secrets=["client_secret_abc"], message=f"{timestamp}.".encode() + body, signatures=signatures, timestamp=timestamp, tolerance=300, now=timestamp + 5
+        secrets=["client_secret_abc"],
+        message=f"{timestamp}.".encode() + body,
+        signatures=signatures,
+        timestamp=timestamp,
+        tolerance=300,
+        now=timestamp + 5,
     )
 
 
