@@ -19,12 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.connections import (
-    NeedsReauth,
-    connection_mark_needs_reauth,  # noqa: F401  (re-exported: the client marks rejected tokens through it)
-    oauth_state_consume,
-    oauth_state_issue,
-)
+from core.connections import NeedsReauth, connection_mark_needs_reauth, oauth_state_consume, oauth_state_issue
 from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.models import ConnectionStatus, Tenant
