@@ -257,6 +257,8 @@ TIKTOK_SHOP_AUTH_BASE = env.str("TIKTOK_SHOP_AUTH_BASE", default=f"{SANDBOX_BASE
 TIKTOK_SHOP_AUTHORIZE_URL = env.str("TIKTOK_SHOP_AUTHORIZE_URL", default=f"{TIKTOK_SHOP_AUTH_BASE}/oauth/authorize")
 TIKTOK_SHOP_APP_KEY = env.str("TIKTOK_SHOP_APP_KEY", default="6sandboxappkey" if SANDBOX_ENABLED else "")
 TIKTOK_SHOP_APP_SECRET = env.str("TIKTOK_SHOP_APP_SECRET", default="sandbox-app-secret-0123456789abcdef" if SANDBOX_ENABLED else "")
+# Secrets being rotated out: webhook pushes signed with them are still accepted (comma-separated).
+TIKTOK_SHOP_APP_PREVIOUS_SECRETS = env.list("TIKTOK_SHOP_APP_PREVIOUS_SECRETS", default=[])
 TIKTOK_SHOP_REDIRECT_URI = env.str("TIKTOK_SHOP_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/shop/oauth/callback/")
 TIKTOK_SHOP_RATE_LIMIT = env.str("TIKTOK_SHOP_RATE_LIMIT", default="50/second")
 # Where the sandbox pushes order webhooks (the platform would use the URL set in Partner Center).

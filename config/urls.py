@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from shop_sync.views_connect import tiktok_shop_webhook
+from shop_sync.webhooks import tiktok_shop_webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),

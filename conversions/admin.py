@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from conversions import services
-from conversions.models import Delivery, DeliveryBatch, DeliveryStatus, Destination, DestinationState, Event, InboundDelivery, InboundSource
+from conversions.models import Delivery, DeliveryBatch, DeliveryStatus, Destination, DestinationState, Event, InboundSource
 from conversions.serializers import mask_email, mask_phone
 from core.admin import TenantOwnedAdmin
 from core.tenancy import tenant_scope
@@ -137,10 +137,3 @@ class DeliveryBatchAdmin(TenantOwnedAdmin):
 class InboundSourceAdmin(TenantOwnedAdmin):
     list_display = ("name", "public_id", "is_active", "created_at")
     readonly_fields = ("public_id", "created_at")
-
-
-@admin.register(InboundDelivery)
-class InboundDeliveryAdmin(TenantOwnedAdmin):
-    list_display = ("delivery_id", "source", "event", "received_at")
-    readonly_fields = ("source", "delivery_id", "event", "received_at")
-    has_add_permission_default = False

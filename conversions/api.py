@@ -1,5 +1,5 @@
-"""Conversions API: ingest and read events (with their deliveries), replay deliveries, the
-booking webhook, and the seed's test endpoints.
+"""Conversions API: ingest and read events (with their deliveries), replay deliveries, and the
+seed's test endpoints. The booking webhook is in ``conversions.webhooks``.
 
 Roles: viewer reads, analyst ingests, admin replays. Another tenant's event is a 404.
 """
@@ -9,10 +9,6 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.utils.decorators import method_decorator
-from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -33,7 +29,7 @@ from core.api.exceptions import error_body
 from core.api.pagination import DefaultPagination
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import TenantScopedAPIView
-from core.exceptions import ApplicationError, NotFound
+from core.exceptions import NotFound
 from core.models import Role
 
 TAG = "conversions"
@@ -207,32 +203,3 @@ class MetaTestView(_TestEndpointView):
     @_test_schema("Meta")
     def post(self, request):
         return super().post(request)
-
-
-# --- Booking webhook --------------------------------------------------------------------------
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class BookingWebhookView(View):
-    """POST from a booking system to ``…/bookings?source=<source uuid>`` (the URL an admin gives
-    the booking system), signed ``X-Booking-Signature: t=<unix>,v1=<hex>`` with the source's
-    secret over ``f"{t}.{body}"``; ``X-Booking-Delivery`` names the delivery (replays answer 200
-    and store nothing)."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        try:
-            result = services.booking_webhook_receive(
-                public_id=request.GET.get("source") or request.headers.get(services.SOURCE_HEADER, ""),
-                body=request.body,
-                signature=request.headers.get(services.SIGNATURE_HEADER, ""),
-                delivery_id=request.headers.get(services.DELIVERY_HEADER, ""),
-            )
-        except ApplicationError as exc:
-            return JsonResponse(error_body(exc.code, exc.message, exc.extra.get("fields")), status=exc.status)
-        except serializers.ValidationError as exc:
-            fields = {key: [str(item) for item in value] for key, value in exc.detail.items()} if isinstance(exc.detail, dict) else {}
-            return JsonResponse(error_body("invalid", "The appointment could not be turned into an event.", fields), status=400)
-        body = {"ok": True, "duplicate": result.duplicate, "event_id": result.event.event_id if result.event else None}
-        return JsonResponse(body, status=200)

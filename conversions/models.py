@@ -1,5 +1,6 @@
 """Conversions: destinations (TikTok Events API, Google Ads, Meta CAPI), canonical events, and one
-delivery per event and destination (the outbox), plus signed inbound webhook sources.
+delivery per event and destination (the outbox), plus signed inbound webhook sources (their
+processed deliveries are ``core.models.WebhookDelivery`` rows).
 
 An event and its deliveries are written in one transaction; a delivery row holds its own retry
 state (status, attempts, next attempt, claim), so nothing depends on a Celery message surviving.
@@ -198,11 +199,15 @@ class Delivery(TenantOwned):
 
 
 class InboundSource(TenantOwned):
-    """A booking system posting appointment webhooks, signed with its own secret."""
+    """A booking system posting appointment webhooks, signed with its own secret (and, while it
+    is rotated, the previous one)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)  # in the webhook URL
     name = models.CharField(max_length=100)
     secret = EncryptedTextField(help_text="HMAC-SHA256 signing secret shared with the booking system.")
+    previous_secret = EncryptedTextField(
+        blank=True, default="", help_text="Still accepted while the booking system moves to the new secret; clear it afterwards."
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -216,20 +221,5 @@ class InboundSource(TenantOwned):
     def __str__(self) -> str:
         return self.name
 
-
-class InboundDelivery(TenantOwned):
-    """A webhook delivery id already processed: a replay answers 200 and stores nothing."""
-
-    source = models.ForeignKey(InboundSource, on_delete=models.CASCADE, related_name="deliveries")
-    delivery_id = models.CharField(max_length=200)
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    received_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-received_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "source", "delivery_id"], name="conversions_inbounddelivery_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.delivery_id
+    def signing_secrets(self) -> list[str]:
+        return [secret for secret in (self.secret, self.previous_secret) if secret]

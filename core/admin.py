@@ -14,7 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 
 from core.fields import EncryptedTextField, mask_secret
-from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, Tenant
+from core.models import ApiCallLog, ApiKey, Membership, OAuthState, Role, SyncRun, SyncRunPart, Tenant, WebhookDelivery
 from core.services import sync_run_cancel, sync_run_resume
 from core.tenancy import tenant_scope
 
@@ -316,6 +316,32 @@ class ApiCallLogAdmin(TenantOwnedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(TenantOwnedAdmin):
+    """Rows written only by the services: shown, never added or edited here."""
+
+    has_add_permission_default = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.concrete_fields if field.name not in (self.exclude or ())]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OAuthState)
+class OAuthStateAdmin(_ReadOnlyAdmin):
+    list_display = ("__str__", "provider", "created_by", "created_at", "used_at")
+    list_filter = (TenantListFilter, "provider")
+    exclude = ("state",)  # a state in flight is a credential of the callback: shown only abbreviated
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnlyAdmin):
+    list_display = ("delivery_id", "provider", "source", "received_at")
+    list_filter = (TenantListFilter, "provider")
+    search_fields = ("delivery_id",)
 
 
 admin.site.site_header = "Commerce Analytics operations"

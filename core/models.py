@@ -285,3 +285,78 @@ class ApiCallLog(TenantOwned):
 
 def new_correlation_id() -> str:
     return uuid.uuid4().hex
+
+
+# --- Platform connections (OAuth) ----------------------------------------------------------
+
+
+class ConnectionStatus(models.TextChoices):
+    """Where a platform authorization stands; the same three states for every provider."""
+
+    ACTIVE = "active", "Active"
+    NEEDS_REAUTH = "needs_reauth", "Needs re-authorization"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class ConnectionBase(TenantOwned):
+    """What every platform connection has beside its provider's own fields (tokens, shop or
+    advertiser ids): a status the services and the platform's answers move, and why.
+    ``core.connections`` works on any subclass."""
+
+    status = models.CharField(max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE)
+    status_reason = models.CharField(max_length=300, blank=True)
+    connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OAuthState(TenantOwned):
+    """The ``state`` of an authorization in flight, for one provider: the callback must bring
+    it back unused, to the same tenant, within ``core.connections.OAUTH_STATE_TTL``."""
+
+    provider = models.CharField(max_length=32)
+    state = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "provider", "state"], name="core_oauthstate_tenant_provider_state")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} state {self.state[:6]}…"
+
+
+# --- Inbound webhooks ------------------------------------------------------------------------
+
+
+class WebhookDelivery(TenantOwned):
+    """A verified webhook delivery already processed for a tenant, keyed by the platform's
+    delivery id: a replay finds it and does nothing. Written in the same transaction as the
+    delivery's effects, so a delivery that failed half-way is processed again on retry.
+
+    The tenant is the one the delivery was resolved to after verification (a booking source's
+    tenant; each tenant that connected a pushed TikTok shop). ``source`` tells apart endpoints
+    of one provider whose delivery ids are only unique per endpoint (one booking source each);
+    ``result`` is what the first processing answered, so a replay answers the same.
+    """
+
+    provider = models.CharField(max_length=32)
+    source = models.CharField(max_length=64, blank=True)
+    delivery_id = models.CharField(max_length=200)
+    result = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "provider", "source", "delivery_id"], name="core_webhookdelivery_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.delivery_id}"

@@ -17,6 +17,12 @@ DEFAULT_SCHEDULES: list[dict] = [
         "crontab": {"minute": "17", "hour": "3"},
         "expires": 3600,
     },
+    {
+        "name": "Prune OAuth states",
+        "task": "core.tasks.oauth_states_prune_task",
+        "crontab": {"minute": "29", "hour": "3"},
+        "expires": 3600,
+    },
 ]
 
 

@@ -61,3 +61,11 @@ def api_call_log_prune_task(keep_days: int = 30) -> int:
 
     deleted, _ = ApiCallLog.all_tenants.filter(created_at__lt=timezone.now() - timedelta(days=keep_days)).delete()
     return deleted
+
+
+@cross_tenant_task(name="core.tasks.oauth_states_prune_task", queue="default")
+def oauth_states_prune_task() -> int:
+    """Used and abandoned OAuth states of every provider and tenant."""
+    from core.connections import oauth_states_prune
+
+    return oauth_states_prune()

@@ -6,24 +6,24 @@ Money is Decimal with its currency; times are stored in UTC and shown in the sho
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from core.fields import EncryptedTextField
-from core.models import SyncRun, Tenant, TenantOwned
+from core.models import (
+    ConnectionBase,
+    ConnectionStatus,  # noqa: F401  (re-exported: the statuses of the model below)
+    SyncRun,
+    Tenant,
+    TenantOwned,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class ConnectionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    NEEDS_REAUTH = "needs_reauth", "Needs re-authorization"
-    DISCONNECTED = "disconnected", "Disconnected"
-
-
-class ShopConnection(TenantOwned):
-    """One authorized TikTok Shop. Tokens are encrypted at rest and never leave the server."""
+class ShopConnection(ConnectionBase):
+    """One authorized TikTok Shop. Tokens are encrypted at rest and never leave the server.
+    Status, reason and who connected it come from ``ConnectionBase``."""
 
     shop_id = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
@@ -40,11 +40,6 @@ class ShopConnection(TenantOwned):
     access_token_expires_at = models.DateTimeField()
     refresh_token = EncryptedTextField()
     refresh_token_expires_at = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE)
-    status_reason = models.CharField(max_length=300, blank=True)
-    connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -52,21 +47,6 @@ class ShopConnection(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.region})"
-
-
-class OAuthState(TenantOwned):
-    """The ``state`` of an authorization in flight: the callback must bring it back unused."""
-
-    state = models.CharField(max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "state"], name="shop_sync_oauthstate_tenant_state")]
-
-    def __str__(self) -> str:
-        return f"state {self.state[:6]}…"
 
 
 class Brand(TenantOwned):

@@ -1,18 +1,16 @@
-"""Connecting shops (OAuth start and callback) and the platform's webhook endpoint."""
+"""Connecting shops: OAuth start and callback (the state round trip is ``core.connections``'s).
+The platform's webhook endpoint is in ``shop_sync.webhooks``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 
 from core.exceptions import ApplicationError
 from core.models import Role
 from core.web import TenantRequiredMixin
-from shop_sync.services import shop_oauth_complete, shop_oauth_start, shop_webhook_receive
+from shop_sync.services import shop_oauth_complete, shop_oauth_start
 
 SYNC_PAGE = "shop_sync:sync"
 
@@ -45,20 +43,5 @@ class ShopOAuthCallbackView(TenantRequiredMixin, View):
         return redirect(SYNC_PAGE)
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-class TikTokShopWebhookView(View):
-    """Platform pushes: no session, authenticated by the ``Authorization`` HMAC over the body."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        try:
-            shops = shop_webhook_receive(body=request.body, signature=request.headers.get("Authorization", ""))
-        except ApplicationError as exc:
-            return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
-        return JsonResponse({"code": 0, "message": "success", "shops": shops})
-
-
 shop_connect = ShopConnectView.as_view()
 shop_oauth_callback = ShopOAuthCallbackView.as_view()
-tiktok_shop_webhook = TikTokShopWebhookView.as_view()

@@ -10,7 +10,7 @@ from core.admin import TenantListFilter, TenantOwnedAdmin, admin_tenant_ids
 from core.exceptions import ApplicationError
 from core.fields import mask_secret
 from core.tenancy import tenant_scope
-from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, OAuthState
+from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection
 from tiktok_ads.services import advertisers_refresh, connection_disconnect
 
 
@@ -85,13 +85,3 @@ class AdvertiserStoreAdmin(_NoDeleteAdmin, _ReadOnlyAdmin):
     list_display = ("shop_number", "name", "store_id", "advertiser", "is_gmv_max_available", "created_at")
     list_filter = (TenantListFilter, "is_gmv_max_available")
     search_fields = ("name", "store_id")
-
-
-@admin.register(OAuthState)
-class OAuthStateAdmin(_ReadOnlyAdmin):
-    list_display = ("__str__", "created_by", "created_at", "used_at")
-    list_filter = (TenantListFilter,)
-    exclude = ("state",)  # a state in flight is a credential of the callback: shown only abbreviated
-
-    def get_readonly_fields(self, request, obj=None):
-        return [name for name in super().get_readonly_fields(request, obj) if name != "state"]

@@ -4,52 +4,30 @@ they reach and those advertisers' TikTok Shop stores (numbered per tenant: the s
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from core.fields import EncryptedTextField
-from core.models import TenantOwned
+from core.models import (
+    ConnectionBase,
+    ConnectionStatus,  # noqa: F401  (re-exported: the statuses of the model below)
+    TenantOwned,
+)
 
 
-class ConnectionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    NEEDS_REAUTH = "needs_reauth", "Needs re-authorization"
-    DISCONNECTED = "disconnected", "Disconnected"
-
-
-class BusinessConnection(TenantOwned):
+class BusinessConnection(ConnectionBase):
     """One Business API authorization (auth_code → long-lived access token). One token can
-    reach several advertisers; a tenant can hold several authorizations."""
+    reach several advertisers; a tenant can hold several authorizations. Status, reason and
+    who connected it come from ``ConnectionBase``."""
 
     access_token = EncryptedTextField()
     scope = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE)
-    status_reason = models.CharField(max_length=300, blank=True)
-    connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"Business API authorization #{self.pk}"
-
-
-class OAuthState(TenantOwned):
-    """The ``state`` of an advertiser authorization in flight: the callback must bring it back unused."""
-
-    state = models.CharField(max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "state"], name="tiktok_ads_oauthstate_tenant_state")]
-
-    def __str__(self) -> str:
-        return f"state {self.state[:6]}…"
 
 
 class Advertiser(TenantOwned):

@@ -1,5 +1,6 @@
 """Writes for TikTok Business API connections: OAuth (start, callback), refreshing the advertisers
-and stores a connection reaches, marking a rejected token, disconnecting.
+and stores a connection reaches, marking a rejected token, disconnecting. The OAuth state and
+the needs-re-authorization marking are ``core.connections``'s.
 
 Store numbering: a tenant's distinct ``store_id``s are numbered 1, 2, … in the order they are
 first stored, and a number never changes or gets reused (rows are kept on disconnect), so the
@@ -10,8 +11,6 @@ one number on both rows.
 from __future__ import annotations
 
 import logging
-import secrets
-from datetime import timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,15 +19,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.connections import NeedsReauth, connection_mark_needs_reauth, oauth_state_consume, oauth_state_issue
 from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
-from core.models import Tenant
+from core.models import ConnectionStatus, Tenant
 from tiktok_ads.client import BusinessApiClient
-from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus, OAuthState
+from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection
 
 logger = logging.getLogger(__name__)
 
-OAUTH_STATE_TTL = timedelta(minutes=10)
+PROVIDER = "tiktok_business"  # the provider of this app's OAuth states
 
 
 # --- OAuth --------------------------------------------------------------------------------
@@ -43,10 +43,8 @@ def business_oauth_start(*, tenant: Tenant, user=None) -> str:
             code="not_configured",
             status=503,
         )
-    state = OAuthState.objects.create(tenant=tenant, state=secrets.token_urlsafe(32), created_by=user)
-    query = urlencode(
-        {"app_id": settings.TIKTOK_BUSINESS_APP_ID, "state": state.state, "redirect_uri": settings.TIKTOK_BUSINESS_REDIRECT_URI}
-    )
+    state = oauth_state_issue(tenant=tenant, provider=PROVIDER, user=user)
+    query = urlencode({"app_id": settings.TIKTOK_BUSINESS_APP_ID, "state": state, "redirect_uri": settings.TIKTOK_BUSINESS_REDIRECT_URI})
     return f"{settings.TIKTOK_BUSINESS_AUTHORIZE_URL}?{query}"
 
 
@@ -54,16 +52,7 @@ def business_oauth_complete(*, tenant: Tenant, user=None, state: str, auth_code:
     """Check ``state`` (this tenant's, unused, under 10 minutes old; used up now), exchange the
     code for a token, and store the connection (token encrypted) with its advertisers and their
     stores."""
-    now = timezone.now()
-    consumed = (
-        OAuthState.objects.for_tenant(tenant)
-        .filter(state=state or "", used_at__isnull=True, created_at__gte=now - OAUTH_STATE_TTL)
-        .update(used_at=now)
-    )
-    if not state or not auth_code or consumed != 1:
-        raise ApplicationError(
-            "This authorization link is invalid or has expired. Start again from Connect advertisers.", code="invalid_state"
-        )
+    oauth_state_consume(tenant=tenant, provider=PROVIDER, state=state, auth_code=auth_code, start_label="Connect advertisers")
     try:
         grant = BusinessApiClient(tenant=tenant).exchange_auth_code(auth_code)
         snapshot = _advertisers_fetch(tenant=tenant, access_token=grant["access_token"])
@@ -188,7 +177,7 @@ def advertisers_refresh(*, connection: BusinessConnection) -> list[Advertiser]:
         snapshot = _advertisers_fetch(tenant=connection.tenant, access_token=connection.access_token)
     except AuthExpired as exc:
         connection_mark_needs_reauth(connection=connection, reason=exc.message or "TikTok rejected the access token.")
-        raise ApplicationError("TikTok rejected this connection's token; reconnect the advertisers.", code="needs_reauth", status=409)
+        raise NeedsReauth("TikTok rejected this connection's token; reconnect the advertisers.")
     except UpstreamError as exc:
         raise ApplicationError(f"TikTok answered with an error: {exc.message}", code="upstream_error", status=502)
     with transaction.atomic():
@@ -198,14 +187,6 @@ def advertisers_refresh(*, connection: BusinessConnection) -> list[Advertiser]:
         )
     connection.refresh_from_db()
     return advertisers
-
-
-def connection_mark_needs_reauth(*, connection: BusinessConnection, reason: str) -> None:
-    """The platform rejected the token (40104/40105): the user has to reconnect."""
-    BusinessConnection.objects.for_tenant(connection.tenant_id).filter(pk=connection.pk).exclude(
-        status=ConnectionStatus.DISCONNECTED
-    ).update(status=ConnectionStatus.NEEDS_REAUTH, status_reason=reason[:300], updated_at=timezone.now())
-    logger.warning("Business API connection %s needs re-authorization.", connection.pk)
 
 
 def _connection_close(connection: BusinessConnection, *, reason: str) -> None:
@@ -220,12 +201,3 @@ def connection_disconnect(*, connection: BusinessConnection) -> None:
     with transaction.atomic():
         _connection_close(connection, reason="Disconnected.")
     connection.refresh_from_db()
-
-
-# --- Housekeeping -------------------------------------------------------------------------
-
-
-def oauth_states_prune(*, older_than: timedelta = timedelta(days=1)) -> int:
-    """Delete authorization states (used or abandoned) past any use; cross-tenant on purpose."""
-    deleted, _ = OAuthState.all_tenants.filter(created_at__lt=timezone.now() - max(older_than, OAUTH_STATE_TTL)).delete()
-    return deleted

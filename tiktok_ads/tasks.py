@@ -36,8 +36,8 @@ def advertisers_refresh_task(*, tenant_id: int, connection_id: int) -> int:
 
 @cross_tenant_task(name="tiktok_ads.tasks.advertisers_refresh_all_task", queue=Queue.DEFAULT)
 def advertisers_refresh_all_task() -> int:
-    """Beat, cross-tenant on purpose: one refresh task per active connection; old OAuth states go."""
-    services.oauth_states_prune()
+    """Beat, cross-tenant on purpose: one refresh task per active connection. (Old OAuth states
+    of every provider go in ``core.tasks.oauth_states_prune_task``.)"""
     pairs = list(BusinessConnection.all_tenants.filter(status=ConnectionStatus.ACTIVE).order_by("pk").values_list("tenant_id", "pk"))
     for tenant_id, connection_id in pairs:
         advertisers_refresh_task.delay(tenant_id=tenant_id, connection_id=connection_id)

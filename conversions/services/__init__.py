@@ -18,7 +18,7 @@ The package is split by concern; every public name is re-exported here, so calle
 - ``delivery``: a destination's delivery run and sending a claimed batch;
 - ``recovery``: the sweeper and replaying dead or held deliveries;
 - ``destinations``: waking and resuming a destination, test sends with the env credentials;
-- ``webhook``: the inbound booking webhook and its sources.
+- ``webhook``: the inbound booking webhook (on ``core.webhooks``) and its sources.
 """
 
 from conversions.services.delivery import delivery_send_batch, destination_deliver
@@ -36,6 +36,7 @@ from conversions.services.outbox import (
 from conversions.services.recovery import deliveries_replay, deliveries_sweep
 from conversions.services.webhook import (
     APPOINTMENT_TYPES,
+    BOOKING_PROVIDER,
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     SOURCE_HEADER,
@@ -44,12 +45,14 @@ from conversions.services.webhook import (
     appointment_event,
     booking_webhook_receive,
     inbound_source_create,
+    inbound_source_secret_rotate,
     webhook_signature,
     webhook_verify,
 )
 
 __all__ = [
     "APPOINTMENT_TYPES",
+    "BOOKING_PROVIDER",
     "DELIVERY_HEADER",
     "DeliverRun",
     "EVENT_FIELDS",
@@ -73,6 +76,7 @@ __all__ = [
     "destination_wake_later",
     "events_ingest",
     "inbound_source_create",
+    "inbound_source_secret_rotate",
     "outbox_transaction",
     "retry_delay",
     "test_event_send",

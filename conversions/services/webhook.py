@@ -1,4 +1,11 @@
-"""The inbound booking webhook: signature, canonical event, idempotent receive; inbound sources."""
+"""The inbound booking webhook: signature, canonical event, idempotent receive; inbound sources.
+
+Verification and replay detection are ``core.webhooks``'s: the signature is
+``t=<unix>,v1=<hex>`` over ``f"{t}.{body}"`` with the source's secret (or the previous one while
+it is rotated), within ``CONVERSIONS_WEBHOOK_TOLERANCE_SECONDS``; a processed delivery is a
+``WebhookDelivery`` of provider ``booking`` keyed by the source's public id and the
+``X-Booking-Delivery`` header, holding the event id a replay answers with.
+"""
 
 from __future__ import annotations
 
@@ -8,51 +15,46 @@ import hmac
 import json
 import time
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from rest_framework import serializers
 
-from conversions.models import Event, EventSource, InboundDelivery, InboundSource
+from conversions.models import EventSource, InboundSource
 from conversions.services.ingest import events_ingest
 from core.exceptions import ApplicationError
 from core.models import Tenant
+from core.webhooks import WebhookRejected, signature_header_parse, webhook_delivery_claim, webhook_delivery_find
+from core.webhooks import webhook_verify as signature_verify
 
 # --- Inbound booking webhook --------------------------------------------------------------------
 
+BOOKING_PROVIDER = "booking"
 SIGNATURE_HEADER = "X-Booking-Signature"
 DELIVERY_HEADER = "X-Booking-Delivery"
 SOURCE_HEADER = "X-Booking-Source"
 
 
-class WebhookRejected(ApplicationError):
-    status = 401
-    code = "invalid_signature"
-
 
 def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
+    """What a booking system sends in ``v1=``: hex HMAC-SHA256 of ``f"{timestamp}.{body}"``."""
     signed = f"{timestamp}.".encode() + body
     return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def webhook_verify(*, secret: str, header: str, body: bytes, now: float | None = None) -> int:
-    """Check a ``t=<unix>,v1=<hex>`` header; returns the timestamp or raises ``WebhookRejected``."""
-    parts: dict[str, list[str]] = defaultdict(list)
-    for item in (header or "").split(","):
-        key, _, value = item.strip().partition("=")
-        if key and value:
-            parts[key].append(value)
-    try:
-        timestamp = int(parts["t"][0])
-    except (IndexError, ValueError):
-        raise WebhookRejected("Missing or malformed signature header.") from None
-    now = time.time() if now is None else now
-    if abs(now - timestamp) > settings.CONVERSIONS_WEBHOOK_TOLERANCE_SECONDS:
-        raise WebhookRejected("Signature timestamp outside the tolerance window.")
-    expected = webhook_signature(secret, timestamp, body)
-    if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
-        raise WebhookRejected("Signature does not match.")
+def webhook_verify(*, secrets: list[str], header: str, body: bytes, now: float | None = None) -> int:
+    """Check a ``t=<unix>,v1=<hex>`` header against any of ``secrets``; returns the timestamp or
+    raises ``WebhookRejected``."""
+    timestamp, signatures = signature_header_parse(header)
+    signature_verify(
+        secrets=secrets,
+        message=f"{timestamp}.".encode() + body,
+        signatures=signatures,
+        timestamp=timestamp,
+        tolerance=settings.CONVERSIONS_WEBHOOK_TOLERANCE_SECONDS,
+        now=now,
+    )
     return timestamp
 
 
@@ -111,10 +113,13 @@ def appointment_event(payload: dict, *, delivery_id: str) -> dict:
 @dataclass
 class WebhookResult:
     duplicate: bool
-    event: Event | None
+    event_id: str | None
 
 
 def booking_webhook_receive(*, public_id: str, body: bytes, signature: str, delivery_id: str) -> WebhookResult:
+    """Verify, dedupe and ingest one booking delivery. Refusals (401 bad or stale signature,
+    unknown source; 400 missing delivery id or unusable body) store nothing; a replay answers
+    200 with the event of the first delivery."""
     try:
         public_id = uuid.UUID(str(public_id))
     except ValueError:
@@ -122,33 +127,51 @@ def booking_webhook_receive(*, public_id: str, body: bytes, signature: str, deli
     source = InboundSource.all_tenants.filter(public_id=public_id, is_active=True).select_related("tenant").first()
     if source is None:
         raise WebhookRejected("Unknown webhook source.")
-    webhook_verify(secret=source.secret, header=signature, body=body)
+    webhook_verify(secrets=source.signing_secrets(), header=signature, body=body)
     delivery_id = (delivery_id or "").strip()[:200]
     if not delivery_id:
         raise ApplicationError(f"The {DELIVERY_HEADER} header is required.", code="missing_delivery_id")
-    previous = InboundDelivery.objects.for_tenant(source.tenant_id).filter(source=source, delivery_id=delivery_id).first()
+    key = {"tenant": source.tenant_id, "provider": BOOKING_PROVIDER, "source": source.public_id.hex, "delivery_id": delivery_id}
+    previous = webhook_delivery_find(**key)
     if previous is not None:
-        return WebhookResult(duplicate=True, event=previous.event)
+        return WebhookResult(duplicate=True, event_id=previous.result.get("event_id"))
     try:
         payload = json.loads(body)
     except ValueError:
         raise ApplicationError("The body is not JSON.", code="malformed_request") from None
     if not isinstance(payload, dict):
         raise ApplicationError("The body must be a JSON object.", code="malformed_request")
-    event_data = appointment_event(payload, delivery_id=delivery_id)
     try:
-        with transaction.atomic():
-            InboundDelivery.objects.create(tenant=source.tenant, source=source, delivery_id=delivery_id)
-            result = events_ingest(tenant=source.tenant, events=[event_data], source=EventSource.WEBHOOK, inbound_source=source)
-            event = result.event(event_data["event_id"])
-            InboundDelivery.objects.for_tenant(source.tenant_id).filter(source=source, delivery_id=delivery_id).update(event=event)
-    except IntegrityError:
-        # The same delivery raced in on another connection: it is stored once, by the other one.
-        return WebhookResult(duplicate=True, event=None)
-    return WebhookResult(duplicate=False, event=event)
+        event_data = appointment_event(payload, delivery_id=delivery_id)
+    except serializers.ValidationError as exc:
+        fields = {key: [str(item) for item in value] for key, value in exc.detail.items()} if isinstance(exc.detail, dict) else {}
+        raise ApplicationError("The appointment could not be turned into an event.", code="invalid", extra={"fields": fields}) from None
+    with transaction.atomic():
+        delivery = webhook_delivery_claim(**key)
+        if delivery is None:
+            # The same delivery raced in on another connection: it is stored once, by the other one.
+            return WebhookResult(duplicate=True, event_id=None)
+        result = events_ingest(tenant=source.tenant, events=[event_data], source=EventSource.WEBHOOK, inbound_source=source)
+        event = result.event(event_data["event_id"])
+        delivery.result = {"event_id": event.event_id if event else None}
+        delivery.save(update_fields=["result"])
+    return WebhookResult(duplicate=False, event_id=delivery.result["event_id"])
+
+
+def _new_secret() -> str:
+    return "whsec_" + base64.urlsafe_b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes).decode().rstrip("=")
 
 
 def inbound_source_create(*, tenant: Tenant, name: str, secret: str | None = None) -> tuple[InboundSource, str]:
-    secret = secret or "whsec_" + base64.urlsafe_b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes).decode().rstrip("=")
+    secret = secret or _new_secret()
     source = InboundSource.objects.create(tenant=tenant, name=name, secret=secret)
     return source, secret
+
+
+def inbound_source_secret_rotate(*, source: InboundSource, secret: str | None = None) -> str:
+    """A new signing secret for ``source``; the current one stays accepted (``previous_secret``)
+    until the booking system signs with the new one and an admin clears it."""
+    new_secret = secret or _new_secret()
+    source.previous_secret, source.secret = source.secret, new_secret
+    source.save(update_fields=["secret", "previous_secret"])
+    return new_secret

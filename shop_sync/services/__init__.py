@@ -29,14 +29,15 @@ The package is split by concern; every public name is re-exported here, so calle
 - ``common``: the few helpers those share (the shop's write lock and zone, reading numbers).
 """
 
+from core.connections import OAUTH_STATE_TTL
 from core.exceptions import ApplicationError
 from core.selectors import sync_run_active
 from shop_sync.services.oauth import (
-    OAUTH_STATE_TTL,
+    PROVIDER,
     REGION_SETTINGS,
+    SHOP_NEEDS_REAUTH,
     TOKEN_REFRESH_AHEAD,
     shop_credentials_renew,
-    shop_mark_needs_reauth,
     shop_oauth_complete,
     shop_oauth_start,
     shop_token_refresh,
@@ -64,8 +65,10 @@ from shop_sync.services.webhooks import (
     WEBHOOK_AUTHORIZATION_EXPIRING,
     WEBHOOK_DEAUTHORIZED,
     WEBHOOK_ORDER_STATUS,
+    ShopWebhookResult,
     orders_refresh,
     shop_webhook_receive,
+    shop_webhook_secrets,
 )
 
 __all__ = [
@@ -79,8 +82,11 @@ __all__ = [
     "MIN_WINDOW_ORDERS",
     "OAUTH_STATE_TTL",
     "ORDER_MONEY_FIELDS",
+    "PROVIDER",
     "PageWrite",
     "REGION_SETTINGS",
+    "SHOP_NEEDS_REAUTH",
+    "ShopWebhookResult",
     "TOKEN_REFRESH_AHEAD",
     "WATERMARK_OVERLAP",
     "WEBHOOK_AUTHORIZATION_EXPIRING",
@@ -100,11 +106,11 @@ __all__ = [
     "plan_windows",
     "products_sync",
     "shop_credentials_renew",
-    "shop_mark_needs_reauth",
     "shop_oauth_complete",
     "shop_oauth_start",
     "shop_token_refresh",
     "shop_tokens_refresh_expiring",
     "shop_webhook_receive",
+    "shop_webhook_secrets",
     "sync_run_active",
 ]

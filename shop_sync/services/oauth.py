@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -11,16 +10,20 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.connections import NeedsReauth, connection_mark_needs_reauth, oauth_state_consume, oauth_state_issue
 from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.locks import named_lock
-from core.models import Tenant
+from core.models import ConnectionStatus, Tenant
 from shop_sync.client import TikTokShopAuthClient, TikTokShopClient
-from shop_sync.models import ConnectionStatus, OAuthState, ShopConnection, ShopSyncState
+from shop_sync.models import ShopConnection, ShopSyncState
 
 logger = logging.getLogger(__name__)
 
-OAUTH_STATE_TTL = timedelta(minutes=10)
+PROVIDER = "tiktok_shop"  # the provider of this app's OAuth states
+# The published code of a shop needing re-authorization (``core.connections.NEEDS_REAUTH`` is
+# in ``extra.connection_status`` too); API clients switch on it.
+SHOP_NEEDS_REAUTH = "shop_needs_reauth"
 TOKEN_REFRESH_AHEAD = timedelta(days=1)
 
 
@@ -50,22 +53,15 @@ REGION_SETTINGS = {
 
 def shop_oauth_start(*, tenant: Tenant, user) -> str:
     """A fresh single-use ``state`` for this tenant, and the authorize URL carrying it."""
-    state = OAuthState.objects.create(tenant=tenant, state=secrets.token_urlsafe(32), created_by=user)
-    query = urlencode({"app_key": settings.TIKTOK_SHOP_APP_KEY, "state": state.state, "redirect_uri": settings.TIKTOK_SHOP_REDIRECT_URI})
+    state = oauth_state_issue(tenant=tenant, provider=PROVIDER, user=user)
+    query = urlencode({"app_key": settings.TIKTOK_SHOP_APP_KEY, "state": state, "redirect_uri": settings.TIKTOK_SHOP_REDIRECT_URI})
     return f"{settings.TIKTOK_SHOP_AUTHORIZE_URL}?{query}"
 
 
 def shop_oauth_complete(*, tenant: Tenant, user, state: str, code: str) -> list[ShopConnection]:
     """Check ``state`` (this tenant's, unused, under 10 minutes old; used up now), exchange the
     code for tokens, and store every shop they authorize, with its tokens encrypted."""
-    now = timezone.now()
-    consumed = (
-        OAuthState.objects.for_tenant(tenant)
-        .filter(state=state or "", used_at__isnull=True, created_at__gte=now - OAUTH_STATE_TTL)
-        .update(used_at=now)
-    )
-    if not state or not code or consumed != 1:
-        raise ApplicationError("This authorization link is invalid or has expired. Start again from Connect a shop.", code="invalid_state")
+    oauth_state_consume(tenant=tenant, provider=PROVIDER, state=state, auth_code=code, start_label="Connect a shop")
 
     try:
         grant = TikTokShopAuthClient(tenant=tenant).token_get(auth_code=code)
@@ -108,14 +104,6 @@ def shop_oauth_complete(*, tenant: Tenant, user, state: str, code: str) -> list[
     return shops
 
 
-def shop_mark_needs_reauth(*, shop: ShopConnection, reason: str) -> ShopConnection:
-    ShopConnection.objects.for_tenant(shop.tenant_id).filter(pk=shop.pk).update(
-        status=ConnectionStatus.NEEDS_REAUTH, status_reason=reason[:300], updated_at=timezone.now()
-    )
-    shop.status, shop.status_reason = ConnectionStatus.NEEDS_REAUTH, reason[:300]
-    return shop
-
-
 def shop_credentials_renew(*, shop: ShopConnection, failed_access_token: str) -> ShopConnection | None:
     """Called by the client, under the shop's credential lock, after the platform refused
     ``failed_access_token``. Returns the shop with a working token, or None (and the shop marked
@@ -130,13 +118,13 @@ def shop_credentials_renew(*, shop: ShopConnection, failed_access_token: str) ->
 
 def shop_token_refresh(*, shop: ShopConnection) -> ShopConnection:
     """Refresh the shop's tokens now (under the same lock as the client's own refresh).
-    Raises ``ApplicationError`` ``shop_needs_reauth`` when the platform refuses."""
+    Raises ``NeedsReauth`` (``shop_needs_reauth``, 409) when the platform refuses."""
     lock_name = TikTokShopClient(tenant=shop.tenant, shop=shop).refresh_lock_name
     with named_lock(lock_name, ttl=TikTokShopClient.refresh_lock_ttl, wait=TikTokShopClient.refresh_lock_wait):
         stored = ShopConnection.objects.for_tenant(shop.tenant_id).get(pk=shop.pk)
         refreshed = _shop_tokens_refresh(shop=stored)
     if refreshed is None:
-        raise ApplicationError("TikTok Shop refused the refresh token: re-authorize the shop.", code="shop_needs_reauth", status=409)
+        raise NeedsReauth("TikTok Shop refused the refresh token: re-authorize the shop.", code=SHOP_NEEDS_REAUTH)
     return refreshed
 
 
@@ -144,7 +132,7 @@ def _shop_tokens_refresh(*, shop: ShopConnection) -> ShopConnection | None:
     try:
         grant = TikTokShopAuthClient(tenant=shop.tenant).token_refresh(refresh_token=shop.refresh_token)
     except (AuthExpired, BadRequest) as exc:
-        shop_mark_needs_reauth(shop=shop, reason=f"Token refresh refused: {exc.message}")
+        connection_mark_needs_reauth(connection=shop, reason=f"Token refresh refused: {exc.message}")
         return None
     shop.access_token = grant.access_token
     shop.access_token_expires_at = grant.access_token_expires_at

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.connections import NeedsReauth
 from core.exceptions import ApplicationError
 from core.http import UpstreamError
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
@@ -22,6 +23,7 @@ from shop_sync.brands import brand_matcher
 from shop_sync.client import TikTokShopClient, from_unix
 from shop_sync.models import ConnectionStatus, Order, ShopConnection, ShopSyncState
 from shop_sync.services.common import _int
+from shop_sync.services.oauth import SHOP_NEEDS_REAUTH
 from shop_sync.services.order_write import orders_page_write
 from shop_sync.services.rollups import daily_rollups_recompute, order_status_rollups_rebuild
 
@@ -60,7 +62,7 @@ def _ensure_syncable(tenant: Tenant, shop: ShopConnection) -> ShopSyncState:
     if shop.tenant_id != tenant.pk:
         raise ApplicationError("Shop not found.", code="not_found", status=404)
     if shop.status != ConnectionStatus.ACTIVE:
-        raise ApplicationError(f"{shop.name} needs re-authorization before it can sync.", code="shop_needs_reauth", status=409)
+        raise NeedsReauth(f"{shop.name} needs re-authorization before it can sync.", code=SHOP_NEEDS_REAUTH)
     running = _running_order_sync(tenant, shop)
     if running is not None:
         raise SyncRunConflict(running)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hmac
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
+from core.connections import connection_mark_needs_reauth
 from core.exceptions import ApplicationError
-from shop_sync.client import TikTokShopClient, webhook_signature
+from core.webhooks import body_delivery_id, webhook_delivery_claim, webhook_verify
+from shop_sync.client import TikTokShopClient
 from shop_sync.models import ConnectionStatus, ShopConnection
-from shop_sync.services.oauth import shop_mark_needs_reauth
+from shop_sync.services.oauth import PROVIDER
 from shop_sync.services.order_write import PageWrite, orders_page_write
 from shop_sync.services.rollups import daily_rollups_recompute
 
@@ -35,16 +37,28 @@ def orders_refresh(*, shop: ShopConnection, order_ids: list[str]) -> PageWrite:
     return result
 
 
-def shop_webhook_receive(*, body: bytes, signature: str) -> int:
-    """Verify a platform push and act on it. Returns how many shop connections it concerned.
+@dataclass(frozen=True)
+class ShopWebhookResult:
+    shops: int  # shop connections the push concerned
+    duplicate: bool  # every one of them had processed this push already
 
-    The platform names the shop, not the tenant: the shop id is looked up across tenants on
-    purpose (several tenants may have connected the same shop). Raises ``ApplicationError``
-    401 ``invalid_signature`` or 400 ``malformed_webhook``.
+
+def shop_webhook_secrets() -> list[str]:
+    """The app secret, then the ones being retired: pushes signed with any of them are accepted."""
+    return [settings.TIKTOK_SHOP_APP_SECRET, *settings.TIKTOK_SHOP_APP_PREVIOUS_SECRETS]
+
+
+def shop_webhook_receive(*, body: bytes, signature: str) -> ShopWebhookResult:
+    """Verify a platform push and act on it once per tenant that connected the shop.
+
+    The signature is ``hex(HMAC-SHA256(app_secret, app_key + body))`` with no timestamp, so
+    replays are caught by the delivery table alone; the platform sends no delivery id, so the
+    body's hash stands for one. The platform names the shop, not the tenant: the shop id is
+    looked up across tenants on purpose (several tenants may have connected the same shop).
+    Raises ``ApplicationError`` 401 ``invalid_signature`` or 400 ``malformed_webhook``; a
+    refused push stores nothing.
     """
-    expected = webhook_signature(app_key=settings.TIKTOK_SHOP_APP_KEY, app_secret=settings.TIKTOK_SHOP_APP_SECRET, body=body)
-    if not hmac.compare_digest(expected.encode(), (signature or "").strip().lower().encode()):
-        raise ApplicationError("Invalid webhook signature.", code="invalid_signature", status=401)
+    webhook_verify(secrets=shop_webhook_secrets(), message=settings.TIKTOK_SHOP_APP_KEY.encode() + body, signatures=[signature])
     try:
         payload = json.loads(body)
         kind, shop_id, data = int(payload["type"]), str(payload["shop_id"]), payload.get("data") or {}
@@ -55,17 +69,23 @@ def shop_webhook_receive(*, body: bytes, signature: str) -> int:
 
     from shop_sync.tasks import orders_refresh_task, shop_token_refresh_task
 
+    delivery_id = body_delivery_id(body)
     shops = list(ShopConnection.all_tenants.filter(shop_id=shop_id))
-    for shop in shops:
-        if kind == WEBHOOK_ORDER_STATUS and data.get("order_id"):
-            order_ids = [str(data["order_id"])]
-            transaction.on_commit(
-                lambda shop=shop, order_ids=order_ids: orders_refresh_task.delay(
-                    tenant_id=shop.tenant_id, shop_pk=shop.pk, order_ids=order_ids
+    fresh = 0
+    with transaction.atomic():
+        for shop in shops:
+            if webhook_delivery_claim(tenant=shop.tenant_id, provider=PROVIDER, delivery_id=delivery_id) is None:
+                continue  # this tenant processed the same push already
+            fresh += 1
+            if kind == WEBHOOK_ORDER_STATUS and data.get("order_id"):
+                order_ids = [str(data["order_id"])]
+                transaction.on_commit(
+                    lambda shop=shop, order_ids=order_ids: orders_refresh_task.delay(
+                        tenant_id=shop.tenant_id, shop_pk=shop.pk, order_ids=order_ids
+                    )
                 )
-            )
-        elif kind == WEBHOOK_DEAUTHORIZED:
-            shop_mark_needs_reauth(shop=shop, reason="The seller deauthorized the app on TikTok Shop.")
-        elif kind == WEBHOOK_AUTHORIZATION_EXPIRING and shop.status == ConnectionStatus.ACTIVE:
-            transaction.on_commit(lambda shop=shop: shop_token_refresh_task.delay(tenant_id=shop.tenant_id, shop_pk=shop.pk))
-    return len(shops)
+            elif kind == WEBHOOK_DEAUTHORIZED:
+                connection_mark_needs_reauth(connection=shop, reason="The seller deauthorized the app on TikTok Shop.")
+            elif kind == WEBHOOK_AUTHORIZATION_EXPIRING and shop.status == ConnectionStatus.ACTIVE:
+                transaction.on_commit(lambda shop=shop: shop_token_refresh_task.delay(tenant_id=shop.tenant_id, shop_pk=shop.pk))
+    return ShopWebhookResult(shops=len(shops), duplicate=bool(shops) and not fresh)

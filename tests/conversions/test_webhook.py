@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from conversions.models import Event, InboundDelivery
-from conversions.services import inbound_source_create, webhook_signature
+from conversions.models import Event
+from conversions.services import inbound_source_create, inbound_source_secret_rotate, webhook_signature
+from core.models import WebhookDelivery
 from core.tenancy import tenant_scope
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_replayed_delivery_is_an_idempotent_200_and_stores_nothing_twice(client,
     assert again.status_code == 200
     assert again.json() == {"ok": True, "duplicate": True, "event_id": "appt-12345"}
     assert events(tenant_a) == [("appt-12345", "TRIAL_BOOKED")]
-    assert InboundDelivery.objects.for_tenant(tenant_a).count() == 1
+    assert WebhookDelivery.objects.for_tenant(tenant_a).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_bad_or_stale_signature_is_401_and_stores_nothing(kwargs, message, clien
     assert response.status_code == 401
     assert response.json()["error"] == {"code": "invalid_signature", "message": message, "fields": {}}
     assert events(tenant_a) == []
-    assert InboundDelivery.objects.for_tenant(tenant_a).count() == 0
+    assert WebhookDelivery.objects.for_tenant(tenant_a).count() == 0
 
 
 def test_tampered_body_fails_the_signature(client, tenant_a, source):
@@ -139,4 +140,30 @@ def test_unusable_payload_is_400_and_stores_nothing(client, tenant_a, source):
     assert post(client, source, json.dumps({"type": "invoice.paid"}).encode()).status_code == 400
     assert post(client, source, b"not json", delivery="dlv-2").status_code == 400
     assert events(tenant_a) == []
-    assert InboundDelivery.objects.for_tenant(tenant_a).count() == 0
+    assert WebhookDelivery.objects.for_tenant(tenant_a).count() == 0
+
+
+def test_after_a_rotation_both_secrets_are_accepted_until_the_old_one_is_cleared(client, tenant_a, source):
+    with tenant_scope(tenant_a):
+        new_secret = inbound_source_secret_rotate(source=source)
+
+    assert new_secret.startswith("whsec_") and new_secret != SECRET
+    assert post(client, source, appointment(appointment_id="1"), delivery="dlv-old", secret=SECRET).status_code == 200
+    assert post(client, source, appointment(appointment_id="2"), delivery="dlv-new", secret=new_secret).status_code == 200
+    third = post(client, source, appointment(appointment_id="3"), delivery="dlv-3", secret="whsec_someone_else")
+    assert third.status_code == 401 and third.json()["error"]["message"] == "Signature does not match."
+
+    with tenant_scope(tenant_a):
+        source.previous_secret = ""
+        source.save(update_fields=["previous_secret"])
+    assert post(client, source, appointment(appointment_id="4"), delivery="dlv-4", secret=SECRET).status_code == 401
+    assert events(tenant_a) == [("appt-1", "TRIAL_BOOKED"), ("appt-2", "TRIAL_BOOKED")]
+
+
+def test_deliveries_are_deduplicated_per_source(client, tenant_a, source):
+    with tenant_scope(tenant_a):
+        other = inbound_source_create(tenant=tenant_a, name="Calendly", secret=SECRET)[0]
+
+    assert post(client, source, appointment(appointment_id="1")).json()["duplicate"] is False
+    assert post(client, other, appointment(appointment_id="2")).json()["duplicate"] is False  # same delivery id, other source
+    assert WebhookDelivery.objects.for_tenant(tenant_a).filter(provider="booking").count() == 2

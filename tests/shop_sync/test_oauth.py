@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from core.models import Role
-from shop_sync.models import ConnectionStatus, OAuthState, ShopConnection, ShopSyncState
+from core.models import OAuthState, Role
+from shop_sync.models import ConnectionStatus, ShopConnection, ShopSyncState
 from shop_sync.services import shop_oauth_complete, shop_oauth_start
 from tests.shop_sync.test_client import envelope, token_payload
 

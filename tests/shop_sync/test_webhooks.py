@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
+from core.models import WebhookDelivery
 from shop_sync.client import webhook_signature
 from shop_sync.models import ConnectionStatus, Order, ShopConnection
 from tests.shop_sync.order_payloads import platform_order, ts
@@ -106,3 +107,51 @@ def test_deauthorization_marks_the_shop_needs_reauth(client, tenant_a, shop_a):
 
 def test_get_is_not_allowed(db, client):
     assert client.get(URL).status_code == 405
+
+
+# --- replays and rotation (core.webhooks) ----------------------------------------------------------
+
+
+def test_a_replayed_push_is_acknowledged_and_does_nothing_again(client, tenant_a, shop_a, mock_upstream, django_capture_on_commit_callbacks):
+    mock_upstream.get(DETAIL, json=envelope({"orders": [platform_order("576684019603311365", create_time=ts(2026, 10, 1, 8))]}))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = push(client, status_update(shop_a.shop_id))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = push(client, status_update(shop_a.shop_id))
+
+    assert first.json() == {"code": 0, "message": "success", "shops": 1, "duplicate": False}
+    assert (again.status_code, again.json()) == (200, {"code": 0, "message": "success", "shops": 1, "duplicate": True})
+    assert callbacks == [] and len(mock_upstream.calls) == 1
+    assert WebhookDelivery.objects.for_tenant(tenant_a).filter(provider="tiktok_shop").count() == 1
+
+
+def test_a_replay_is_deduplicated_per_tenant(client, tenant_a, tenant_b, shop_a, mock_upstream, django_capture_on_commit_callbacks):
+    push(client, status_update(shop_a.shop_id))  # tenant A alone had the shop then
+    make_shop(tenant_b, shop_id=shop_a.shop_id)
+    mock_upstream.get(DETAIL, json=envelope({"orders": [platform_order("576684019603311365", create_time=ts(2026, 10, 1, 8))]}))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = push(client, status_update(shop_a.shop_id))
+
+    assert response.json()["duplicate"] is False
+    assert list(Order.all_tenants.values_list("tenant_id", flat=True)) == [tenant_b.pk]
+
+
+@pytest.mark.parametrize("previous", [["old-app-secret"], ["other", "old-app-secret"]])
+def test_a_push_signed_with_a_secret_being_retired_is_accepted(client, settings, shop_a, mock_upstream, previous):
+    settings.TIKTOK_SHOP_APP_PREVIOUS_SECRETS = previous
+    body = json.dumps(status_update(shop_a.shop_id)).encode()
+
+    response = push(client, body, signature=webhook_signature(app_key=settings.TIKTOK_SHOP_APP_KEY, app_secret="old-app-secret", body=body))
+
+    assert response.status_code == 200
+
+
+def test_a_refused_push_stores_nothing(client, tenant_a, shop_a):
+    assert push(client, status_update(shop_a.shop_id), signature="0" * 64).status_code == 401
+    assert push(client, b'{"type": "x", "shop_id": "%s"}' % shop_a.shop_id.encode()).status_code == 400
+
+    assert not WebhookDelivery.all_tenants.exists()
+    body = push(client, status_update(shop_a.shop_id), signature="0" * 64).json()
+    assert body["error"] == {"code": "invalid_signature", "message": "Signature does not match.", "fields": {}}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from core.fields import mask_secret
-from core.models import Role
+from core.models import OAuthState, Role
 from tests.tiktok_ads.helpers import connect_business
-from tiktok_ads.models import AdvertiserStore, ConnectionStatus, OAuthState
+from tiktok_ads.models import AdvertiserStore, ConnectionStatus
 
 
 def superuser_client(client):
@@ -36,8 +36,8 @@ def test_stores_are_read_only_and_states_abbreviated(sandbox, client, tenant_a):
     client = superuser_client(client)
 
     page = client.get(f"/admin/tiktok_ads/advertiserstore/{store.pk}/change/")
-    states = client.get("/admin/tiktok_ads/oauthstate/")
-    state_page = client.get(f"/admin/tiktok_ads/oauthstate/{state.pk}/change/")
+    states = client.get("/admin/core/oauthstate/")
+    state_page = client.get(f"/admin/core/oauthstate/{state.pk}/change/")
 
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert store.store_id.encode() in page.content

@@ -11,12 +11,12 @@ from django.db import connection as db
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from core.models import ApiCallLog
+from core.models import ApiCallLog, OAuthState
 from sandbox.emulators.tiktok_business import data
 from sandbox.emulators.tiktok_business.tokens import auth_code_issue
 from tests.tiktok_ads.factories import make_connection
 from tests.tiktok_ads.helpers import authorize_redirect, connect_business
-from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus, OAuthState
+from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus
 from tiktok_ads.services import advertisers_refresh, business_oauth_complete, business_oauth_start, connection_disconnect
 
 DEMO = data.fixture_get("demo")

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from core.models import Role
+from core.models import OAuthState, Role
 from tests.tiktok_ads.helpers import authorize_redirect, connect_business
-from tiktok_ads.models import BusinessConnection, ConnectionStatus, OAuthState
+from tiktok_ads.models import BusinessConnection, ConnectionStatus
 
 
 def test_connect_flow_through_the_pages(sandbox, tenant_a, web_client_for):

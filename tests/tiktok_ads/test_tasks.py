@@ -8,11 +8,12 @@ from datetime import timedelta
 import requests
 from django.utils import timezone
 
-from core.models import ApiCallLog
+from core.models import ApiCallLog, OAuthState
 from core.signals import DEFAULT_SCHEDULES
+from core.tasks import oauth_states_prune_task
 from tests.tiktok_ads.factories import make_connection
 from tests.tiktok_ads.helpers import connect_business
-from tiktok_ads.models import Advertiser, BusinessConnection, ConnectionStatus, OAuthState
+from tiktok_ads.models import Advertiser, BusinessConnection, ConnectionStatus
 from tiktok_ads.tasks import advertisers_refresh_all_task, advertisers_refresh_task
 
 STORE_LIST = "/open_api/v1.3/gmv_max/store/list/"
@@ -32,6 +33,7 @@ def test_the_beat_refreshes_every_active_connection_and_prunes_old_states(sandbo
     assert store_list_calls(tenant_a) == 4
 
     enqueued = advertisers_refresh_all_task.delay().get()
+    oauth_states_prune_task.delay().get()  # the shared beat entry that prunes states of every provider
 
     assert enqueued == 1
     assert store_list_calls(tenant_a) == 8
