@@ -33,6 +33,7 @@ from core.api.exceptions import error_body
 from core.api.pagination import DefaultPagination
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import TenantScopedAPIView
+from core.errors import CoreError
 from core.exceptions import ApplicationError, NotFound
 from core.models import Role
 
@@ -169,7 +170,7 @@ class _TestEndpointView(APIView):
         header = request.headers.get("Authorization", "")
         given = header[7:] if header[:7].lower() == "bearer " else ""
         if not secret or not given or not hmac.compare_digest(given.encode(), secret.encode()):
-            return Response(error_body("not_authenticated", "Missing or wrong test secret."), status=status.HTTP_401_UNAUTHORIZED)
+            return Response(error_body(CoreError.NOT_AUTHENTICATED, "Missing or wrong test secret."), status=status.HTTP_401_UNAUTHORIZED)
         serializer = TestEventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(services.test_event_send(platform=self.platform, event_data=serializer.event_data()))
@@ -233,6 +234,6 @@ class BookingWebhookView(View):
             return JsonResponse(error_body(exc.code, exc.message, exc.extra.get("fields")), status=exc.status)
         except serializers.ValidationError as exc:
             fields = {key: [str(item) for item in value] for key, value in exc.detail.items()} if isinstance(exc.detail, dict) else {}
-            return JsonResponse(error_body("invalid", "The appointment could not be turned into an event.", fields), status=400)
+            return JsonResponse(error_body(CoreError.INVALID, "The appointment could not be turned into an event.", fields), status=400)
         body = {"ok": True, "duplicate": result.duplicate, "event_id": result.event.event_id if result.event else None}
         return JsonResponse(body, status=200)

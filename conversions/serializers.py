@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from conversions.errors import ConversionsError
 from conversions.models import Delivery, Event
 from conversions.platforms import adapter_for
 from core.exceptions import ApplicationError
@@ -42,7 +43,7 @@ REQUIRED_MESSAGE = "This field is required."
 
 class PayloadTooLarge(ApplicationError):
     status = 413
-    code = "payload_too_large"
+    code = ConversionsError.PAYLOAD_TOO_LARGE
 
 
 def parse_event_time(value: Any) -> datetime:

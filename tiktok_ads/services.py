@@ -24,6 +24,7 @@ from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.models import Tenant
 from tiktok_ads.client import BusinessApiClient
+from tiktok_ads.errors import TikTokAdsError
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus, OAuthState
 
 logger = logging.getLogger(__name__)
@@ -184,12 +185,12 @@ def _stores_store(*, advertiser: Advertiser, stores: list[dict]) -> None:
 def advertisers_refresh(*, connection: BusinessConnection) -> list[Advertiser]:
     """Re-read the advertisers, their details and stores the connection reaches."""
     if connection.status == ConnectionStatus.DISCONNECTED:
-        raise ApplicationError("This connection was disconnected; connect the advertisers again.", code="disconnected")
+        raise ApplicationError("This connection was disconnected; connect the advertisers again.", code=TikTokAdsError.DISCONNECTED)
     try:
         snapshot = _advertisers_fetch(tenant=connection.tenant, access_token=connection.access_token)
     except AuthExpired as exc:
         connection_mark_needs_reauth(connection=connection, reason=exc.message or "TikTok rejected the access token.")
-        raise ApplicationError("TikTok rejected this connection's token; reconnect the advertisers.", code="needs_reauth", status=409)
+        raise ApplicationError("TikTok rejected this connection's token; reconnect the advertisers.", code=TikTokAdsError.NEEDS_REAUTH, status=409)
     except UpstreamError as exc:
         raise ApplicationError(f"TikTok answered with an error: {exc.message}", code="upstream_error", status=502)
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 
 from core.exceptions import NotFound
 from core.models import Tenant
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import OrderLine, Product, ShopConnection, Sku
 from shop_sync.selectors.common import CANCELLED, ZERO, Period, _money, _ratio, zone
 from shop_sync.selectors.orders import OrderFilters, orders_filtered
@@ -104,7 +105,7 @@ def product_analytics(tenant: Tenant, *, product_id: str, period: Period, shop: 
     )
     any_line = OrderLine.objects.for_tenant(tenant).filter(product_id=product_id).values("product_name", "brand").first()
     if catalog is None and any_line is None:
-        raise NotFound("No such product in this tenant.", code="product_not_found")
+        raise NotFound("No such product in this tenant.", code=ShopSyncError.PRODUCT_NOT_FOUND)
 
     def totals(p: Period) -> list[dict]:
         rows = (

@@ -20,6 +20,7 @@ from core.selectors import sync_run_active
 from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
 from shop_sync.brands import brand_matcher
 from shop_sync.client import TikTokShopClient, from_unix
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, Order, ShopConnection, ShopSyncState
 from shop_sync.services.common import _int
 from shop_sync.services.order_write import orders_page_write
@@ -59,9 +60,9 @@ def _running_order_sync(tenant: Tenant, shop: ShopConnection) -> SyncRun | None:
 
 def _ensure_syncable(tenant: Tenant, shop: ShopConnection) -> ShopSyncState:
     if shop.tenant_id != tenant.pk:
-        raise ApplicationError("Shop not found.", code="not_found", status=404)
+        raise ApplicationError("Shop not found.", code=ShopSyncError.SHOP_NOT_FOUND, status=404)
     if shop.status != ConnectionStatus.ACTIVE:
-        raise ApplicationError(f"{shop.name} needs re-authorization before it can sync.", code="shop_needs_reauth", status=409)
+        raise ApplicationError(f"{shop.name} needs re-authorization before it can sync.", code=ShopSyncError.SHOP_NEEDS_REAUTH, status=409)
     running = _running_order_sync(tenant, shop)
     if running is not None:
         raise SyncRunConflict(running)
@@ -115,7 +116,7 @@ def orders_incremental_sync_start(*, tenant: Tenant, shop: ShopConnection, reque
     """Start an incremental sync: orders updated since the watermark minus five minutes."""
     state = _ensure_syncable(tenant, shop)
     if state.watermark is None:
-        raise ApplicationError(f"{shop.name} has no full sync yet: run one first.", code="full_sync_required", status=409)
+        raise ApplicationError(f"{shop.name} has no full sync yet: run one first.", code=ShopSyncError.FULL_SYNC_REQUIRED, status=409)
     since = int((state.watermark - WATERMARK_OVERLAP).timestamp())
     # Cross-tenant on purpose: the table's id high-water mark, a number, not anyone's data.
     order_pk_before = Order.all_tenants.aggregate(top=Max("pk"))["top"] or 0
