@@ -16,9 +16,10 @@ from django.views import View
 
 from conversions import selectors, services
 from conversions.models import DeliveryStatus, Platform
-from conversions.serializers import EventFilterSerializer, delivery_request_body, mask_email, mask_ip, mask_phone
+from conversions.serializers import EventFilterSerializer, delivery_request_body
 from core.exports import export_response
 from core.models import Role
+from core.pii import mask_email, mask_ip, mask_phone
 from core.web import InvalidQuery, TenantPageView, TenantRequiredMixin, validated_query
 
 

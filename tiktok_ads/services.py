@@ -13,7 +13,6 @@ import logging
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils import timezone
 from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.models import Tenant
+from core.timezones import is_zone
 from tiktok_ads.client import BusinessApiClient
 from tiktok_ads.errors import TikTokAdsError
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus, OAuthState
@@ -144,11 +144,7 @@ def _advertisers_store(*, connection: BusinessConnection, snapshot: list[dict]) 
 def _zone(info: dict) -> str:
     # ``display_timezone`` is the IANA name; ``timezone`` may be an ``Etc/GMT-8`` offset zone.
     for candidate in (info.get("display_timezone"), info.get("timezone")):
-        if candidate:
-            try:
-                ZoneInfo(str(candidate))
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
+        if candidate and is_zone(str(candidate)):
             return str(candidate)[:64]
     return "UTC"
 

@@ -6,7 +6,6 @@ import logging
 import math
 import time
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -18,6 +17,7 @@ from core.http import UpstreamError
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_run_active
 from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
+from core.timezones import zone_or_utc
 from shop_sync.brands import brand_matcher
 from shop_sync.client import TikTokShopClient, from_unix
 from shop_sync.errors import ShopSyncError
@@ -217,7 +217,7 @@ def orders_sync_finish(*, run: SyncRun) -> ShopSyncState:
     """After a run succeeded: move the watermark, record counts, recompute rollups. Runs once
     per run (the state row is locked, and the run remembers it was finished)."""
     shop = ShopConnection.objects.for_tenant(run.tenant_id).get(pk=run.params["shop"])
-    zone = ZoneInfo(shop.time_zone or "UTC")
+    zone = zone_or_utc(shop.time_zone)
     orders = Order.objects.for_tenant(run.tenant_id).filter(shop=shop)
     now = timezone.now()
     with transaction.atomic():
