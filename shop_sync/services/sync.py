@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from core.http import UpstreamError
+from core.jobs import enqueue
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_run_active
 from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 KIND_FULL = "shop_sync.orders_full"
 KIND_INCREMENTAL = "shop_sync.orders_incremental"
 SYNC_QUEUE = "sync"
+# Registered task names (shop_sync.tasks), enqueued through core.jobs.
+PRODUCTS_SYNC_TASK = "shop_sync.tasks.products_sync_task"
 
 
 WATERMARK_OVERLAP = timedelta(minutes=5)
@@ -244,9 +247,7 @@ def orders_sync_finish(*, run: SyncRun) -> ShopSyncState:
             state.orders_count = orders.count()
             written = run.items_done
             # The catalogue (products, SKUs) follows each full sync: a call or two per 100 products.
-            from shop_sync.tasks import products_sync_task
-
-            transaction.on_commit(lambda: products_sync_task.delay(tenant_id=run.tenant_id, shop_pk=shop.pk))
+            enqueue(PRODUCTS_SYNC_TASK, tenant_id=run.tenant_id, shop_pk=shop.pk)
         else:
             # Rows this run wrote carry a synced_at after its start (and an update_time inside
             # its range, which keeps the lookup on the shop/update_time index).
