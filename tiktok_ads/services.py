@@ -23,6 +23,7 @@ from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.models import Tenant
 from core.timezones import is_zone
+from core.upstream import upstream_failure
 from tiktok_ads.client import BusinessApiClient
 from tiktok_ads.errors import TikTokAdsError
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus, OAuthState
@@ -188,7 +189,8 @@ def advertisers_refresh(*, connection: BusinessConnection) -> list[Advertiser]:
         connection_mark_needs_reauth(connection=connection, reason=exc.message or "TikTok rejected the access token.")
         raise ApplicationError("TikTok rejected this connection's token; reconnect the advertisers.", code=TikTokAdsError.NEEDS_REAUTH, status=409)
     except UpstreamError as exc:
-        raise ApplicationError(f"TikTok answered with an error: {exc.message}", code="upstream_error", status=502)
+        # The same 502/503 (with retry_after) every upstream failure maps to; the task reads it as a refusal.
+        raise upstream_failure(exc) from exc
     with transaction.atomic():
         advertisers = _advertisers_store(connection=connection, snapshot=snapshot)
         BusinessConnection.objects.for_tenant(connection.tenant_id).filter(pk=connection.pk).update(
