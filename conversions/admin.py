@@ -8,8 +8,8 @@ from django.contrib import admin, messages
 
 from conversions import services
 from conversions.models import Delivery, DeliveryBatch, DeliveryStatus, Destination, DestinationState, Event, InboundSource
-from conversions.serializers import mask_email, mask_phone
 from core.admin import TenantOwnedAdmin
+from core.pii import mask_email, mask_phone
 from core.tenancy import tenant_scope
 
 

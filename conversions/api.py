@@ -29,6 +29,7 @@ from core.api.exceptions import error_body
 from core.api.pagination import DefaultPagination
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import TenantScopedAPIView
+from core.errors import CoreError
 from core.exceptions import NotFound
 from core.models import Role
 
@@ -165,7 +166,7 @@ class _TestEndpointView(APIView):
         header = request.headers.get("Authorization", "")
         given = header[7:] if header[:7].lower() == "bearer " else ""
         if not secret or not given or not hmac.compare_digest(given.encode(), secret.encode()):
-            return Response(error_body("not_authenticated", "Missing or wrong test secret."), status=status.HTTP_401_UNAUTHORIZED)
+            return Response(error_body(CoreError.NOT_AUTHENTICATED, "Missing or wrong test secret."), status=status.HTTP_401_UNAUTHORIZED)
         serializer = TestEventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(services.test_event_send(platform=self.platform, event_data=serializer.event_data()))

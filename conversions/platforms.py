@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from conversions.clients import (
 from conversions.hashing import hash_email, hash_external_id, hash_phone
 from conversions.models import Destination, DestinationMode, Event, Platform
 from core.models import Tenant
+from core.money import money_float
 from integrations import google_ads, meta
 
 PARTNER_NAME = "VirtuAnalytics"  # the seed's partner_name
@@ -44,10 +44,6 @@ class RowResult:
 
 def unix_seconds(moment: datetime) -> int:
     return int(moment.timestamp())
-
-
-def _money(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
 
 
 def _compact(data: dict) -> dict:
@@ -168,7 +164,7 @@ class TikTokAdapter(PlatformAdapter):
         page = _compact({"url": event.page_url, "referrer": event.page_referrer})
         if page:
             item["page"] = page
-        properties = _compact({"value": _money(event.value), "currency": event.currency})
+        properties = _compact({"value": money_float(event.value), "currency": event.currency})
         if properties:
             item["properties"] = properties
         return item
@@ -225,7 +221,7 @@ class GoogleAdsAdapter(PlatformAdapter):
         item["conversionAction"] = f"customers/{customer_id}/conversionActions/{action_id}"
         item["conversionDateTime"] = event.event_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
         if event.value is not None:
-            item["conversionValue"] = _money(event.value)
+            item["conversionValue"] = money_float(event.value)
             if event.currency:
                 item["currencyCode"] = event.currency
         item["orderId"] = event.event_id
@@ -334,7 +330,7 @@ class MetaAdapter(PlatformAdapter):
         }
         if event.page_url:
             item["event_source_url"] = event.page_url
-        custom = _compact({"value": _money(event.value), "currency": event.currency.lower() if event.currency else ""})
+        custom = _compact({"value": money_float(event.value), "currency": event.currency.lower() if event.currency else ""})
         if custom:
             item["custom_data"] = custom
         return item

@@ -9,15 +9,18 @@ the whole request, and nothing is stored.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
 
+from conversions.errors import ConversionsError
 from conversions.models import Delivery, Event
 from conversions.platforms import adapter_for
 from core.exceptions import ApplicationError
+from core.money import money_parse, money_quantize
+from core.pii import mask_email, mask_ip, mask_phone
 
 TEXT_FIELDS = {
     "email": 320,
@@ -38,11 +41,13 @@ TEXT_FIELDS = {
 REQUIRED = ("event_id", "event_name", "event_time")
 KNOWN_FIELDS = frozenset({*REQUIRED, *TEXT_FIELDS, "value", "currency", "properties"})
 REQUIRED_MESSAGE = "This field is required."
+# Event values are numeric(14, 2).
+MAX_VALUE = Decimal("1e12")
 
 
 class PayloadTooLarge(ApplicationError):
     status = 413
-    code = "payload_too_large"
+    code = ConversionsError.PAYLOAD_TOO_LARGE
 
 
 def parse_event_time(value: Any) -> datetime:
@@ -103,22 +108,21 @@ def clean_event(data: Any, prefix: str, errors: dict[str, list[str]]) -> dict | 
             clean[name] = value.strip()
     value = data.get("value")
     if value is not None:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        try:
+            amount = money_parse(value)
+            if abs(amount) >= MAX_VALUE:
+                raise ValueError("does not fit the column")
+            clean["value"] = amount
+        except ValueError:
             errors[f"{dotted}value"] = ["Expected a number."]
-        else:
-            try:
-                amount = Decimal(str(value)).quantize(Decimal("0.01"))
-                if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
-                    raise InvalidOperation
-                clean["value"] = amount
-            except (InvalidOperation, ValueError):
-                errors[f"{dotted}value"] = ["Expected a number."]
     currency = data.get("currency")
     if currency is not None:
         if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
             errors[f"{dotted}currency"] = ["Expected a 3-letter ISO 4217 code."]
         else:
             clean["currency"] = currency.strip().upper()
+            if "value" in clean:  # whole rupiah, yen, won: no cents the platforms would refuse
+                clean["value"] = money_quantize(clean["value"], clean["currency"])
     properties = data.get("properties")
     if properties is not None and not isinstance(properties, dict):
         errors[f"{dotted}properties"] = ["Expected an object."]
@@ -154,27 +158,6 @@ class EventIngestSerializer(serializers.BaseSerializer):
 
 
 # --- Output ---------------------------------------------------------------------------------
-
-
-def mask_email(value: str) -> str:
-    if not value or "@" not in value:
-        return "•••" if value else ""
-    local, _, domain = value.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_phone(value: str) -> str:
-    digits = [c for c in value if c.isdigit()]
-    return f"***{''.join(digits[-2:])}" if digits else ""
-
-
-def mask_ip(value: str) -> str:
-    if not value:
-        return ""
-    if ":" in value:
-        return value.split(":")[0] + ":…"
-    parts = value.split(".")
-    return ".".join(parts[:3] + ["x"]) if len(parts) == 4 else "•••"
 
 
 class DeliverySerializer(serializers.ModelSerializer):

@@ -16,61 +16,62 @@ from django.views import View
 
 from conversions import selectors, services
 from conversions.models import DeliveryStatus, Platform
-from conversions.serializers import EventFilterSerializer, delivery_request_body, mask_email, mask_ip, mask_phone
+from conversions.serializers import EventFilterSerializer, delivery_request_body
 from core.exports import export_response
 from core.models import Role
-from core.web import TenantPageView, TenantRequiredMixin
+from core.pii import mask_email, mask_ip, mask_phone
+from core.web import InvalidQuery, TenantPageView, TenantRequiredMixin, validated_query
 
 
 def _query_without(request, *names: str) -> str:
     return urlencode([(key, value) for key, value in request.GET.items() if key not in names and value])
 
 
-class EventsPageMixin:
-    """Validates the filters; an invalid query re-renders the page with its errors and 400."""
-
-    def filters_or_errors(self):
-        query = EventFilterSerializer(data=self.request.GET)
-        if not query.is_valid():
-            return None, query.errors
-        return selectors.EventFilters.from_validated(query.validated_data), None
+def _event_filters(request) -> selectors.EventFilters:
+    """The list's filters, validated (``InvalidQuery``, 400, names the fields)."""
+    return selectors.EventFilters.from_validated(validated_query(request, EventFilterSerializer).validated_data)
 
 
-class EventListView(EventsPageMixin, TenantPageView):
+class EventListView(TenantPageView):
     template_name = "conversions/events.html"
 
-    def get(self, request, *args, **kwargs):
-        filters, errors = self.filters_or_errors()
-        destinations = list(selectors.destinations_for_tenant(self.tenant))
-        context = self.get_context_data(
-            destinations=destinations,
+    def page_context(self, **extra) -> dict:
+        request = self.request
+        return self.get_context_data(
+            destinations=self.destinations,
             query=request.GET,
-            query_errors=errors,
             status_choices=DeliveryStatus.values,
             platform_choices=Platform.choices,
             name_choices=selectors.event_names(self.tenant),
             can_export=Role.allows(request.role, Role.ANALYST),
             export_query=_query_without(request, "page"),
+            **extra,
         )
-        if errors:
-            return self.render_to_response(context, status=400)
+
+    def get(self, request, *args, **kwargs):
+        self.destinations = list(selectors.destinations_for_tenant(self.tenant))
+        filters = _event_filters(request)
+        context = self.page_context()
         page = Paginator(selectors.events_list(self.tenant, filters), selectors.EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = []
         for event in page.object_list:
             by_destination = {delivery.destination_id: delivery for delivery in event.deliveries.all()}
-            rows.append({"event": event, "chips": [(destination, by_destination.get(destination.pk)) for destination in destinations]})
+            rows.append({"event": event, "chips": [(destination, by_destination.get(destination.pk)) for destination in self.destinations]})
         context.update(page_obj=page, paginator=page.paginator, is_paginated=page.has_other_pages(), rows=rows)
         return self.render_to_response(context)
 
+    def handle_application_error(self, exc):
+        # Invalid filters re-render the list with their messages instead of rows.
+        if isinstance(exc, InvalidQuery) and hasattr(self, "destinations"):
+            return self.render_to_response(self.page_context(query_errors=exc.fields), status=exc.status)
+        return super().handle_application_error(exc)
 
-class EventExportView(EventsPageMixin, TenantPageView):
+
+class EventExportView(TenantPageView):
     min_role = Role.ANALYST
 
     def get(self, request, *args, export_format: str, **kwargs):
-        filters, errors = self.filters_or_errors()
-        if errors:
-            raise Http404("Invalid filters.")
-        header, rows = selectors.events_export_rows(self.tenant, filters)
+        header, rows = selectors.events_export_rows(self.tenant, _event_filters(request))
         return export_response(
             export_format, basename=f"conversion-events-{self.tenant.slug}", header=header, rows=rows, sheet_title="Events"
         )

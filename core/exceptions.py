@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from core.errors import CoreError
+
 
 class ApplicationError(Exception):
     """A business rule said no. ``code`` is stable per app (clients switch on it); ``status``
     is the HTTP status the API answers with; ``extra`` goes into the body as is."""
 
     status = 400
-    code = "invalid"
+    code = CoreError.INVALID
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None, extra: dict | None = None):
         super().__init__(message)
@@ -22,9 +24,9 @@ class ApplicationError(Exception):
 
 class Conflict(ApplicationError):
     status = 409
-    code = "conflict"
+    code = CoreError.CONFLICT
 
 
 class NotFound(ApplicationError):
     status = 404
-    code = "not_found"
+    code = CoreError.NOT_FOUND

@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from core.correlation import get_correlation_id
+from core.pii import mask_pii  # re-exported: core.http masks upstream messages with it
 from core.tenancy import get_current_tenant
-
-EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-# Phone-like runs: an optional +, then 9-15 digits possibly split by spaces, dots, dashes or parens.
-PHONE_RE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().-]{7,}\d(?![\w.])")
-
-
-def _mask_phone(match: re.Match) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    if not 9 <= len(digits) <= 15:
-        return match.group(0)
-    return f"***{digits[-2:]}"
-
-
-def mask_pii(text: str) -> str:
-    """``jane.doe@example.com`` → ``j***@example.com``; ``+1 415 555 1234`` → ``***34``."""
-    if not text:
-        return text
-    text = EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    return PHONE_RE.sub(_mask_phone, text)
 
 
 class ContextFilter(logging.Filter):

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from functools import lru_cache
 
 from django.utils import timezone
 
 from core.correlation import clean_correlation_id, reset_correlation_id, set_correlation_id
 from core.selectors import membership_active_for_user
 from core.tenancy import reset_current_tenant, set_current_tenant
+from core.timezones import zone_or_utc
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -55,13 +55,5 @@ class TenantMiddleware:
             timezone.deactivate()
 
 
-@lru_cache(maxsize=256)
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def tenant_zone(tenant) -> zoneinfo.ZoneInfo:
-    return _zone(tenant.time_zone or "UTC")
+    return zone_or_utc(tenant.time_zone)

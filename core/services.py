@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.correlation import get_correlation_id
+from core.errors import CoreError
 from core.exceptions import ApplicationError, Conflict
 from core.fields import encrypted_fields, rotate_token
 from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, SyncState, Tenant
@@ -33,7 +34,7 @@ def membership_switch(*, user, tenant_id: int, session) -> Membership:
     """Make ``tenant_id`` the user's active tenant; a tenant they don't belong to is not found."""
     membership = Membership.objects.select_related("tenant").filter(user=user, tenant_id=tenant_id).first()
     if membership is None:
-        raise ApplicationError("You are not a member of that tenant.", code="not_a_member", status=404)
+        raise ApplicationError("You are not a member of that tenant.", code=CoreError.NOT_A_MEMBER, status=404)
     membership.last_active_at = timezone.now()
     membership.save(update_fields=["last_active_at"])
     session["active_tenant_id"] = membership.tenant_id
@@ -45,18 +46,18 @@ def membership_add(*, tenant: Tenant, username_or_email: str, role: str) -> Memb
     lookup = username_or_email.strip()
     user = User.objects.filter(username__iexact=lookup).first() or User.objects.filter(email__iexact=lookup).first()
     if user is None:
-        raise ApplicationError(f"No user named {lookup!r}.", code="unknown_user", extra={"fields": {"user": ["Unknown user."]}})
+        raise ApplicationError(f"No user named {lookup!r}.", code=CoreError.UNKNOWN_USER, extra={"fields": {"user": ["Unknown user."]}})
     if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.", code="invalid_role", extra={"fields": {"role": ["Unknown role."]}})
+        raise ApplicationError(f"Unknown role {role!r}.", code=CoreError.INVALID_ROLE, extra={"fields": {"role": ["Unknown role."]}})
     membership, created = Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": role})
     if not created:
-        raise Conflict(f"{user.username} is already a member.", code="already_member")
+        raise Conflict(f"{user.username} is already a member.", code=CoreError.ALREADY_MEMBER)
     return membership
 
 
 def membership_set_role(*, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.", code="invalid_role")
+        raise ApplicationError(f"Unknown role {role!r}.", code=CoreError.INVALID_ROLE)
     with transaction.atomic():
         if membership.role == Role.OWNER and role != Role.OWNER:
             _ensure_another_owner(membership)
@@ -75,7 +76,7 @@ def membership_remove(*, membership: Membership) -> None:
 def _ensure_another_owner(membership: Membership) -> None:
     others = Membership.objects.select_for_update().filter(tenant_id=membership.tenant_id, role=Role.OWNER).exclude(pk=membership.pk)
     if not others.exists():
-        raise Conflict("A tenant needs at least one owner.", code="last_owner")
+        raise Conflict("A tenant needs at least one owner.", code=CoreError.LAST_OWNER)
 
 
 # --- Secrets ------------------------------------------------------------------------------
@@ -122,10 +123,10 @@ class IssuedApiKey:
 
 def api_key_create(*, tenant: Tenant, name: str, role: str = Role.ANALYST, created_by=None) -> IssuedApiKey:
     if role not in Role.values or role == Role.OWNER:
-        raise ApplicationError("API keys can be viewer, analyst or admin.", code="invalid_role", extra={"fields": {"role": ["Invalid role."]}})
+        raise ApplicationError("API keys can be viewer, analyst or admin.", code=CoreError.INVALID_ROLE, extra={"fields": {"role": ["Invalid role."]}})
     name = name.strip()
     if not name:
-        raise ApplicationError("Give the key a name.", code="invalid_name", extra={"fields": {"name": ["This field is required."]}})
+        raise ApplicationError("Give the key a name.", code=CoreError.INVALID_NAME, extra={"fields": {"name": ["This field is required."]}})
     prefix = secrets.token_hex(4)
     raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32).replace('_', '-')}"
     api_key = ApiKey.objects.create(tenant=tenant, name=name[:100], prefix=prefix, key_hash=hash_api_key(raw_key), role=role, created_by=created_by)
@@ -196,7 +197,7 @@ def sync_register_runner(kind: str, task) -> None:
 
 
 class SyncRunConflict(Conflict):
-    code = "sync_running"
+    code = CoreError.SYNC_RUNNING
 
     def __init__(self, run: SyncRun):
         super().__init__(f"A {run.kind} sync for {run.target} is already {run.state}.", extra={"sync_run_id": run.pk})
@@ -206,7 +207,7 @@ class SyncRunConflict(Conflict):
 class StaleCheckpoint(ApplicationError):
     """Another worker committed this part's page first; this one's page is discarded."""
 
-    code = "stale_checkpoint"
+    code = CoreError.STALE_CHECKPOINT
     status = 409
 
 
@@ -263,7 +264,7 @@ def sync_run_dispatch(*, run: SyncRun, parts: Iterable[SyncRunPart] | None = Non
     """Enqueue the run's pending parts (after commit). Returns how many were enqueued."""
     runner = _part_runners.get(run.kind)
     if runner is None:
-        raise ApplicationError(f"No runner registered for sync kind {run.kind!r}.", code="no_runner", status=500)
+        raise ApplicationError(f"No runner registered for sync kind {run.kind!r}.", code=CoreError.NO_RUNNER, status=500)
     parts = list(parts) if parts is not None else list(SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run, state=SyncState.PENDING))
     for part in parts:
         transaction.on_commit(lambda part=part: runner.delay(tenant_id=run.tenant_id, part_id=part.pk))
@@ -362,7 +363,7 @@ def sync_run_resume(*, run: SyncRun) -> SyncRun:
     with transaction.atomic():
         run = SyncRun.all_tenants.select_for_update().get(pk=run.pk)
         if run.state in (SyncState.SUCCEEDED, SyncState.CANCELLED):
-            raise ApplicationError(f"A {run.state} sync can't be resumed.", code="not_resumable", status=409)
+            raise ApplicationError(f"A {run.state} sync can't be resumed.", code=CoreError.NOT_RESUMABLE, status=409)
         if run.state == SyncState.FAILED and sync_run_active(run.tenant, kind=run.kind, target=run.target):
             raise SyncRunConflict(sync_run_active(run.tenant, kind=run.kind, target=run.target))
         parts = list(SyncRunPart.all_tenants.filter(run=run).exclude(state=SyncState.SUCCEEDED))

@@ -1,7 +1,8 @@
 """The platform's own pages: overview, sync runs, upstream calls, API keys and members.
 
 Views stay thin: forms validate, services write, selectors read. A refused action re-renders its
-page with the reason and a 4xx status; a done one redirects with a flash message.
+page with the reason and a 4xx status (``core.web``'s error path: ``handle_application_error``);
+a done one redirects with a flash message.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.errors import CoreError
 from core.exceptions import ApplicationError
 from core.exports import export_response
 from core.forms import (
@@ -26,7 +28,6 @@ from core.forms import (
     MemberAddForm,
     MemberRoleForm,
     SyncRunFilterForm,
-    form_add_application_error,
 )
 from core.models import ApiCallLog, Role, SyncRun, SyncState
 from core.selectors import (
@@ -52,7 +53,7 @@ from core.services import (
     sync_run_cancel,
     sync_run_resume,
 )
-from core.web import TenantPageView, TenantScopedDetailView, TenantScopedListView, is_htmx
+from core.web import FormRefusalMixin, TenantPageView, TenantScopedDetailView, TenantScopedListView, is_htmx
 
 # htmx stops polling an element when a poll is answered with this status.
 HTMX_STOP_POLLING = 286
@@ -139,14 +140,16 @@ class _SyncRunActionView(SyncRunDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        try:
-            self.perform(self.object)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            self.object.refresh_from_db()
-            return self.render_to_response(self.get_context_data(object=self.object), status=exc.status)
+        self.perform(self.object)
         messages.success(request, self.done_message)
         return redirect("sync-run-detail", pk=self.object.pk)
+
+    def handle_application_error(self, exc):
+        if getattr(self, "object", None) is None:
+            return super().handle_application_error(exc)
+        messages.error(self.request, exc.message)
+        self.object.refresh_from_db()
+        return self.render_to_response(self.get_context_data(object=self.object), status=exc.status)
 
 
 class SyncRunResumeView(_SyncRunActionView):
@@ -165,7 +168,7 @@ class SyncRunCancelView(_SyncRunActionView):
         # Cancelling a finished run is a no-op in the service; say so instead of "cancelled".
         run = sync_run_cancel(run=run)
         if run.state != SyncState.CANCELLED:
-            raise ApplicationError(f"This sync already {run.state}; there is nothing to cancel.", code="not_active", status=409)
+            raise ApplicationError(f"This sync already {run.state}; there is nothing to cancel.", code=CoreError.NOT_ACTIVE, status=409)
 
 
 class SyncRunProgressView(TenantScopedDetailView):
@@ -245,7 +248,7 @@ class ApiCallExportView(ApiCallListView):
 # --- API keys (admin) ---------------------------------------------------------------------
 
 
-class ApiKeyListView(TenantPageView):
+class ApiKeyListView(FormRefusalMixin, TenantPageView):
     min_role = Role.ADMIN
     template_name = "core/api_key_list.html"
 
@@ -256,19 +259,15 @@ class ApiKeyListView(TenantPageView):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = ApiKeyCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                issued = api_key_create(tenant=self.tenant, created_by=request.user, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_add_application_error(form, exc)
-            else:
-                messages.success(request, f"API key “{issued.api_key.name}” created. Copy it now: it will not be shown again.")
-                # The raw key lives only in this response: not in the session, not in a cache.
-                response = self.render_to_response(self.get_context_data(issued=issued), status=201)
-                add_never_cache_headers(response)
-                return response
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        self.bound_form = form = ApiKeyCreateForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        issued = api_key_create(tenant=self.tenant, created_by=request.user, **form.cleaned_data)
+        messages.success(request, f"API key “{issued.api_key.name}” created. Copy it now: it will not be shown again.")
+        # The raw key lives only in this response: not in the session, not in a cache.
+        response = self.render_to_response(self.get_context_data(issued=issued), status=201)
+        add_never_cache_headers(response)
+        return response
 
 
 class ApiKeyRevokeView(ApiKeyListView):
@@ -287,7 +286,7 @@ class ApiKeyRevokeView(ApiKeyListView):
 # --- Members (owner) ----------------------------------------------------------------------
 
 
-class MemberListView(TenantPageView):
+class MemberListView(FormRefusalMixin, TenantPageView):
     min_role = Role.OWNER
     template_name = "core/member_list.html"
 
@@ -299,16 +298,12 @@ class MemberListView(TenantPageView):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = MemberAddForm(request.POST)
-        if form.is_valid():
-            try:
-                membership = membership_add(tenant=self.tenant, username_or_email=form.cleaned_data["user"], role=form.cleaned_data["role"])
-            except ApplicationError as exc:
-                form_add_application_error(form, exc)
-                return self.render_to_response(self.get_context_data(form=form), status=exc.status)
-            messages.success(request, f"{membership.user.get_username()} added as {membership.get_role_display().lower()}.")
-            return redirect("member-list")
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        self.bound_form = form = MemberAddForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        membership = membership_add(tenant=self.tenant, username_or_email=form.cleaned_data["user"], role=form.cleaned_data["role"])
+        messages.success(request, f"{membership.user.get_username()} added as {membership.get_role_display().lower()}.")
+        return redirect("member-list")
 
     def refuse(self, message: str, status: int):
         messages.error(self.request, message)
@@ -329,10 +324,7 @@ class MemberRoleView(MemberListView):
         form = MemberRoleForm(request.POST)
         if not form.is_valid():
             return self.refuse("Choose one of the listed roles.", status=400)
-        try:
-            membership_set_role(membership=membership, role=form.cleaned_data["role"])
-        except ApplicationError as exc:
-            return self.refuse(exc.message, status=exc.status)
+        membership_set_role(membership=membership, role=form.cleaned_data["role"])
         messages.success(request, f"{membership.user.get_username()} is now {membership.get_role_display().lower()}.")
         return self.after_change(membership)
 
@@ -342,10 +334,7 @@ class MemberRemoveView(MemberListView):
 
     def post(self, request, *args, **kwargs):
         membership = get_object_or_404(members_for_tenant(self.tenant), pk=kwargs["pk"])
-        try:
-            membership_remove(membership=membership)
-        except ApplicationError as exc:
-            return self.refuse(exc.message, status=exc.status)
+        membership_remove(membership=membership)
         messages.success(request, f"{membership.user.get_username()} removed from {self.tenant.name}.")
         if membership.user_id == request.user.pk:
             return redirect("home")

@@ -46,6 +46,10 @@ ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
     404: OpenApiResponse(ErrorSerializer, description="No such shop, order or product in your tenant."),
     409: OpenApiResponse(ErrorSerializer, description="A sync of this kind is already running; `sync_run_id` names it."),
+    502: OpenApiResponse(ErrorSerializer, description="TikTok Shop answered with an error (`upstream_error`)."),
+    503: OpenApiResponse(
+        ErrorSerializer, description="TikTok Shop is unavailable or rate limiting (`upstream_unavailable`, `rate_limited`); see `retry_after`."
+    ),
 }
 
 
@@ -127,7 +131,7 @@ class SyncOrdersFullView(_SyncStartView):
         description="Re-reads the shop's whole history in parallel time windows. 202 with the run; 409 with the running one.",
         parameters=SYNC_START_PARAMS,
         request=None,
-        responses={202: SyncRunSerializer, **_errors(400, 403, 404, 409)},
+        responses={202: SyncRunSerializer, **_errors(400, 403, 404, 409, 502, 503)},
         tags=[TAG],
     )
     def post(self, request):

@@ -1,8 +1,9 @@
 """TikTok Shop pages: dashboard, orders (with lines loaded on demand), products, brands and the
 sync page, plus their CSV/XLSX exports.
 
-Views stay thin: the API's query serializers validate filters (a bad one re-renders the page with
-the message and a 400), selectors read, the sync services start syncs. Every object lookup is
+Views stay thin: the API's query serializers validate filters (``core.web.validated_query``; a bad
+one re-renders the page with the message and a 400), selectors read, the sync services start syncs;
+any other refusal takes ``core.web``'s one error path. Every object lookup is
 scoped by ``request.tenant``, so another tenant's order or shop is a 404.
 """
 
@@ -13,15 +14,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from core.exceptions import ApplicationError, NotFound
 from core.exports import export_response
 from core.models import Role
 from core.services import SyncRunConflict
-from core.web import TenantPageView
+from core.web import InvalidQuery, TenantPageView, validated_query
 from shop_sync import selectors
 from shop_sync.models import ConnectionStatus
 from shop_sync.serializers import OrderFilterQuerySerializer, PeriodQuerySerializer, ProductQuerySerializer
@@ -41,14 +40,14 @@ class ShopPageView(TenantPageView):
 
     def get(self, request, *args, **kwargs):
         self.shops = list(selectors.shops_for_tenant(self.tenant))
-        self.query = self.query_serializer(data=request.GET) if self.query_serializer else None
-        if self.query is not None and not self.query.is_valid():
-            return self.render_to_response(self.base_context(query_errors=self.query.errors), status=400)
-        try:
-            self.shop = self.query.shop(self.tenant) if self.query is not None else None
-            return self.respond(**kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        self.query = validated_query(request, self.query_serializer) if self.query_serializer else None
+        self.shop = self.query.shop(self.tenant) if self.query is not None else None
+        return self.respond(**kwargs)
+
+    def handle_application_error(self, exc):
+        if isinstance(exc, InvalidQuery) and hasattr(self, "shops"):
+            return self.render_to_response(self.base_context(query_errors=exc.fields), status=exc.status)
+        return super().handle_application_error(exc)
 
     def respond(self, **kwargs):
         return self.render_to_response(self.get_context_data(**kwargs))
@@ -288,6 +287,7 @@ class SyncStartView(TenantPageView):
 
     min_role = Role.ADMIN
     http_method_names = ["post"]
+    error_redirect = "shop_sync:sync"
 
     def post(self, request, *args, pk: int, mode: str, **kwargs):
         shop = get_object_or_404(selectors.shops_for_tenant(self.tenant), pk=pk)
@@ -295,9 +295,8 @@ class SyncStartView(TenantPageView):
         try:
             start(tenant=self.tenant, shop=shop, requested_by=request.user)
         except SyncRunConflict as conflict:
+            # Not a failure: the sync the admin asked for is already on its way.
             messages.warning(request, f"A sync of {shop.name} is already {conflict.run.state}; its progress is shown below.")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         else:
             label = "Full sync" if mode == "full" else "Sync"
             messages.success(request, f"{label} of {shop.name} started.")

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from core.exceptions import ApplicationError
 from core.models import Tenant
+from tiktok_ads.errors import TikTokAdsError
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection, ConnectionStatus
 
 
@@ -14,7 +15,7 @@ class UnknownShopNumber(ApplicationError):
     """A ``shopNumber`` the tenant has no GMV Max store for (400)."""
 
     status = 400
-    code = "unknown_shop_number"
+    code = TikTokAdsError.UNKNOWN_SHOP_NUMBER
 
 
 def advertisers_for_tenant(tenant: Tenant, *, active_only: bool = True) -> QuerySet[Advertiser]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +22,10 @@ from core.connections import NeedsReauth, connection_mark_needs_reauth, oauth_st
 from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.models import ConnectionStatus, Tenant
+from core.timezones import is_zone
+from core.upstream import upstream_failure
 from tiktok_ads.client import BusinessApiClient
+from tiktok_ads.errors import TikTokAdsError
 from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection
 
 logger = logging.getLogger(__name__)
@@ -131,11 +133,7 @@ def _advertisers_store(*, connection: BusinessConnection, snapshot: list[dict]) 
 def _zone(info: dict) -> str:
     # ``display_timezone`` is the IANA name; ``timezone`` may be an ``Etc/GMT-8`` offset zone.
     for candidate in (info.get("display_timezone"), info.get("timezone")):
-        if candidate:
-            try:
-                ZoneInfo(str(candidate))
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
+        if candidate and is_zone(str(candidate)):
             return str(candidate)[:64]
     return "UTC"
 
@@ -172,14 +170,15 @@ def _stores_store(*, advertiser: Advertiser, stores: list[dict]) -> None:
 def advertisers_refresh(*, connection: BusinessConnection) -> list[Advertiser]:
     """Re-read the advertisers, their details and stores the connection reaches."""
     if connection.status == ConnectionStatus.DISCONNECTED:
-        raise ApplicationError("This connection was disconnected; connect the advertisers again.", code="disconnected")
+        raise ApplicationError("This connection was disconnected; connect the advertisers again.", code=TikTokAdsError.DISCONNECTED)
     try:
         snapshot = _advertisers_fetch(tenant=connection.tenant, access_token=connection.access_token)
     except AuthExpired as exc:
         connection_mark_needs_reauth(connection=connection, reason=exc.message or "TikTok rejected the access token.")
         raise NeedsReauth("TikTok rejected this connection's token; reconnect the advertisers.")
     except UpstreamError as exc:
-        raise ApplicationError(f"TikTok answered with an error: {exc.message}", code="upstream_error", status=502)
+        # The same 502/503 (with retry_after) every upstream failure maps to; the task reads it as a refusal.
+        raise upstream_failure(exc) from exc
     with transaction.atomic():
         advertisers = _advertisers_store(connection=connection, snapshot=snapshot)
         BusinessConnection.objects.for_tenant(connection.tenant_id).filter(pk=connection.pk).update(

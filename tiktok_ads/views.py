@@ -69,17 +69,17 @@ class OAuthCallbackView(TenantRequiredMixin, View):
 
 
 class _ConnectionActionView(TenantRequiredMixin, View):
+    """POST (admin) on one connection; a refusal is shown as a message on the advertisers page."""
+
     min_role = Role.ADMIN
     http_method_names = ["post"]
+    error_redirect = ADVERTISERS_PAGE
 
     def post(self, request, pk: int):
         connection = selectors.connection_get(request.tenant, pk)
         if connection is None:
             raise Http404("No such connection.")
-        try:
-            self.act(connection)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        self.act(connection)
         return redirect(ADVERTISERS_PAGE)
 
 

@@ -10,8 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from conversions.models import Delivery, DeliveryStatus, Destination, Event, EventSource, InboundSource
+from core.jobs import enqueue
 from core.models import Tenant
 
+# Registered task name (conversions.tasks), enqueued through core.jobs.
+DELIVER_TASK = "conversions.tasks.destination_deliver_task"
 EVENT_FIELDS = (
     "email",
     "phone",
@@ -158,10 +161,6 @@ def _deliveries_create(*, tenant: Tenant, events: list[Event], destinations: lis
 
 
 def deliveries_enqueue(*, tenant_id: int, destination_ids: Iterable[int], countdown: float | None = None) -> None:
-    from conversions.tasks import destination_deliver_task
-
+    """One delivery run per destination, sent when the caller's transaction commits."""
     for destination_id in destination_ids:
-        if countdown:
-            destination_deliver_task.apply_async(kwargs={"tenant_id": tenant_id, "destination_id": destination_id}, countdown=countdown)
-        else:
-            destination_deliver_task.delay(tenant_id=tenant_id, destination_id=destination_id)
+        enqueue(DELIVER_TASK, countdown=countdown, tenant_id=tenant_id, destination_id=destination_id)

@@ -174,6 +174,10 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. not_found, not_resumable.")
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), help_text="Per-field messages.")
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds to wait before trying again (503: upstream unavailable or rate limited; also Retry-After)."
+    )
+    provider = serializers.CharField(required=False, help_text="The upstream platform that failed (502/503).")
 
 
 class ErrorSerializer(serializers.Serializer):

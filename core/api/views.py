@@ -30,6 +30,7 @@ from core.api.serializers import (
     SyncRunSerializer,
 )
 from core.api.viewsets import TenantScopedGenericViewSet, TenantScopedReadOnlyViewSet
+from core.errors import CoreError
 from core.exceptions import Conflict
 from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncState
 from core.selectors import api_calls_for_tenant, api_keys_for_tenant, members_for_tenant, sync_runs_for_tenant
@@ -129,7 +130,7 @@ class SyncRunViewSet(TenantScopedReadOnlyViewSet):
         run = self.get_object()
         if not run.is_active:
             # Cancelling is idempotent in the service; the API says so instead of a silent 200.
-            raise Conflict(f"This sync has already {run.state}.", code="not_active")
+            raise Conflict(f"This sync has already {run.state}.", code=CoreError.NOT_ACTIVE)
         run = sync_run_cancel(run=run)
         return Response(SyncRunDetailSerializer(run).data)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from core.models import Tenant
+from core.money import money_quantize
+from core.timezones import zone_or_utc
 from shop_sync.models import ShopConnection
 
 CANCELLED = "CANCELLED"
@@ -18,21 +19,13 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
-@lru_cache(maxsize=256)
 def zone(name: str) -> ZoneInfo:
     """The named zone; UTC for an empty or unknown name, so one bad row never breaks a page."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _money(value) -> Decimal:
-    return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
+    return zone_or_utc(name)
 
 
 def _ratio(numerator: Decimal, denominator: int) -> Decimal:
-    return _money(numerator / denominator) if denominator else ZERO
+    return money_quantize(numerator / denominator) if denominator else ZERO
 
 
 def _change(current, previous) -> dict:

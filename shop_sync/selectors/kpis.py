@@ -10,8 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 
 from core.models import Tenant
+from core.money import money_quantize
 from shop_sync.models import DailyRollup, ShopConnection
-from shop_sync.selectors.common import ZERO, Period, _change, _money, _ratio
+from shop_sync.selectors.common import ZERO, Period, _change, _ratio
 
 # --- KPIs from daily rollups --------------------------------------------------------------
 
@@ -40,7 +41,7 @@ def _kpi_totals(rows) -> dict[str, KpiTotals]:
             currency=row["currency"],
             orders=row["orders"],
             units=row["units"],
-            gmv=_money(row["gmv"]),
+            gmv=money_quantize(row["gmv"]),
             cancelled_orders=row["cancelled"],
             average_order_value=_ratio(row["gmv"] or ZERO, row["orders"] - row["cancelled"]),
         )
@@ -101,7 +102,7 @@ def kpi_summary(tenant: Tenant, *, period: Period, shop: ShopConnection | None =
         entry = by_day[row["day"]]
         entry["orders"] += row["orders"]
         entry["units"] += row["units"]
-        entry["by_currency"][row["currency"]] = {"orders": row["orders"], "units": row["units"], "gmv": _money(row["gmv"])}
+        entry["by_currency"][row["currency"]] = {"orders": row["orders"], "units": row["units"], "gmv": money_quantize(row["gmv"])}
     return KpiSummary(
         period=period,
         previous_period=previous,
@@ -153,7 +154,7 @@ def brand_breakdown(tenant: Tenant, *, period: Period, shop: ShopConnection | No
     for (brand, currency), pair in figures.items():
         now = pair["now"] or {"orders": 0, "units": 0, "gmv": ZERO}
         before = pair["before"] or {"orders": 0, "units": 0, "gmv": ZERO}
-        gmv, previous_gmv = _money(now["gmv"]), _money(before["gmv"])
+        gmv, previous_gmv = money_quantize(now["gmv"]), money_quantize(before["gmv"])
         total = gmv_per_currency[currency]
         result.append(
             BrandRow(

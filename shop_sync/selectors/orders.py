@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.exceptions import NotFound
 from core.models import Tenant
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import Order, OrderLine, ShopConnection
 from shop_sync.selectors.common import zone
 from shop_sync.selectors.shops import ORDER_LIST_DEFERRED, shops_for_tenant
@@ -108,7 +109,7 @@ def order_get(tenant: Tenant, *, order_id: str) -> Order:
         .first()
     )
     if order is None:
-        raise NotFound("No such order in this tenant.", code="order_not_found")
+        raise NotFound("No such order in this tenant.", code=ShopSyncError.ORDER_NOT_FOUND)
     return order
 
 

@@ -9,8 +9,10 @@ from django.db.models.functions import TruncDate
 
 from core.exceptions import NotFound
 from core.models import Tenant
+from core.money import money_quantize
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import OrderLine, Product, ShopConnection, Sku
-from shop_sync.selectors.common import CANCELLED, ZERO, Period, _money, _ratio, zone
+from shop_sync.selectors.common import CANCELLED, ZERO, Period, _ratio, zone
 from shop_sync.selectors.orders import OrderFilters, orders_filtered
 from shop_sync.selectors.shops import SHOP_SECRETS
 
@@ -104,7 +106,7 @@ def product_analytics(tenant: Tenant, *, product_id: str, period: Period, shop: 
     )
     any_line = OrderLine.objects.for_tenant(tenant).filter(product_id=product_id).values("product_name", "brand").first()
     if catalog is None and any_line is None:
-        raise NotFound("No such product in this tenant.", code="product_not_found")
+        raise NotFound("No such product in this tenant.", code=ShopSyncError.PRODUCT_NOT_FOUND)
 
     def totals(p: Period) -> list[dict]:
         rows = (
@@ -115,7 +117,7 @@ def product_analytics(tenant: Tenant, *, product_id: str, period: Period, shop: 
             .annotate(units=Count("id"), orders=Count("order_id", distinct=True), gmv=Sum("sale_price"))
             .order_by("currency")
         )
-        return [{**row, "gmv": _money(row["gmv"]), "average_unit_price": _ratio(row["gmv"] or ZERO, row["units"])} for row in rows]
+        return [{**row, "gmv": money_quantize(row["gmv"]), "average_unit_price": _ratio(row["gmv"] or ZERO, row["units"])} for row in rows]
 
     zone_name = shop.time_zone if shop else (catalog.shop.time_zone if catalog else tenant.time_zone)
     daily_rows = (
@@ -135,7 +137,7 @@ def product_analytics(tenant: Tenant, *, product_id: str, period: Period, shop: 
         period=period,
         totals=totals(period),
         previous_totals=totals(period.previous),
-        skus=[{**row, "gmv": _money(row["gmv"])} for row in skus_ranking(tenant, period=period, shop=shop, product_id=product_id)],
-        daily=[{**row, "gmv": _money(row["gmv"])} for row in daily_rows],
+        skus=[{**row, "gmv": money_quantize(row["gmv"])} for row in skus_ranking(tenant, period=period, shop=shop, product_id=product_id)],
+        daily=[{**row, "gmv": money_quantize(row["gmv"])} for row in daily_rows],
         catalog_skus=list(Sku.objects.for_tenant(tenant).filter(product=catalog).order_by("seller_sku", "sku_id")) if catalog else [],
     )

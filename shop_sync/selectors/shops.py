@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from core.exceptions import ApplicationError, NotFound
 from core.models import Tenant
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, ShopConnection
 
 # --- Shops --------------------------------------------------------------------------------
@@ -26,7 +27,7 @@ def shop_get(tenant: Tenant, *, shop_id: str) -> ShopConnection:
     missing one."""
     shop = shops_for_tenant(tenant).filter(shop_id=shop_id).first()
     if shop is None:
-        raise NotFound("No such shop in this tenant.", code="shop_not_found")
+        raise NotFound("No such shop in this tenant.", code=ShopSyncError.SHOP_NOT_FOUND)
     return shop
 
 
@@ -37,12 +38,12 @@ def shop_resolve_for_sync(tenant: Tenant, *, shop_id: str | None) -> ShopConnect
         return shop_get(tenant, shop_id=shop_id)
     active = list(shops_for_tenant(tenant).filter(status=ConnectionStatus.ACTIVE)[:50])
     if not active:
-        raise ApplicationError("Connect a TikTok Shop first: this tenant has no active shop.", code="no_shop", status=400)
+        raise ApplicationError("Connect a TikTok Shop first: this tenant has no active shop.", code=ShopSyncError.NO_SHOP, status=400)
     if len(active) > 1:
         ids = ", ".join(shop.shop_id for shop in active)
         raise ApplicationError(
             f"This tenant has {len(active)} active shops; say which one with shop_id ({ids}).",
-            code="shop_required",
+            code=ShopSyncError.SHOP_REQUIRED,
             extra={"fields": {"shop_id": ["Required when the tenant has several active shops."]}},
         )
     return active[0]

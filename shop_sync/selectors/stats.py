@@ -11,8 +11,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from core.models import Tenant
+from core.money import money_quantize
 from shop_sync.models import DailyStatusRollup, Order, ShopConnection, ShopSyncState
-from shop_sync.selectors.common import CANCELLED, ZERO, _money, _ratio
+from shop_sync.selectors.common import CANCELLED, ZERO, _ratio
 from shop_sync.selectors.orders import OrderFilters, orders_filtered
 
 AGGREGATE_CACHE_SECONDS = 600
@@ -76,7 +77,7 @@ def order_stats(tenant: Tenant, filters: OrderFilters) -> OrderStats:
                 currency=row["currency"],
                 orders=row["orders"],
                 cancelled_orders=row["cancelled"],
-                gmv=_money(row["gmv"]),
+                gmv=money_quantize(row["gmv"]),
                 average_order_value=_ratio(row["gmv"] or ZERO, row["orders"] - row["cancelled"]),
             )
             for row in rows

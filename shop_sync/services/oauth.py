@@ -16,6 +16,7 @@ from core.http import AuthExpired, BadRequest, UpstreamError
 from core.locks import named_lock
 from core.models import ConnectionStatus, Tenant
 from shop_sync.client import TikTokShopAuthClient, TikTokShopClient
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import ShopConnection, ShopSyncState
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 PROVIDER = "tiktok_shop"  # the provider of this app's OAuth states
 # The published code of a shop needing re-authorization (``core.connections.NEEDS_REAUTH`` is
 # in ``extra.connection_status`` too); API clients switch on it.
-SHOP_NEEDS_REAUTH = "shop_needs_reauth"
+SHOP_NEEDS_REAUTH = ShopSyncError.SHOP_NEEDS_REAUTH
 TOKEN_REFRESH_AHEAD = timedelta(days=1)
 
 

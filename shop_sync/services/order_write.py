@@ -6,16 +6,17 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.money import money_text
+from core.timezones import zone_or_utc
 from shop_sync.brands import OTHER_BRAND, BrandMatcher, brand_matcher
 from shop_sync.client import from_unix
 from shop_sync.models import Order, OrderLine, ShopConnection
-from shop_sync.services.common import _SHOP_WRITE_LOCK, _int, _money, _zone_name
+from shop_sync.services.common import _SHOP_WRITE_LOCK, _int, _zone_name
 from shop_sync.services.rollups import _status_rollups_recompute
 
 ORDER_MONEY_FIELDS = ("total_amount", "sub_total", "shipping_fee", "seller_discount", "platform_discount", "tax")
@@ -85,10 +86,10 @@ def _parse_orders(*, shop: ShopConnection, orders: list[dict], matcher: BrandMat
                     _text(item.get("seller_sku"), 100),
                     brand,
                     _text(item.get("currency") or currency, 3),
-                    _money(item.get("sale_price")),
-                    _money(item.get("original_price")),
-                    _money(item.get("seller_discount")),
-                    _money(item.get("platform_discount")),
+                    money_text(item.get("sale_price")),
+                    money_text(item.get("original_price")),
+                    money_text(item.get("seller_discount")),
+                    money_text(item.get("platform_discount")),
                     _text(item.get("display_status"), 32),
                 )
             )
@@ -99,7 +100,7 @@ def _parse_orders(*, shop: ShopConnection, orders: list[dict], matcher: BrandMat
             update_time,
             _int(order.get("paid_time")) or None,
             currency,
-            *(_money(payment.get(name)) for name in ORDER_MONEY_FIELDS),
+            *(money_text(payment.get(name)) for name in ORDER_MONEY_FIELDS),
             _text(order.get("user_id"), 32),
             _text((order.get("recipient_address") or {}).get("region_code"), 8),
             len(lines),
@@ -133,7 +134,7 @@ def orders_page_write(
             written = _write_postgresql(shop=shop, parsed=parsed, zone_name=zone_name, disjoint=disjoint)
         else:
             written = _write_portable(shop=shop, parsed=parsed, zone_name=zone_name, disjoint=disjoint)
-    zone = ZoneInfo(zone_name)
+    zone = zone_or_utc(zone_name)
     by_id = {p.order_id: p for p in parsed}
     return PageWrite(
         written=len(written),
@@ -367,7 +368,7 @@ def _write_portable(*, shop: ShopConnection, parsed: list[_ParsedOrder], zone_na
             for line in p.lines
         ]
     )
-    zone = ZoneInfo(zone_name)
+    zone = zone_or_utc(zone_name)
     days = {datetime.fromtimestamp(p.create_time, zone).date() for p in to_write}
     days |= {previous[2].astimezone(zone).date() for order_id, previous in stored.items() if order_id in ids}
     _status_rollups_recompute(shop=shop, zone_name=zone_name, days=days)

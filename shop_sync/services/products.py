@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.money import money_text
 from shop_sync.brands import BrandMatcher, brand_matcher
 from shop_sync.client import TikTokShopClient, from_unix
 from shop_sync.models import Product, ShopConnection, Sku
-from shop_sync.services.common import _int, _money
+from shop_sync.services.common import _int
 
 # --- Products -------------------------------------------------------------------------------
 
@@ -70,7 +71,7 @@ def _products_page_write(*, shop: ShopConnection, products: list[dict], matcher:
                     seller_sku=str(sku.get("seller_sku") or "")[:100],
                     name=str(sku.get("name") or sku.get("seller_sku") or "")[:200],
                     currency=str(price.get("currency") or shop.currency or "")[:3],
-                    sale_price=Decimal(_money(price.get("sale_price"))),
+                    sale_price=Decimal(money_text(price.get("sale_price"))),
                     inventory_quantity=sum(_int(stock.get("quantity")) for stock in sku.get("inventory") or []),
                 )
             )

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
+from core.timezones import zone_or_utc
 from shop_sync.models import DailyRollup, DailyStatusRollup, Order, OrderLine, ShopConnection, ShopSyncState
 from shop_sync.services.common import _SHOP_WRITE_LOCK, _zone_name
 
@@ -23,7 +24,7 @@ CANCELLED = "CANCELLED"
 
 def _status_rollups_recompute(*, shop: ShopConnection, zone_name: str, days: Iterable[date] | None) -> None:
     """Rebuild the shop's status rollups (all days, or only ``days``) from its orders."""
-    zone = ZoneInfo(zone_name)
+    zone = zone_or_utc(zone_name)
     orders = Order.objects.for_tenant(shop.tenant_id).filter(shop=shop)
     rollups = DailyStatusRollup.objects.for_tenant(shop.tenant_id).filter(shop=shop)
     if days is not None:
@@ -87,7 +88,7 @@ def daily_rollups_recompute(*, shop: ShopConnection, days: Iterable[date] | None
     orders that are not cancelled, ``cancelled_orders`` counts the cancelled ones. The
     aggregation runs in the database as one ``INSERT ... SELECT``.
     """
-    zone = ZoneInfo(shop.time_zone or "UTC")
+    zone = zone_or_utc(shop.time_zone)
     tenant_id = shop.tenant_id
     orders = Order.objects.for_tenant(tenant_id).filter(shop=shop)
     lines = OrderLine.objects.for_tenant(tenant_id).filter(order__shop=shop)

@@ -6,7 +6,6 @@ import logging
 import math
 import time
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -16,14 +15,16 @@ from django.utils import timezone
 from core.connections import NeedsReauth
 from core.exceptions import ApplicationError
 from core.http import UpstreamError
+from core.jobs import enqueue
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_run_active
 from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
+from core.timezones import zone_or_utc
 from shop_sync.brands import brand_matcher
 from shop_sync.client import TikTokShopClient, from_unix
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, Order, ShopConnection, ShopSyncState
 from shop_sync.services.common import _int
-from shop_sync.services.oauth import SHOP_NEEDS_REAUTH
 from shop_sync.services.order_write import orders_page_write
 from shop_sync.services.rollups import daily_rollups_recompute, order_status_rollups_rebuild
 
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 KIND_FULL = "shop_sync.orders_full"
 KIND_INCREMENTAL = "shop_sync.orders_incremental"
+# Registered task names (shop_sync.tasks), enqueued through core.jobs.
+PRODUCTS_SYNC_TASK = "shop_sync.tasks.products_sync_task"
 
 
 WATERMARK_OVERLAP = timedelta(minutes=5)
@@ -60,9 +63,9 @@ def _running_order_sync(tenant: Tenant, shop: ShopConnection) -> SyncRun | None:
 
 def _ensure_syncable(tenant: Tenant, shop: ShopConnection) -> ShopSyncState:
     if shop.tenant_id != tenant.pk:
-        raise ApplicationError("Shop not found.", code="not_found", status=404)
+        raise ApplicationError("Shop not found.", code=ShopSyncError.SHOP_NOT_FOUND, status=404)
     if shop.status != ConnectionStatus.ACTIVE:
-        raise NeedsReauth(f"{shop.name} needs re-authorization before it can sync.", code=SHOP_NEEDS_REAUTH)
+        raise NeedsReauth(f"{shop.name} needs re-authorization before it can sync.", code=ShopSyncError.SHOP_NEEDS_REAUTH)
     running = _running_order_sync(tenant, shop)
     if running is not None:
         raise SyncRunConflict(running)
@@ -116,7 +119,7 @@ def orders_incremental_sync_start(*, tenant: Tenant, shop: ShopConnection, reque
     """Start an incremental sync: orders updated since the watermark minus five minutes."""
     state = _ensure_syncable(tenant, shop)
     if state.watermark is None:
-        raise ApplicationError(f"{shop.name} has no full sync yet: run one first.", code="full_sync_required", status=409)
+        raise ApplicationError(f"{shop.name} has no full sync yet: run one first.", code=ShopSyncError.FULL_SYNC_REQUIRED, status=409)
     since = int((state.watermark - WATERMARK_OVERLAP).timestamp())
     # Cross-tenant on purpose: the table's id high-water mark, a number, not anyone's data.
     order_pk_before = Order.all_tenants.aggregate(top=Max("pk"))["top"] or 0
@@ -217,7 +220,7 @@ def orders_sync_finish(*, run: SyncRun) -> ShopSyncState:
     """After a run succeeded: move the watermark, record counts, recompute rollups. Runs once
     per run (the state row is locked, and the run remembers it was finished)."""
     shop = ShopConnection.objects.for_tenant(run.tenant_id).get(pk=run.params["shop"])
-    zone = ZoneInfo(shop.time_zone or "UTC")
+    zone = zone_or_utc(shop.time_zone)
     orders = Order.objects.for_tenant(run.tenant_id).filter(shop=shop)
     now = timezone.now()
     with transaction.atomic():
@@ -244,9 +247,7 @@ def orders_sync_finish(*, run: SyncRun) -> ShopSyncState:
             state.orders_count = orders.count()
             written = run.items_done
             # The catalogue (products, SKUs) follows each full sync: a call or two per 100 products.
-            from shop_sync.tasks import products_sync_task
-
-            transaction.on_commit(lambda: products_sync_task.delay(tenant_id=run.tenant_id, shop_pk=shop.pk))
+            enqueue(PRODUCTS_SYNC_TASK, tenant_id=run.tenant_id, shop_pk=shop.pk)
         else:
             # Rows this run wrote carry a synced_at after its start (and an update_time inside
             # its range, which keeps the lookup on the shop/update_time index).
