@@ -1,18 +1,14 @@
-from django.apps import AppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
-class ConversionsConfig(AppConfig):
+class ConversionsConfig(PlatformAppConfig):
     name = "conversions"
     verbose_name = "Conversions"
-    # (label, url name, min role) for the top bar.
     nav = (
-        ("Conversions", "conversions:events", "viewer"),
-        ("Destinations", "conversions:health", "viewer"),
+        NavEntry("Conversions", "conversions:events"),
+        NavEntry("Destinations", "conversions:health"),
     )
-
-    def ready(self):
-        # Registers the delivery sweeper's default beat schedule in every process.
-        from conversions import tasks  # noqa: F401
+    beat_schedules = (BeatEntry("Conversions delivery sweeper", "conversions.tasks.deliveries_sweep_task", {"minute": "*"}, expires=90),)
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:
         """Destinations at the configured platform URLs and a few days of events; the worker

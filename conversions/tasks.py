@@ -6,7 +6,6 @@ from celery import current_app
 
 from conversions import services
 from core.queues import Queue
-from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
 
 
@@ -27,11 +26,3 @@ def destination_deliver_task(*, tenant_id: int, destination_id: int) -> int:
 def deliveries_sweep_task() -> int:
     """Beat: re-enqueue destinations with due deliveries whose message was lost."""
     return services.deliveries_sweep()
-
-
-register_default_schedule(
-    "Conversions delivery sweeper",
-    "conversions.tasks.deliveries_sweep_task",
-    {"minute": "*"},
-    expires=90,
-)

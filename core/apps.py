@@ -1,17 +1,21 @@
-from django.apps import AppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(PlatformAppConfig):
     name = "core"
     verbose_name = "Platform"
-    # (label, url name, min role) for the top bar; roles as plain strings because models
-    # can't be imported before the app registry is ready.
     nav = (
-        ("Syncs", "sync-run-list", "viewer"),
-        ("API calls", "api-call-list", "viewer"),
-        ("API keys", "api-key-list", "admin"),
-        ("Members", "member-list", "owner"),
+        NavEntry("Syncs", "sync-run-list"),
+        NavEntry("API calls", "api-call-list"),
+        NavEntry("API keys", "api-key-list", "admin"),
+        NavEntry("Members", "member-list", "owner"),
+    )
+    beat_schedules = (
+        BeatEntry("Resume lost sync parts", "core.tasks.sync_runs_sweep_task", {"minute": "*/2"}, expires=180),
+        BeatEntry("Prune upstream call log", "core.tasks.api_call_log_prune_task", {"minute": "17", "hour": "3"}, expires=3600),
+        BeatEntry("Prune OAuth states", "core.tasks.oauth_states_prune_task", {"minute": "29", "hour": "3"}, expires=3600),
     )
 
     def ready(self):
-        from core import checks, signals  # noqa: F401
+        super().ready()
+        from core import checks, signals  # noqa: F401  (system checks and the post_migrate receiver)

@@ -21,10 +21,10 @@ def tenancy(request):
 
 
 def nav_items(role):
-    """One entry per app that declares ``nav`` on its AppConfig: (label, url name, min role)."""
+    """One entry per ``NavEntry`` an app declares on its AppConfig (``core.registry``)."""
     items = []
     for config in apps.get_app_configs():
-        for label, url_name, min_role in getattr(config, "nav", ()):
-            if Role.allows(role, min_role):
-                items.append({"label": label, "url_name": url_name, "app": config.label})
+        for entry in getattr(config, "nav", ()):
+            if Role.allows(role, entry.min_role):
+                items.append({"label": entry.label, "url_name": entry.url_name, "app": config.label})
     return items

@@ -16,7 +16,9 @@ from core.correlation import get_correlation_id
 from core.errors import CoreError
 from core.exceptions import ApplicationError, Conflict
 from core.fields import encrypted_fields, rotate_token
+from core.jobs import enqueue
 from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, SyncState, Tenant
+from core.registry import sync_runner
 from core.selectors import API_KEY_PREFIX, hash_api_key, sync_run_active
 
 # --- Tenants and members ------------------------------------------------------------------
@@ -187,13 +189,19 @@ def api_call_log_record(
 # rows and the part's new checkpoint are committed together (``sync_page_commit``), so a worker
 # killed at any point resumes from the last committed page and writes nothing twice.
 
+# Apps declare their part runners on their AppConfig (``sync_runners``: kind -> task name);
+# this registry only holds runners added at run time (ad-hoc kinds, tests).
 _part_runners: dict[str, Callable] = {}
 
 
 def sync_register_runner(kind: str, task) -> None:
-    """Register the Celery task that works a part of ``kind``; it is called as
-    ``task.delay(tenant_id=..., part_id=...)`` when parts are dispatched or resumed."""
+    """Register a Celery task object to work parts of ``kind`` at run time, ahead of what the
+    apps declare; it is called as ``task.delay(tenant_id=..., part_id=...)``."""
     _part_runners[kind] = task
+
+
+def _has_runner(kind: str) -> bool:
+    return kind in _part_runners or sync_runner(kind) is not None
 
 
 class SyncRunConflict(Conflict):
@@ -263,11 +271,15 @@ def sync_run_start(
 def sync_run_dispatch(*, run: SyncRun, parts: Iterable[SyncRunPart] | None = None) -> int:
     """Enqueue the run's pending parts (after commit). Returns how many were enqueued."""
     runner = _part_runners.get(run.kind)
-    if runner is None:
+    runner_name = sync_runner(run.kind)
+    if runner is None and runner_name is None:
         raise ApplicationError(f"No runner registered for sync kind {run.kind!r}.", code=CoreError.NO_RUNNER, status=500)
     parts = list(parts) if parts is not None else list(SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run, state=SyncState.PENDING))
     for part in parts:
-        transaction.on_commit(lambda part=part: runner.delay(tenant_id=run.tenant_id, part_id=part.pk))
+        if runner is not None:
+            transaction.on_commit(lambda part=part: runner.delay(tenant_id=run.tenant_id, part_id=part.pk))
+        else:
+            enqueue(runner_name, tenant_id=run.tenant_id, part_id=part.pk)
     return len(parts)
 
 
@@ -405,7 +417,7 @@ def sync_runs_sweep(*, stale_after_seconds: int = 300) -> int:
     )
     count = 0
     for part in stale:
-        if part.run.kind not in _part_runners:
+        if not _has_runner(part.run.kind):
             continue
         with transaction.atomic():
             touched = SyncRunPart.all_tenants.filter(pk=part.pk, updated_at=part.updated_at).update(state=SyncState.PENDING, updated_at=timezone.now())

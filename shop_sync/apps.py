@@ -1,19 +1,22 @@
-from django.apps import AppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
-class ShopSyncConfig(AppConfig):
+class ShopSyncConfig(PlatformAppConfig):
     name = "shop_sync"
     verbose_name = "TikTok Shop"
-    # (label, url name, min role) for the top bar.
     nav = (
-        ("Shop", "shop_sync:dashboard", "viewer"),
-        ("Orders", "shop_sync:orders", "viewer"),
-        ("Products", "shop_sync:products", "viewer"),
-        ("Brands", "shop_sync:brands", "viewer"),
-        ("Shop sync", "shop_sync:sync", "viewer"),
+        NavEntry("Shop", "shop_sync:dashboard"),
+        NavEntry("Orders", "shop_sync:orders"),
+        NavEntry("Products", "shop_sync:products"),
+        NavEntry("Brands", "shop_sync:brands"),
+        NavEntry("Shop sync", "shop_sync:sync"),
     )
-
-    def ready(self):
-        # Registers the sync-part runners and the default beat schedules in every process
-        # (web starts syncs, workers run them, migrate creates the schedules).
-        from shop_sync import tasks  # noqa: F401
+    beat_schedules = (
+        BeatEntry("TikTok Shop incremental order sync", "shop_sync.tasks.orders_incremental_sync_all_task", {"minute": "*/5"}, expires=450),
+        BeatEntry("TikTok Shop token refresh", "shop_sync.tasks.shop_tokens_refresh_expiring_task", {"minute": "23"}, expires=5400),
+    )
+    # Full and incremental syncs share one part runner (KIND_FULL / KIND_INCREMENTAL).
+    sync_runners = {
+        "shop_sync.orders_full": "shop_sync.tasks.orders_sync_part_task",
+        "shop_sync.orders_incremental": "shop_sync.tasks.orders_sync_part_task",
+    }

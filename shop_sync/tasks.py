@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from core.models import Tenant
 from core.queues import Queue
-from core.services import sync_register_runner
-from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
 from shop_sync import services
 from shop_sync.models import ShopConnection
@@ -16,9 +14,6 @@ def orders_sync_part_task(*, tenant_id: int, part_id: int) -> None:
     """One window of a full sync, or an incremental range, from its checkpoint."""
     services.orders_sync_part_run(part_id=part_id)
 
-
-sync_register_runner(services.KIND_FULL, orders_sync_part_task)
-sync_register_runner(services.KIND_INCREMENTAL, orders_sync_part_task)
 
 
 @tenant_task(name="shop_sync.tasks.orders_refresh_task", queue=Queue.SYNC)
@@ -62,17 +57,3 @@ def orders_incremental_sync_all_task() -> int:
 def shop_tokens_refresh_expiring_task() -> int:
     """Beat, cross-tenant on purpose: refresh tokens that expire within a day."""
     return services.shop_tokens_refresh_expiring()
-
-
-register_default_schedule(
-    "TikTok Shop incremental order sync",
-    "shop_sync.tasks.orders_incremental_sync_all_task",
-    {"minute": "*/5"},
-    expires=450,
-)
-register_default_schedule(
-    "TikTok Shop token refresh",
-    "shop_sync.tasks.shop_tokens_refresh_expiring_task",
-    {"minute": "23"},
-    expires=5400,
-)

@@ -1,15 +1,13 @@
-from django.apps import AppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
-class TiktokAdsConfig(AppConfig):
+class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
-    # (label, url name, min role) for the top bar.
-    nav = (("Advertisers", "tiktok_ads:advertisers", "viewer"),)
-
-    def ready(self):
-        # Registers the default beat schedule in every process (migrate creates it).
-        from tiktok_ads import tasks  # noqa: F401
+    nav = (NavEntry("Advertisers", "tiktok_ads:advertisers"),)
+    beat_schedules = (
+        BeatEntry("TikTok advertisers and stores refresh", "tiktok_ads.tasks.advertisers_refresh_all_task", {"minute": "41", "hour": "2"}, expires=5400),
+    )
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:
         """Connect the demo tenant's advertisers without a browser: the same services the Connect

@@ -11,7 +11,6 @@ import logging
 from core.exceptions import ApplicationError
 from core.models import Tenant
 from core.queues import Queue
-from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
 from tiktok_ads import selectors, services
 from tiktok_ads.models import BusinessConnection, ConnectionStatus
@@ -42,11 +41,3 @@ def advertisers_refresh_all_task() -> int:
     for tenant_id, connection_id in pairs:
         advertisers_refresh_task.delay(tenant_id=tenant_id, connection_id=connection_id)
     return len(pairs)
-
-
-register_default_schedule(
-    "TikTok advertisers and stores refresh",
-    "tiktok_ads.tasks.advertisers_refresh_all_task",
-    {"minute": "41", "hour": "2"},
-    expires=5400,
-)

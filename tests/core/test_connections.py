@@ -19,7 +19,7 @@ from core.connections import (
 )
 from core.exceptions import ApplicationError
 from core.models import ConnectionStatus, OAuthState
-from core.signals import DEFAULT_SCHEDULES
+from core.registry import beat_schedules
 from core.tasks import oauth_states_prune_task
 from tests.tiktok_ads.factories import make_connection
 from tiktok_ads.models import BusinessConnection
@@ -114,8 +114,8 @@ def test_one_beat_entry_prunes_states(tenant_a):
     OAuthState.objects.create(tenant=tenant_a, provider=SHOPEE, state="stale", created_at=timezone.now() - timedelta(days=2))
 
     assert oauth_states_prune_task.delay().get() == 1
-    (entry,) = [entry for entry in DEFAULT_SCHEDULES if "oauth" in entry["task"] or "states_prune" in entry["task"]]
-    assert entry["task"] == "core.tasks.oauth_states_prune_task" and entry["expires"]
+    (entry,) = [entry for entry in beat_schedules() if "oauth" in entry.task or "states_prune" in entry.task]
+    assert entry.task == "core.tasks.oauth_states_prune_task" and entry.expires
 
 
 def test_mark_needs_reauth_flags_an_active_connection(tenant_a):

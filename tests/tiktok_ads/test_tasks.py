@@ -9,7 +9,7 @@ import requests
 from django.utils import timezone
 
 from core.models import ApiCallLog, OAuthState
-from core.signals import DEFAULT_SCHEDULES
+from core.registry import beat_schedules
 from core.tasks import oauth_states_prune_task
 from tests.tiktok_ads.factories import make_connection
 from tests.tiktok_ads.helpers import connect_business
@@ -64,6 +64,6 @@ def test_the_task_ignores_another_tenants_connection(sandbox, tenant_a, tenant_b
 
 
 def test_the_refresh_has_a_default_schedule():
-    entry = next(entry for entry in DEFAULT_SCHEDULES if entry["task"] == "tiktok_ads.tasks.advertisers_refresh_all_task")
+    entry = next(entry for entry in beat_schedules() if entry.task == "tiktok_ads.tasks.advertisers_refresh_all_task")
 
-    assert entry["crontab"] == {"minute": "41", "hour": "2"} and entry["expires"] == 5400
+    assert entry.crontab == {"minute": "41", "hour": "2"} and entry.expires == 5400

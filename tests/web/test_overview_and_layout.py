@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from core.models import Membership, Role, SyncState, Tenant
+from core.registry import NavEntry
 from core.services import api_key_create, api_key_revoke
 from tests.web.html import messages, parse
 
@@ -113,7 +114,7 @@ def test_navigation_shows_the_pages_the_role_may_open(web_client_for, tenant_a, 
 
 def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tenant_a, monkeypatch):
     sandbox = apps.get_app_config("sandbox")
-    monkeypatch.setattr(sandbox, "nav", (("Health", "healthz", Role.VIEWER), ("Secret admin page", "healthz", Role.ADMIN)), raising=False)
+    monkeypatch.setattr(sandbox, "nav", (NavEntry("Health", "healthz", Role.VIEWER), NavEntry("Secret admin page", "healthz", Role.ADMIN)), raising=False)
     client, _ = web_client_for(tenant_a, Role.ANALYST)
 
     page = parse(client.get("/").content)

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.models import Membership, Role, Tenant
+from core.registry import platform_apps
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-pass-2026"
@@ -66,7 +67,7 @@ def demo_upstreams() -> Iterator[DemoUpstreams]:
 def demo_data_seed(tenants: list[Tenant]) -> None:
     """Every app's ``demo_seed`` hook for each tenant, in INSTALLED_APPS order (tiktok_ads
     connects advertisers before gmvmax syncs their figures), with the upstreams served."""
-    hooks = [config.demo_seed for config in apps.get_app_configs() if getattr(config, "demo_seed", None) is not None]
+    hooks = [config.demo_seed for config in platform_apps()]
     with demo_upstreams() as upstreams:
         for tenant in tenants:
             for hook in hooks:
