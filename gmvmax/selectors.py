@@ -9,25 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Min, Subquery, Sum
+from django.db.models import Max, Min, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from core.exceptions import NotFound
-from core.models import Tenant
-from gmvmax.models import (
-    ACTIVE_FETCH_STATES,
-    CampaignDailyStat,
-    FetchKind,
-    FetchRecord,
-    FetchState,
-    GmvMaxCampaign,
-    RoomDailyStat,
-)
+from core.models import ACTIVE_SYNC_STATES, SyncRun, SyncRunPart, SyncState, Tenant
+from core.selectors import sync_runs_for_tenant
+from core.targets import campaign_range_target, campaign_target
+from gmvmax.models import CampaignDailyStat, CoverageKind, FetchCoverage, GmvMaxCampaign, RoomDailyStat, RunKind
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -66,19 +62,20 @@ def store_pks_for_shop(tenant: Tenant, shop_number: int | None) -> list[int] | N
 
 
 # One round trip: the grouped, index-only scan of the report index (see CampaignDailyStat.Meta)
-# as a derived table, joined to the campaigns and ad accounts it found. Written in SQL because
-# the ORM can't group in a derived table and join outside it.
+# as a derived table, joined to the campaigns it found and to the tenant's active ad accounts
+# (a subquery built by tiktok_ads.selectors). Written in SQL because the ORM can't group in a
+# derived table and join outside it.
 CAMPAIGNS_REPORT_SQL = """
 SELECT c.id, c.campaign_id, c.name, c.promotion_type, c.advertiser_id, a.name, a.currency, a.time_zone,
        s.cost, s.gmv, s.orders{live_columns}
 FROM (
     SELECT campaign_id, SUM(cost) AS cost, SUM(gross_revenue) AS gmv, SUM(orders) AS orders{live_sums}
     FROM {stats}
-    WHERE tenant_id = %(tenant)s AND promotion_type = %(promotion_type)s AND day >= %(start)s AND day <= %(end)s{store_filter}
+    WHERE tenant_id = %s AND promotion_type = %s AND day >= %s AND day <= %s{store_filter}
     GROUP BY campaign_id
 ) AS s
-JOIN {campaigns} AS c ON c.id = s.campaign_id AND c.tenant_id = %(tenant)s
-JOIN {advertisers} AS a ON a.id = c.advertiser_id AND a.tenant_id = %(tenant)s AND a.is_active
+JOIN {campaigns} AS c ON c.id = s.campaign_id AND c.tenant_id = %s
+JOIN ({accounts}) AS a ON a.id = c.advertiser_id
 """
 LIVE_SUMS = ", SUM(live_views) AS live_views, SUM(ten_second_live_views) AS ten_second_live_views, SUM(live_follows) AS live_follows"
 LIVE_COLUMNS = ", s.live_views, s.ten_second_live_views, s.live_follows"
@@ -90,19 +87,21 @@ def campaigns_report(
     """Campaigns with figures in [start, end], summed from their daily stats in one query.
     Ordered by account, then campaign name. ``live_metrics=False`` leaves out the live views,
     10-second views and follows (the seed's API doesn't show them) and sums less."""
-    from tiktok_ads.models import Advertiser
+    from tiktok_ads.selectors import advertisers_report_rows
 
     store_pks = store_pks_for_shop(tenant, shop_number)
-    params = {"tenant": tenant.pk, "promotion_type": promotion_type, "start": start, "end": end}
+    params: list = [tenant.pk, promotion_type, start, end]
     store_filter = ""
     if store_pks is not None:
-        params.update({f"store_{n}": pk for n, pk in enumerate(store_pks)})
-        placeholders = ", ".join(f"%(store_{n})s" for n in range(len(store_pks))) or "NULL"
-        store_filter = f" AND store_id IN ({placeholders})"
+        params.extend(store_pks)
+        store_filter = f" AND store_id IN ({', '.join(['%s'] * len(store_pks)) or 'NULL'})"
+    accounts_sql, accounts_params = advertisers_report_rows(tenant).query.sql_with_params()
+    params.append(tenant.pk)
+    params.extend(accounts_params)
     sql = CAMPAIGNS_REPORT_SQL.format(
         stats=CampaignDailyStat._meta.db_table,
         campaigns=GmvMaxCampaign._meta.db_table,
-        advertisers=Advertiser._meta.db_table,
+        accounts=accounts_sql,
         live_sums=LIVE_SUMS if live_metrics else "",
         live_columns=LIVE_COLUMNS if live_metrics else "",
         store_filter=store_filter,
@@ -259,43 +258,159 @@ def room_sessions(tenant: Tenant, *, campaign: GmvMaxCampaign, start: date, end:
 
 @dataclass
 class RoomFetches:
-    """The room fetches that matter for one campaign and range, read in one query."""
+    """What matters for one campaign and range: two queries."""
 
-    active: FetchRecord | None  # queued/running, exactly this range
-    latest: FetchRecord | None  # the newest of exactly this range, any state
-    covering: FetchRecord | None  # the newest successful one whose range contains this one
-    version: int | None  # the newest successful room fetch of the campaign, any range: what is stored
+    latest: SyncRun | None  # the newest room fetch run of exactly this range, any state
+    covering: FetchCoverage | None  # the newest coverage whose range contains this one
+    version: int | None  # the newest rooms coverage of the campaign, any range: what is stored
 
 
 def room_fetches(tenant: Tenant, *, campaign: GmvMaxCampaign, start: date, end: date) -> RoomFetches:
-    target = f"campaign:{campaign.pk}"
-    newest_success = (
-        FetchRecord.objects.for_tenant(tenant)
-        .filter(kind=FetchKind.ROOMS, target=target, state=FetchState.SUCCEEDED)
-        .order_by("-finished_at", "-id")
-        .values("pk")[:1]
+    latest = (
+        sync_runs_for_tenant(tenant, kind=RunKind.ROOM_FETCH, target=campaign_range_target(campaign.pk, start, end))
+        .order_by("-created_at", "-id")
+        .first()
     )
-    records = list(
-        FetchRecord.objects.for_tenant(tenant)
-        .filter(kind=FetchKind.ROOMS, target=target, start_date__lte=start, end_date__gte=end)
-        .annotate(version=Subquery(newest_success))
-        .order_by("-requested_at", "-id")[:50]
+    coverage = FetchCoverage.objects.for_tenant(tenant).filter(kind=CoverageKind.ROOMS, target=campaign_target(campaign.pk))
+    newest = coverage.order_by().values("target").annotate(newest=Max("fetched_at")).values("newest")
+    covering = (
+        coverage.filter(start_date__lte=start, end_date__gte=end).annotate(newest=Subquery(newest)).order_by("-fetched_at", "-id").first()
     )
-    exact = [r for r in records if r.start_date == start and r.end_date == end]
-    succeeded = [r for r in records if r.state == FetchState.SUCCEEDED and r.finished_at is not None]
-    return RoomFetches(
-        active=next((r for r in exact if r.state in ACTIVE_FETCH_STATES), None),
-        latest=exact[0] if exact else None,
-        covering=max(succeeded, key=lambda r: (r.finished_at, r.pk)) if succeeded else None,
-        version=records[0].version if records else None,
+    version = int(covering.newest.timestamp() * 1_000_000) if covering is not None else None
+    return RoomFetches(latest=latest, covering=covering, version=version)
+
+
+def room_fetch_covering(tenant: Tenant, *, campaign: GmvMaxCampaign, start: date, end: date) -> FetchCoverage | None:
+    """The newest rooms coverage whose range contains [start, end]."""
+    return (
+        FetchCoverage.objects.for_tenant(tenant)
+        .filter(kind=CoverageKind.ROOMS, target=campaign_target(campaign.pk), start_date__lte=start, end_date__gte=end)
+        .order_by("-fetched_at", "-id")
+        .first()
     )
 
 
-def room_fetch_covering(tenant: Tenant, *, campaign: GmvMaxCampaign, start: date, end: date) -> FetchRecord | None:
-    """The newest successful room fetch whose range contains [start, end]."""
-    return room_fetches(tenant, campaign=campaign, start=start, end=end).covering
+def room_fetch_status(run: SyncRun) -> tuple[str, SyncRunPart | None]:
+    """The rooms API's ``status`` of a room fetch run: "queued" until a worker claims its part,
+    "running", "failed" or "succeeded"."""
+    part = SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run).order_by("position", "id").first()
+    if run.state == SyncState.FAILED:
+        return "failed", part
+    if run.state == SyncState.SUCCEEDED:
+        return "succeeded", part
+    if part is not None and part.state == SyncState.PENDING:
+        return "queued", part
+    return "running", part
 
 
-def fetch_records(tenant: Tenant, *, kind: str | None = None):
-    records = FetchRecord.objects.for_tenant(tenant).select_related("advertiser", "campaign")
-    return records.filter(kind=kind) if kind else records
+# --- Coverage of the campaign table -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingSpan:
+    """Days of one ad account's campaign stats never fetched."""
+
+    advertiser_pk: int
+    advertiser_id: str
+    account_name: str
+    start: date
+    end: date
+
+
+# The requested ad accounts (a subquery built by tiktok_ads.selectors), the first create time of
+# their campaigns (nothing exists before it) and their coverage rows overlapping the range.
+STATS_COVERAGE_SQL = """
+SELECT a.id, a.advertiser_id, a.name, a.time_zone,
+       (SELECT MIN(c.platform_created_at) FROM {campaigns} AS c WHERE c.tenant_id = %s AND c.advertiser_id = a.id),
+       cov.start_date, cov.end_date
+FROM ({accounts}) AS a
+LEFT JOIN {coverage} AS cov
+  ON cov.tenant_id = %s AND cov.kind = %s AND cov.advertiser_id = a.id AND cov.start_date <= %s AND cov.end_date >= %s
+ORDER BY a.id, cov.start_date
+"""
+
+
+def _as_date(value) -> date | None:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, str):  # SQLite returns aggregates as text
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _gaps(start: date, end: date, covered: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    gaps, cursor = [], start
+    for first, last in sorted(covered):
+        if first > cursor:
+            gaps.append((cursor, min(end, first - timedelta(days=1))))
+        cursor = max(cursor, last + timedelta(days=1))
+        if cursor > end:
+            break
+    if cursor <= end:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def stats_missing(tenant: Tenant, *, start: date, end: date, shop_number: int | None = None) -> list[MissingSpan]:
+    """The days of [start, end] whose campaign stats were never fetched, per requested ad
+    account (active, with a GMV Max store, of ``shop_number`` if given), in one query. Each
+    account's range is clamped to what the platform can have: not after the account's today,
+    not before its first campaign was created (when its campaigns are known)."""
+    from tiktok_ads.selectors import gmvmax_advertiser_rows
+
+    accounts_sql, accounts_params = gmvmax_advertiser_rows(tenant, shop_number).query.sql_with_params()
+    sql = STATS_COVERAGE_SQL.format(campaigns=GmvMaxCampaign._meta.db_table, coverage=FetchCoverage._meta.db_table, accounts=accounts_sql)
+    params = [tenant.pk, *accounts_params, tenant.pk, CoverageKind.CAMPAIGN_STATS.value, end, start]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    accounts: dict[int, dict] = {}
+    for pk, advertiser_id, name, zone, first_created, covered_start, covered_end in fetched:
+        account = accounts.setdefault(
+            pk, {"advertiser_id": advertiser_id, "name": name, "zone": zone, "first": first_created, "covered": []}
+        )
+        if covered_start is not None:
+            account["covered"].append((_as_date(covered_start), _as_date(covered_end)))
+    missing = []
+    for pk, account in accounts.items():
+        zone = ZoneInfo(account["zone"] or "UTC")
+        first, last = start, min(end, timezone.now().astimezone(zone).date())
+        created = _as_datetime(account["first"])
+        if created is not None:
+            first = max(first, created.astimezone(zone).date())
+        if first > last:
+            continue
+        for gap_start, gap_end in _gaps(first, last, account["covered"]):
+            missing.append(MissingSpan(pk, account["advertiser_id"], account["name"], gap_start, gap_end))
+    return missing
+
+
+def stats_backfill_parts(tenant: Tenant) -> list[SyncRunPart]:
+    """Backfill parts that decide what a new request does: in flight (pending/running parts of
+    active runs) and failed (failed parts of failed runs, newest first: failed stays failed
+    until retried)."""
+    return list(
+        SyncRunPart.objects.for_tenant(tenant)
+        .select_related("run")
+        .filter(run__kind=RunKind.STATS_BACKFILL)
+        .filter(Q(run__state__in=ACTIVE_SYNC_STATES, state__in=ACTIVE_SYNC_STATES) | Q(run__state=SyncState.FAILED, state=SyncState.FAILED))
+        .order_by("-run__created_at", "-run_id", "position")[:1000]
+    )
+
+
+def stats_backfill_get(tenant: Tenant, *, pk: int) -> SyncRun:
+    """A stats backfill run of the tenant; anything else (another tenant's, another kind) is 404."""
+    run = sync_runs_for_tenant(tenant, kind=RunKind.STATS_BACKFILL).filter(pk=pk).first()
+    if run is None:
+        raise NotFound("No such GMV Max backfill in your tenant.", code="unknown_backfill")
+    return run
+
+
+def stats_backfill_remaining(run: SyncRun) -> list[dict]:
+    """The spans of the run's parts not done yet: ``[{advertiser, start, end}]``."""
+    parts = SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run).exclude(state=SyncState.SUCCEEDED).order_by("position")
+    return [part.params for part in parts]
