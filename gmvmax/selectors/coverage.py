@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
 from django.db.models import Q
@@ -40,6 +40,14 @@ LEFT JOIN {coverage} AS cov
   ON cov.tenant_id = %s AND cov.kind = %s AND cov.advertiser_id = a.id AND cov.start_date <= %s AND cov.end_date >= %s
 ORDER BY a.id, cov.start_date
 """
+
+
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """An account's zone; a name the platform sent that this system can't read counts as UTC."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def _as_date(value) -> date | None:
@@ -89,7 +97,7 @@ def stats_missing(tenant: Tenant, *, start: date, end: date, shop_number: int | 
             account["covered"].append((_as_date(covered_start), _as_date(covered_end)))
     missing = []
     for pk, account in accounts.items():
-        zone = ZoneInfo(account["zone"] or "UTC")
+        zone = zone_or_utc(account["zone"])
         first, last = start, min(end, timezone.now().astimezone(zone).date())
         created = _as_datetime(account["first"])
         if created is not None:

@@ -31,6 +31,7 @@ from core.targets import advertisers_range_target
 from gmvmax import selectors
 from gmvmax.models import RunKind
 from gmvmax.selectors import MissingSpan
+from gmvmax.selectors.coverage import zone_or_utc
 from gmvmax.services.coverage import stats_coverage_record
 from gmvmax.services.parsing import advertiser_today, report_ranges, zone_today
 from gmvmax.services.stats import _client_for, campaigns_sync, stats_page_write, stats_pages
@@ -173,10 +174,8 @@ def backfill(*, tenant: Tenant, start: date, end: date) -> SyncRun | None:
 
 def _first_servable_day(advertiser, campaigns: dict) -> date | None:
     """The advertiser's first campaign's creation day (its zone): no figures exist before it."""
-    from zoneinfo import ZoneInfo
-
     created = [c.platform_created_at for c in campaigns.values() if c.platform_created_at is not None]
-    return min(created).astimezone(ZoneInfo(advertiser.time_zone or "UTC")).date() if created else None
+    return min(created).astimezone(zone_or_utc(advertiser.time_zone)).date() if created else None
 
 
 def stats_backfill_part_run(*, part_id: int, client=None) -> SyncRunPart | None:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from gmvmax.selectors.coverage import zone_or_utc
+
 MAX_REPORT_DAYS = 93  # the Business API's longest range per report request
 
 
@@ -85,7 +87,7 @@ def report_ranges(start: date, end: date, max_days: int = MAX_REPORT_DAYS) -> li
 
 
 def zone_today(zone: str) -> date:
-    return timezone.now().astimezone(ZoneInfo(zone or "UTC")).date()
+    return timezone.now().astimezone(zone_or_utc(zone)).date()
 
 
 def advertiser_today(advertiser) -> date:
