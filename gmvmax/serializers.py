@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.models import SyncState
 from core.selectors import sync_run_progress
 from gmvmax.models import PromotionType
 
@@ -76,7 +77,7 @@ class BackfillRunSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    state = serializers.ChoiceField(choices=["running", "succeeded", "failed", "cancelled"])
+    state = serializers.ChoiceField(choices=SyncState.choices)
     label = serializers.CharField(help_text='e.g. "GMV Max stats 12 Jan – 31 Mar · Glow Corner MY".')
     startDate = serializers.DateField()
     endDate = serializers.DateField()
