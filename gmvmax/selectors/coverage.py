@@ -110,14 +110,17 @@ def stats_missing(tenant: Tenant, *, start: date, end: date, shop_number: int | 
 
 
 def stats_backfill_parts(tenant: Tenant) -> list[SyncRunPart]:
-    """Backfill parts that decide what a new request does: in flight (pending/running parts of
-    active runs) and failed (failed parts of failed runs, newest first: failed stays failed
-    until retried)."""
+    """Backfill parts that decide what a new request does, newest run first: in flight
+    (pending/running parts of active runs) and failed (failed parts of failed or still running
+    runs: failed stays failed until retried)."""
     return list(
         SyncRunPart.objects.for_tenant(tenant)
         .select_related("run")
         .filter(run__kind=RunKind.STATS_BACKFILL)
-        .filter(Q(run__state__in=ACTIVE_SYNC_STATES, state__in=ACTIVE_SYNC_STATES) | Q(run__state=SyncState.FAILED, state=SyncState.FAILED))
+        .filter(
+            Q(run__state__in=ACTIVE_SYNC_STATES, state__in=ACTIVE_SYNC_STATES)
+            | Q(run__state__in=[SyncState.FAILED, *ACTIVE_SYNC_STATES], state=SyncState.FAILED)
+        )
         .order_by("-run__created_at", "-run_id", "position")[:1000]
     )
 

@@ -145,16 +145,18 @@ def stats_backfill_request(
     if not missing:
         return StatsBackfill(missing)
     parts = selectors.stats_backfill_parts(tenant)
-    in_flight = [part for part in parts if part.run.is_active and part.state != SyncState.FAILED]
+    in_flight = [part for part in parts if part.state != SyncState.FAILED]
     rest = _spans_subtract(missing, [_part_span(part) for part in in_flight])
     if not rest:
         joined = next(part.run for part in in_flight if any(_overlaps(span, _part_span(part)) for span in missing))
         return StatsBackfill(missing, joined)
     failed = next(
-        (part.run for part in parts if part.run.state == SyncState.FAILED and any(_overlaps(s, _part_span(part)) for s in rest)), None
+        (part.run for part in parts if part.state == SyncState.FAILED and any(_overlaps(s, _part_span(part)) for s in rest)), None
     )
     if failed is not None:
-        return StatsBackfill(missing, stats_backfill_retry(run=failed) if retry else failed)
+        # Retried once the run has settled: resuming a running run would send its running
+        # parts a second time.
+        return StatsBackfill(missing, stats_backfill_retry(run=failed) if retry and failed.state == SyncState.FAILED else failed)
     return StatsBackfill(missing, stats_backfill_start(tenant=tenant, spans=rest, requested_by=requested_by))
 
 
