@@ -14,7 +14,12 @@ broker (the filesystem transport polls once a second, which would be most of a c
 3. ``GET /api/tiktok/gmv-max`` over HTTP with an API key, ``--requests`` times per range length
    (30 and 93 days) over a rotation of end days, promotion types and shop numbers.
 4. Rooms: one LIVE campaign's rooms fetched, then ``--requests`` warm GETs (200).
-5. Cold: sandbox latency 300 ms; GET the rooms of campaigns never fetched (202), poll every
+5. Cold range: a second tenant connected to the same fixture, nothing stored; ``GET
+   /api/tiktok/gmv-max`` over 180 days answers 202 and starts one backfill (20 advertisers × 2
+   chunks, parts in parallel on the worker); poll its ``poll`` URL until 200, then the range
+   again (200). ``backfill_seconds`` is request → 200, ``backfill_requests`` the report requests
+   the backfill made (from the upstream call log).
+6. Cold rooms: sandbox latency 300 ms; GET the rooms of campaigns never fetched (202), poll every
    20 ms until 200; time and the fetch's pages (target ≤ pages × 300 + 500 ms). The worker's
    very first task (imports, connections) is reported apart, not measured.
 
@@ -34,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -53,6 +58,7 @@ from _harness import (
 )
 
 COLD_LATENCY_MS = 300
+COLD_RANGE_DAYS = 180
 
 
 def child_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[str, str]:
@@ -144,10 +150,11 @@ def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
 
     from django.db import connection
 
-    from core.models import Role
+    from core.models import ApiCallLog, Role, SyncRun
     from core.services import api_key_create, tenant_create
+    from core.targets import campaign_range_target
     from core.tenancy import tenant_scope
-    from gmvmax.models import CampaignDailyStat, FetchKind, FetchRecord, GmvMaxCampaign
+    from gmvmax.models import CampaignDailyStat, GmvMaxCampaign, RunKind
     from gmvmax.services import advertiser_today, campaign_stats_sync
     from sandbox.emulators.tiktok_business.tokens import auth_code_issue
     from tiktok_ads.models import Advertiser, AdvertiserStore
@@ -243,6 +250,44 @@ def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
     samples = timed_gets(session, base + "/api/tiktok/gmv-max/rooms", [warm_query], count=args.requests, warmup=args.warmup)
     result["rooms_warm_p95_ms"] = p95(samples)
 
+    # Cold range: nothing stored for a second tenant of the same 20 advertisers; request → 200.
+    cold_tenant = tenant_create(name="GMV Max bench cold", slug=f"gmvmax-bench-cold-{secrets.token_hex(3)}")
+    with tenant_scope(cold_tenant):
+        state = parse_qs(urlsplit(business_oauth_start(tenant=cold_tenant)).query)["state"][0]
+        business_oauth_complete(tenant=cold_tenant, state=state, auth_code=auth_code_issue(fixture=args.fixture))
+        cold_key = api_key_create(tenant=cold_tenant, name="bench cold", role=Role.VIEWER).raw_key
+        cold_advertisers = Advertiser.objects.for_tenant(cold_tenant).count()
+    connection.close()
+    cold_session = requests.Session()
+    cold_session.headers["Authorization"] = f"Bearer {cold_key}"
+    range_query = {
+        "startDate": (today - timedelta(days=COLD_RANGE_DAYS)).isoformat(),
+        "endDate": (today - timedelta(days=1)).isoformat(),
+        "promotion_type": "LIVE_GMV_MAX",
+    }
+    started = time.perf_counter()
+    first = cold_session.get(base + "/api/tiktok/gmv-max", params=range_query, timeout=30)
+    assert first.status_code == 202, first.text[:300]
+    pending = first.json()
+    polled = cold_session.get(base + pending["poll"], timeout=30)
+    while polled.status_code == 202:
+        if polled.json()["run"]["state"] == "failed":
+            sys.exit(f"backfill failed: {polled.json()['run']['error']}")
+        time.sleep(0.05)
+        polled = cold_session.get(base + pending["poll"], timeout=30)
+    polled.raise_for_status()
+    filled = cold_session.get(base + "/api/tiktok/gmv-max", params=range_query, timeout=30)
+    assert filled.status_code == 200, filled.text[:300]
+    result["backfill_seconds"] = round(time.perf_counter() - started, 2)
+    result["backfill_range_days"] = COLD_RANGE_DAYS
+    result["backfill_advertisers"] = cold_advertisers
+    result["backfill_parts"] = polled.json()["run"]["partsTotal"]
+    result["backfill_missing_spans"] = len(pending["missing"])
+    result["backfill_campaign_rows"] = len(filled.json()["campaigns"])
+    with tenant_scope(cold_tenant):
+        result["backfill_requests"] = ApiCallLog.objects.for_tenant(cold_tenant).filter(endpoint__contains="/gmv_max/report/get/").count()
+    connection.close()
+
     # Cold, with the platform slow: request → rooms ready, per campaign never fetched.
     options = http_json("GET", f"{control}/tiktok-business/config/")["options"]
     http_json("PUT", f"{control}/tiktok-business/config/", {"latency_ms": COLD_LATENCY_MS, "options": options})
@@ -254,19 +299,20 @@ def run_bench(args, *, sandbox_base: str, web_port: int, start) -> dict:
         query = rooms_query(campaign)
         elapsed, body = wait_ready(query)
         with tenant_scope(tenant):
-            record = (
-                FetchRecord.objects.for_tenant(tenant).filter(kind=FetchKind.ROOMS, target=f"campaign:{campaign.pk}").latest("requested_at")
-            )
+            target = campaign_range_target(campaign.pk, *(date.fromisoformat(query[key]) for key in ("startDate", "endDate")))
+            run = SyncRun.objects.for_tenant(tenant).filter(kind=RunKind.ROOM_FETCH, target=target).latest("created_at")
+            part = run.parts.get()
         cold.append(
             {
                 "ms": round(elapsed, 1),
-                "pages": record.pages,
+                "pages": part.checkpoint["pages"],
                 "sessions": len(body["liveSessions"]),
                 # Where the time went: waiting for a worker, then the fetch itself (the rest is polling).
-                "queue_ms": round((record.started_at - record.requested_at).total_seconds() * 1000, 1),
-                "fetch_ms": round((record.finished_at - record.started_at).total_seconds() * 1000, 1),
+                "queue_ms": round((part.started_at - run.created_at).total_seconds() * 1000, 1),
+                "fetch_ms": round((run.finished_at - part.started_at).total_seconds() * 1000, 1),
             }
         )
+        connection.close()
     worst = max(cold, key=lambda c: c["ms"] - (c["pages"] * COLD_LATENCY_MS + 500))
     result["rooms_cold_ms"] = round(statistics.median(c["ms"] for c in cold), 1)
     result["rooms_cold_pages"] = worst["pages"]

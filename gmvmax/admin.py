@@ -1,5 +1,6 @@
 """Operator screens for GMV Max: read-mostly (the platform owns the figures), with actions that
-re-fetch: a campaign's rooms for the lookback window, an advertiser's recent days, a failed fetch."""
+re-fetch: a campaign's rooms for the lookback window, the tenant's recent days. The fetches
+themselves are sync runs (the Syncs page and the core admin show, resume and cancel them)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from core.admin import TenantListFilter, TenantOwnedAdmin
 from core.models import Tenant
 from core.tenancy import tenant_scope
 from gmvmax import services
-from gmvmax.models import CampaignDailyStat, FetchKind, FetchRecord, GmvMaxCampaign, LiveRoom, RoomDailyStat
+from gmvmax.models import CampaignDailyStat, FetchCoverage, GmvMaxCampaign, LiveRoom, RoomDailyStat
 
 
 class _ReadOnlyAdmin(TenantOwnedAdmin):
@@ -59,12 +60,15 @@ class GmvMaxCampaignAdmin(_ReadOnlyAdmin):
     @admin.action(description="Re-fetch daily stats of the lookback window (whole tenant)")
     def refetch_stats(self, request, queryset):
         tenants = Tenant.objects.filter(pk__in=queryset.values_list("tenant_id", flat=True).distinct())
-        enqueued = 0
+        parts = 0
         for tenant in tenants:
             with tenant_scope(tenant):
                 today = services.timezone.localdate()
-                enqueued += services.backfill(tenant=tenant, start=today - timedelta(days=settings.GMVMAX_LOOKBACK_DAYS - 1), end=today)
-        self.message_user(request, f"Queued {enqueued} stats sync(s).", messages.SUCCESS)
+                # A day past the operator's today: each account's own today bounds it.
+                start, end = today - timedelta(days=settings.GMVMAX_LOOKBACK_DAYS - 1), today + timedelta(days=1)
+                run = services.backfill(tenant=tenant, start=start, end=end)
+                parts += run.parts_total if run is not None else 0
+        self.message_user(request, f"Queued {parts} stats backfill part(s).", messages.SUCCESS)
 
 
 @admin.register(CampaignDailyStat)
@@ -92,30 +96,9 @@ class RoomDailyStatAdmin(_ReadOnlyAdmin):
     search_fields = ("room__room_id",)
 
 
-@admin.register(FetchRecord)
-class FetchRecordAdmin(_ReadOnlyAdmin):
-    list_display = (
-        "kind",
-        "target",
-        "start_date",
-        "end_date",
-        "state",
-        "pages",
-        "rows",
-        "attempts",
-        "requested_at",
-        "finished_at",
-        "error",
-    )
-    list_filter = (TenantListFilter, "kind", "state")
-    search_fields = ("target", "error")
-    actions = ["retry"]
-
-    @admin.action(description="Retry selected room fetches")
-    def retry(self, request, queryset):
-        queued = 0
-        for record in queryset.filter(kind=FetchKind.ROOMS).select_related("campaign", "tenant"):
-            with tenant_scope(record.tenant):
-                services.room_fetch_request(tenant=record.tenant, campaign=record.campaign, start=record.start_date, end=record.end_date)
-                queued += 1
-        self.message_user(request, f"Queued {queued} room fetch(es).", messages.SUCCESS)
+@admin.register(FetchCoverage)
+class FetchCoverageAdmin(_ReadOnlyAdmin):
+    list_display = ("kind", "target", "start_date", "end_date", "fetched_at", "advertiser", "campaign")
+    list_filter = (TenantListFilter, "kind")
+    list_select_related = ("advertiser", "campaign")
+    search_fields = ("target",)

@@ -1,6 +1,12 @@
 """The seed's GMV Max API, exactly as written: ``GET /api/tiktok/gmv-max`` (campaign table) and
 ``/api/tiktok/gmv-max/rooms`` (a campaign's live sessions, fetched on demand by a worker).
 
+Campaigns: 200 when every day of the range is stored for the requested accounts. Otherwise the
+missing days are backfilled (one sync run, a part per account × ≤ 93-day chunk) and the answer
+is 202 with what is stored, the ``missing`` spans, the ``run`` and a ``poll`` URL
+(``/api/tiktok/gmv-max/backfills/<id>``: 202 while it runs, 200 when done; a failed run answers
+202 with the error and a ``retry`` URL to POST).
+
 Rooms: 200 with ``liveSessions`` when stored and fresh; otherwise 202 with the fetch's state to
 poll (``queued``/``running``), or ``failed`` with the upstream message and a ``retry`` URL (POST
 the same query). While ONGOING rooms are refreshed the 202 also carries the last complete list
@@ -22,7 +28,7 @@ from core.exceptions import ApplicationError
 from core.models import Role
 from gmvmax import selectors, serializers
 from gmvmax.models import GmvMaxCampaign
-from gmvmax.services import room_sessions_get
+from gmvmax.services import StatsBackfill, room_sessions_get, stats_backfill_request, stats_backfill_retry
 
 TAG = "gmv max"
 ERRORS = {
@@ -56,6 +62,16 @@ def campaigns_for_query(tenant, query: dict, *, live_metrics: bool = True) -> li
         ) from exc
 
 
+def backfill_body(request, answer: StatsBackfill) -> dict:
+    """The 202 parts of a campaign answer with days missing."""
+    run = answer.run
+    poll = reverse("gmvmax-api:backfill", args=[run.pk])
+    body = {"missing": [serializers.missing_span(span) for span in answer.missing], "run": serializers.backfill_run(run), "poll": poll}
+    if run.state == "failed":
+        body["retry"] = poll
+    return body
+
+
 class _GmvMaxView(TenantScopedAPIView):
     model = GmvMaxCampaign
     read_role = Role.VIEWER
@@ -66,15 +82,69 @@ class CampaignsView(_GmvMaxView):
     @extend_schema(
         summary="GMV Max campaigns with their figures over a date range",
         description="Summed from the stored daily report (synced by beat for recent days, backfilled on demand). "
-        "`roi` is recomputed from the sums. No `liveSessions` here: see /api/tiktok/gmv-max/rooms.",
+        "`roi` is recomputed from the sums. No `liveSessions` here: see /api/tiktok/gmv-max/rooms.\n\n"
+        "200 when every day of the range is stored for the requested ad accounts (each account's range ends on its own "
+        "today and starts no earlier than its first campaign). Otherwise **202**: the days never fetched are backfilled "
+        "from TikTok (one run for the request, a part per account × ≤ 93-day chunk, fetched in parallel; a second request "
+        "joins the running one) and the answer carries what is stored (`campaigns`), the `missing` spans, the `run` and a "
+        "`poll` URL. Poll it until 200, then ask again: 200 with the whole range. A failed backfill stays failed "
+        "(`run.state` failed, `run.error` the platform's message, `retry` to POST) until retried.",
         parameters=[serializers.CampaignQuerySerializer],
-        responses={200: serializers.CampaignsResponseSerializer, **{code: ERRORS[code] for code in (400, 403)}},
+        responses={
+            200: serializers.CampaignsResponseSerializer,
+            202: serializers.CampaignsPendingSerializer,
+            **{code: ERRORS[code] for code in (400, 403)},
+        },
         tags=[TAG],
     )
     def get(self, request):
         query = serializers.validated(serializers.CampaignQuerySerializer, request.query_params)
         rows = campaigns_for_query(request.tenant, query, live_metrics=False)
-        return Response({"campaigns": [serializers.campaign_row(row) for row in rows]})
+        campaigns = [serializers.campaign_row(row) for row in rows]
+        answer = stats_backfill_request(
+            tenant=request.tenant, start=query["startDate"], end=query["endDate"], shop_number=query.get("shopNumber")
+        )
+        if answer.complete:
+            return Response({"campaigns": campaigns})
+        return Response({"campaigns": campaigns, **backfill_body(request, answer)}, status=status.HTTP_202_ACCEPTED)
+
+
+class BackfillView(_GmvMaxView):
+    # Retrying a failed backfill is part of reading the table.
+    write_role = Role.VIEWER
+
+    @extend_schema(
+        summary="A GMV Max stats backfill's progress",
+        description="202 while it runs (and when it failed: with `retry`), 200 once done. Another tenant's run is a 404.",
+        responses={200: serializers.BackfillStatusSerializer, 202: serializers.BackfillStatusSerializer, 404: ERRORS[404]},
+        tags=[TAG],
+    )
+    def get(self, request, pk: int):
+        return self.respond(selectors.stats_backfill_get(request.tenant, pk=pk))
+
+    @extend_schema(
+        summary="Retry a failed GMV Max stats backfill",
+        description="Its failed parts are fetched again (no-op unless it failed); the answer is the same as GET's.",
+        request=None,
+        responses={200: serializers.BackfillStatusSerializer, 202: serializers.BackfillStatusSerializer, 404: ERRORS[404]},
+        tags=[TAG],
+    )
+    def post(self, request, pk: int):
+        run = selectors.stats_backfill_get(request.tenant, pk=pk)
+        return self.respond(stats_backfill_retry(run=run) if run.state == "failed" else run)
+
+    def respond(self, run):
+        url = reverse("gmvmax-api:backfill", args=[run.pk])
+        body = {
+            "run": serializers.backfill_run(run),
+            "missing": [serializers.remaining_span(p) for p in selectors.stats_backfill_remaining(run)],
+        }
+        if run.state in ("succeeded", "cancelled"):
+            return Response(body)
+        body["poll"] = url
+        if run.state == "failed":
+            body["retry"] = url
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class RoomsView(_GmvMaxView):
@@ -121,7 +191,8 @@ class RoomsView(_GmvMaxView):
                 {"campaignId": campaign.campaign_id, "startDate": query["startDate"].isoformat(), "endDate": query["endDate"].isoformat()}
             )
         )
-        body = {"campaignId": campaign.campaign_id, "status": result.status, "fetch": serializers.fetch_body(result.record), "poll": url}
+        fetch = serializers.fetch_body(result.run, result.part)
+        body = {"campaignId": campaign.campaign_id, "status": result.status, "fetch": fetch, "poll": url}
         if result.status == "failed":
             body["retry"] = url
         if result.sessions is not None:

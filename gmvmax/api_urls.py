@@ -9,4 +9,5 @@ app_name = "gmvmax-api"
 urlpatterns = [
     path("tiktok/gmv-max", api.CampaignsView.as_view(), name="campaigns"),
     path("tiktok/gmv-max/rooms", api.RoomsView.as_view(), name="rooms"),
+    path("tiktok/gmv-max/backfills/<int:pk>", api.BackfillView.as_view(), name="backfill"),
 ]

@@ -1,5 +1,5 @@
 """GMV Max reports stored per tenant: campaigns, their daily figures, live rooms (fetched on
-demand, one campaign and range at a time) and the fetch records that say what was fetched when.
+demand, one campaign and range at a time) and the coverage rows that say what was fetched when.
 
 Money is ``Decimal`` in the advertiser's currency; days are the advertiser's local days (the
 Business API reports in the ad account's time zone).
@@ -8,7 +8,6 @@ Business API reports in the ad account's time zone).
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from core.models import TenantOwned
@@ -30,6 +29,9 @@ class GmvMaxCampaign(TenantOwned):
     name = models.CharField(max_length=300, blank=True)
     promotion_type = models.CharField(max_length=16, choices=PromotionType.choices)
     status = models.CharField(max_length=40, blank=True)
+    platform_created_at = models.DateTimeField(
+        null=True, blank=True, help_text="The platform's create_time: no figures exist before it (backfills start there)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,62 +125,45 @@ class RoomDailyStat(TenantOwned):
         return f"{self.room_id} {self.day}"
 
 
-class FetchKind(models.TextChoices):
+class RunKind(models.TextChoices):
+    """The ``core.SyncRun`` kinds of GMV Max: they show on the Syncs page and in /api/sync-runs/."""
+
+    ROOM_FETCH = "gmvmax.room_fetch", "GMV Max live rooms"
+    STATS_BACKFILL = "gmvmax.stats_backfill", "GMV Max campaign stats backfill"
+
+
+class CoverageKind(models.TextChoices):
     CAMPAIGN_STATS = "campaign_stats", "Campaign daily stats"
     ROOMS = "rooms", "Live rooms of a campaign"
 
 
-class FetchState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+class FetchCoverage(TenantOwned):
+    """What was fetched from the Business API: which days of which advertiser's campaign stats
+    (``target`` 'advertiser:<pk>') or of which campaign's rooms ('campaign:<pk>'), and when.
 
-
-ACTIVE_FETCH_STATES = (FetchState.QUEUED, FetchState.RUNNING)
-
-
-class FetchRecord(TenantOwned):
-    """What was fetched from the Business API, for which range, when, and how it went.
-
-    At most one active (queued/running) record per (kind, target, range): two clicks on the same
-    campaign find the first record instead of enqueuing a second fetch.
+    Written in the transaction that stores the figures, so a row always means "these days are
+    stored as the platform reported them at ``fetched_at``". The campaign table reads it to find
+    the days of a range never fetched; the rooms table to know a list is complete and fresh.
+    The jobs themselves are ``core.SyncRun``s (kinds ``gmvmax.*``).
     """
 
-    kind = models.CharField(max_length=20, choices=FetchKind.choices)
-    target = models.CharField(max_length=60, help_text="'campaign:<pk>' for rooms, 'advertiser:<pk>' for campaign stats.")
-    advertiser = models.ForeignKey("tiktok_ads.Advertiser", on_delete=models.CASCADE, related_name="gmvmax_fetches")
-    campaign = models.ForeignKey(GmvMaxCampaign, null=True, blank=True, on_delete=models.CASCADE, related_name="fetches")
+    kind = models.CharField(max_length=20, choices=CoverageKind.choices)
+    target = models.CharField(max_length=60, help_text="core.targets: 'advertiser:<pk>' for stats, 'campaign:<pk>' for rooms.")
+    advertiser = models.ForeignKey("tiktok_ads.Advertiser", on_delete=models.CASCADE, related_name="gmvmax_coverage")
+    campaign = models.ForeignKey(GmvMaxCampaign, null=True, blank=True, on_delete=models.CASCADE, related_name="coverage")
     start_date = models.DateField()
     end_date = models.DateField()
-    state = models.CharField(max_length=16, choices=FetchState.choices, default=FetchState.QUEUED)
-    error = models.TextField(blank=True)
-    pages = models.PositiveIntegerField(default=0)
-    rows = models.PositiveIntegerField(default=0)
-    requests = models.PositiveIntegerField(default=0, help_text="Report requests made (ranges split into ≤ 93 days).")
-    attempts = models.PositiveIntegerField(default=0)
-    requested_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-requested_at", "-id"]
+        ordering = ["-fetched_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "kind", "target", "start_date", "end_date"],
-                condition=Q(state__in=ACTIVE_FETCH_STATES),
-                name="gmvmax_fetch_one_active_per_range",
+                fields=["tenant", "kind", "target", "start_date", "end_date"], name="gmvmax_coverage_tenant_target_range"
             )
         ]
-        indexes = [
-            models.Index(fields=["tenant", "kind", "target", "-requested_at"], name="gmvmax_fetch_target"),
-            models.Index(fields=["state", "heartbeat_at"], name="gmvmax_fetch_state"),
-        ]
+        # The campaign table's "which days are missing": by advertiser, ranges overlapping a range.
+        indexes = [models.Index(fields=["tenant", "kind", "advertiser", "end_date"], name="gmvmax_coverage_advertiser")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.target} {self.start_date}…{self.end_date} ({self.state})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in ACTIVE_FETCH_STATES
+        return f"{self.get_kind_display()} {self.target} {self.start_date}…{self.end_date} @ {self.fetched_at:%Y-%m-%d %H:%M}"

@@ -8,8 +8,11 @@ Numbers are JSON numbers (money with 2 decimals, in the ad account's currency).
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
+from core.models import SyncState
+from core.selectors import sync_run_progress
 from gmvmax.models import PromotionType
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -62,6 +65,48 @@ class CampaignsResponseSerializer(serializers.Serializer):
     campaigns = CampaignRowSerializer(many=True)
 
 
+class MissingSpanSerializer(serializers.Serializer):
+    advertiserId = serializers.CharField(help_text="The platform's advertiser (ad account) id.")
+    accountName = serializers.CharField()
+    startDate = serializers.DateField()
+    endDate = serializers.DateField(help_text="Last day included.")
+
+
+class BackfillRunSerializer(serializers.Serializer):
+    """A stats backfill: a sync run of kind ``gmvmax.stats_backfill`` (also in /api/sync-runs/)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    state = serializers.ChoiceField(choices=SyncState.choices)
+    label = serializers.CharField(help_text='e.g. "GMV Max stats 12 Jan – 31 Mar · Glow Corner MY".')
+    startDate = serializers.DateField()
+    endDate = serializers.DateField()
+    partsDone = serializers.IntegerField(help_text="One part per ad account × ≤ 93-day chunk, fetched in parallel.")
+    partsTotal = serializers.IntegerField()
+    pagesDone = serializers.IntegerField()
+    rowsDone = serializers.IntegerField(help_text="Campaign-day rows stored so far.")
+    percent = serializers.FloatField(allow_null=True)
+    attempts = serializers.IntegerField()
+    error = serializers.CharField(help_text="The upstream message of a failed part.")
+    createdAt = serializers.DateTimeField()
+    finishedAt = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField(help_text="The run in the sync-runs API.")
+
+
+class CampaignsPendingSerializer(CampaignsResponseSerializer):
+    missing = MissingSpanSerializer(many=True, help_text="Days of the range never fetched, per ad account (being backfilled).")
+    run = BackfillRunSerializer()
+    poll = serializers.CharField(help_text="GET until it answers 200, then ask for the range again.")
+    retry = serializers.CharField(required=False, help_text="Failed backfills only: POST this URL to fetch the failed parts again.")
+
+
+class BackfillStatusSerializer(serializers.Serializer):
+    run = BackfillRunSerializer()
+    missing = MissingSpanSerializer(many=True, help_text="What the run has still to fetch.")
+    poll = serializers.CharField(required=False)
+    retry = serializers.CharField(required=False)
+
+
 class LiveSessionSerializer(serializers.Serializer):
     roomId = serializers.CharField()
     liveName = serializers.CharField()
@@ -87,8 +132,9 @@ class FetchSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="The upstream message of a failed fetch.")
     startDate = serializers.DateField()
     endDate = serializers.DateField()
-    pages = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="Report pages read (known once the fetch is done).")
     attempts = serializers.IntegerField()
+    url = serializers.CharField(help_text="The fetch as a sync run (kind gmvmax.room_fetch) in the sync-runs API.")
     requestedAt = serializers.DateTimeField()
     startedAt = serializers.DateTimeField(allow_null=True)
     finishedAt = serializers.DateTimeField(allow_null=True)
@@ -136,16 +182,63 @@ def live_session(session: dict) -> dict:
     }
 
 
-def fetch_body(record) -> dict:
+def _run_url(run) -> str:
+    return reverse("api:sync-run-detail", args=[run.pk])
+
+
+def fetch_body(run, part=None) -> dict:
+    """A room fetch run in the rooms API's ``fetch`` shape."""
+    status = {"pending": "queued"}.get(part.state, part.state) if part is not None and run.is_active else run.state
     return {
-        "id": record.pk,
-        "state": record.state,
-        "error": record.error,
-        "startDate": record.start_date.isoformat(),
-        "endDate": record.end_date.isoformat(),
-        "pages": record.pages,
-        "attempts": record.attempts,
-        "requestedAt": record.requested_at.isoformat(),
-        "startedAt": record.started_at.isoformat() if record.started_at else None,
-        "finishedAt": record.finished_at.isoformat() if record.finished_at else None,
+        "id": run.pk,
+        "state": status,
+        "error": run.error,
+        "startDate": run.params["start"],
+        "endDate": run.params["end"],
+        "pages": (part.checkpoint.get("pages", 0) if part is not None else 0),
+        "attempts": run.attempts,
+        "url": _run_url(run),
+        "requestedAt": run.created_at.isoformat(),
+        "startedAt": part.started_at.isoformat() if part is not None and part.started_at else None,
+        "finishedAt": run.finished_at.isoformat() if run.finished_at else None,
+    }
+
+
+def missing_span(span) -> dict:
+    return {
+        "advertiserId": span.advertiser_id,
+        "accountName": span.account_name,
+        "startDate": span.start.isoformat(),
+        "endDate": span.end.isoformat(),
+    }
+
+
+def remaining_span(params: dict) -> dict:
+    return {
+        "advertiserId": params["advertiser_id"],
+        "accountName": params["account_name"],
+        "startDate": params["start"],
+        "endDate": params["end"],
+    }
+
+
+def backfill_run(run) -> dict:
+    progress = sync_run_progress(run)
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "state": run.state,
+        "label": run.label,
+        "startDate": run.params["start"],
+        "endDate": run.params["end"],
+        "partsDone": run.parts_done,
+        "partsTotal": run.parts_total,
+        "pagesDone": run.pages_done,
+        "rowsDone": run.items_done,
+        "percent": progress["percent"],
+        "attempts": run.attempts,
+        "error": run.error,
+        "createdAt": run.created_at.isoformat(),
+        "finishedAt": run.finished_at.isoformat() if run.finished_at else None,
+        "url": _run_url(run),
     }

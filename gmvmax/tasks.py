@@ -1,35 +1,27 @@
-"""Celery entry points for GMV Max: thin, idempotent, ids only."""
+"""Celery entry points for GMV Max: thin, idempotent, ids only.
+
+Room fetches and stats backfills are ``core.SyncRun`` parts: ``GmvmaxConfig.sync_runners`` names
+these tasks, so core enqueues them (and re-enqueues lost ones from its sweeper)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from core.models import Tenant
 from core.queues import Queue
-from core.signals import register_default_schedule
 from core.tasks import cross_tenant_task, tenant_task
 from gmvmax import services
+from tiktok_ads.selectors import tenant_ids_with_active_advertisers
 
 
-@tenant_task(name="gmvmax.tasks.room_fetch_task", queue=Queue.FETCH)
-def room_fetch_task(*, tenant_id: int, record_id: int) -> str | None:
+@tenant_task(name="gmvmax.tasks.room_fetch_part_task", queue=Queue.FETCH)
+def room_fetch_part_task(*, tenant_id: int, part_id: int) -> None:
     """One campaign's rooms for one range; a second delivery of the same message is a no-op."""
-    record = services.room_fetch_run(record_id=record_id, tenant_id=tenant_id)
-    return record.state if record is not None else None
+    services.room_fetch_part_run(part_id=part_id)
 
 
-@tenant_task(name="gmvmax.tasks.campaign_stats_sync_task", queue=Queue.SYNC)
-def campaign_stats_sync_task(*, tenant_id: int, advertiser_pk: int, start: str, end: str) -> int:
-    from tiktok_ads.models import Advertiser
-
-    advertiser = Advertiser.objects.for_tenant(tenant_id).filter(pk=advertiser_pk).first()
-    if advertiser is None:
-        return 0
-    # The platform has no figures after the account's today; clamp rather than fail.
-    last = min(date.fromisoformat(end), services.advertiser_today(advertiser))
-    first = min(date.fromisoformat(start), last)
-    result = services.campaign_stats_sync(advertiser=advertiser, start=first, end=last)
-    return result.rows
+@tenant_task(name="gmvmax.tasks.stats_backfill_part_task", queue=Queue.FETCH)
+def stats_backfill_part_task(*, tenant_id: int, part_id: int) -> None:
+    """One ad account × ≤ 93-day chunk of a backfill."""
+    services.stats_backfill_part_run(part_id=part_id)
 
 
 @tenant_task(name="gmvmax.tasks.recent_days_sync_tenant_task", queue=Queue.SYNC)
@@ -40,29 +32,7 @@ def recent_days_sync_tenant_task(*, tenant_id: int) -> int:
 @cross_tenant_task(name="gmvmax.tasks.recent_days_sync_all_task", queue=Queue.DEFAULT)
 def recent_days_sync_all_task() -> int:
     """Beat, cross-tenant on purpose: one recent-days sync per tenant with an active advertiser."""
-    from tiktok_ads.models import Advertiser
-
-    tenant_ids = sorted(set(Advertiser.all_tenants.filter(is_active=True).values_list("tenant_id", flat=True)))
+    tenant_ids = tenant_ids_with_active_advertisers()
     for tenant_id in tenant_ids:
         recent_days_sync_tenant_task.delay(tenant_id=tenant_id)
     return len(tenant_ids)
-
-
-@cross_tenant_task(name="gmvmax.tasks.room_fetches_sweep_task", queue=Queue.DEFAULT)
-def room_fetches_sweep_task(stale_after_seconds: int = 180) -> int:
-    """Beat, cross-tenant on purpose: re-enqueue room fetches whose message or worker was lost."""
-    return services.room_fetches_sweep(stale_after_seconds=stale_after_seconds)
-
-
-register_default_schedule(
-    "GMV Max recent days sync",
-    "gmvmax.tasks.recent_days_sync_all_task",
-    {"minute": "7,37"},
-    expires=2700,
-)
-register_default_schedule(
-    "GMV Max lost room fetches",
-    "gmvmax.tasks.room_fetches_sweep_task",
-    {"minute": "*/2"},
-    expires=180,
-)

@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(r"^accounts/" + EXPORT, views.AccountsExportView.as_view(), name="accounts-export"),
     re_path(r"^campaigns/" + EXPORT, views.CampaignsExportView.as_view(), name="campaigns-export"),
     path("campaigns/<int:pk>/rooms/", views.RoomsPartialView.as_view(), name="rooms"),
+    path("backfills/<int:pk>/", views.BackfillPartialView.as_view(), name="backfill"),
     re_path(r"^campaigns/(?P<pk>[0-9]+)/rooms/" + EXPORT, views.RoomsExportView.as_view(), name="rooms-export"),
 ]

@@ -6,12 +6,14 @@ The filters use the API's parameter names (``promotion_type``, ``startDate``, ``
 ``shopNumber``) and its validation: a bad query re-renders the page with the message and a 400.
 The rooms partial answers with the table when the rooms are stored, else with a "Loading live
 sessions..." panel that polls itself (htmx, every second) until the worker is done, or with the
-upstream error and a Retry button.
+upstream error and a Retry button. Days of the range never fetched are backfilled the same way:
+the table shows what is stored under a "Fetching 12 Jan – 31 Mar from TikTok…" panel that polls
+the backfill and reloads the page when it is done (or shows the error with Retry).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -25,7 +27,7 @@ from gmvmax import selectors
 from gmvmax.api import campaigns_for_query
 from gmvmax.models import PromotionType
 from gmvmax.serializers import CampaignQuerySerializer, RangeQuerySerializer
-from gmvmax.services import room_sessions_get
+from gmvmax.services import range_text, room_sessions_get, stats_backfill_request, stats_backfill_retry
 
 METRIC_LABELS = {PromotionType.LIVE: "LIVE GMV MAX (Marketing API)", PromotionType.PRODUCT: "PRODUCT GMV MAX (Marketing API)"}
 FIGURE_COLUMNS = ["cost", "gmv", "orders", "roi", "live_views", "ten_second_live_views", "live_follows", "cost_per_view"]
@@ -91,7 +93,11 @@ class GmvMaxTableView(GmvMaxPageMixin, TenantPageView):
             context["query_errors"] = exc.extra.get("fields") or {"shopNumber": [exc.message]}
             return self.render_to_response(context, status=400)
         accounts = selectors.accounts_report(rows)
+        answer = stats_backfill_request(
+            tenant=self.tenant, start=query["startDate"], end=query["endDate"], shop_number=query.get("shopNumber")
+        )
         context.update(
+            backfill=backfill_context(answer.run) if not answer.complete else None,
             query=query,
             is_live=query["promotion_type"] == PromotionType.LIVE,
             metric_label=METRIC_LABELS[query["promotion_type"]],
@@ -101,6 +107,40 @@ class GmvMaxTableView(GmvMaxPageMixin, TenantPageView):
             range_query=urlencode({"startDate": query["startDate"].isoformat(), "endDate": query["endDate"].isoformat()}),
         )
         return self.render_to_response(context)
+
+
+def backfill_context(run) -> dict:
+    from core.selectors import sync_run_progress
+
+    start, end = (date.fromisoformat(run.params[key]) for key in ("start", "end"))
+    return {"run": run, "range": range_text(start, end), "percent": sync_run_progress(run)["percent"] or 0}
+
+
+class BackfillPartialView(TenantPageView):
+    """htmx partial: a stats backfill's progress (polls itself while it runs). Done: the page
+    reloads to show the whole range. Failed: the error and Retry (POST)."""
+
+    template_name = "gmvmax/partials/backfill.html"
+    write_role = Role.VIEWER
+
+    def get(self, request, *args, pk: int, **kwargs):
+        return self.respond(self.run(pk))
+
+    def post(self, request, *args, pk: int, **kwargs):
+        run = self.run(pk)
+        return self.respond(stats_backfill_retry(run=run) if run.state == "failed" else run)
+
+    def run(self, pk: int):
+        try:
+            return selectors.stats_backfill_get(self.tenant, pk=pk)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    def respond(self, run):
+        response = self.render_to_response(self.get_context_data(backfill=backfill_context(run)))
+        if run.state == "succeeded" and self.request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"  # the stored table now covers the range
+        return response
 
 
 class RoomsPartialView(TenantPageView):
@@ -190,9 +230,9 @@ class AccountsExportView(_ExportView):
         )
 
     def _advertiser_ids(self, pks: list[int]) -> dict[int, str]:
-        from tiktok_ads.models import Advertiser
+        from tiktok_ads.selectors import advertiser_ids_by_pk
 
-        return dict(Advertiser.objects.for_tenant(self.tenant).filter(pk__in=pks).values_list("pk", "advertiser_id"))
+        return advertiser_ids_by_pk(self.tenant, pks)
 
 
 class CampaignsExportView(_ExportView):

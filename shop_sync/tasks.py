@@ -15,7 +15,6 @@ def orders_sync_part_task(*, tenant_id: int, part_id: int) -> None:
     services.orders_sync_part_run(part_id=part_id)
 
 
-
 @tenant_task(name="shop_sync.tasks.orders_refresh_task", queue=Queue.SYNC)
 def orders_refresh_task(*, tenant_id: int, shop_pk: int, order_ids: list[str]) -> int:
     shop = ShopConnection.objects.filter(pk=shop_pk).first()

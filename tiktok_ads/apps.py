@@ -6,7 +6,12 @@ class TiktokAdsConfig(PlatformAppConfig):
     verbose_name = "TikTok Ads"
     nav = (NavEntry("Advertisers", "tiktok_ads:advertisers"),)
     beat_schedules = (
-        BeatEntry("TikTok advertisers and stores refresh", "tiktok_ads.tasks.advertisers_refresh_all_task", {"minute": "41", "hour": "2"}, expires=5400),
+        BeatEntry(
+            "TikTok advertisers and stores refresh",
+            "tiktok_ads.tasks.advertisers_refresh_all_task",
+            {"minute": "41", "hour": "2"},
+            expires=5400,
+        ),
     )
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:

@@ -72,3 +72,45 @@ def shop_numbers(tenant: Tenant) -> list[tuple[int, str]]:
     for number, name, store_id in _gmvmax_rows(tenant).values_list("shop_number", "name", "store_id"):
         seen.setdefault(number, name or store_id)
     return sorted(seen.items())
+
+
+# --- For GMV Max: rows and querysets it uses (and embeds as subqueries) without naming these
+# tables or models itself.
+
+
+def advertiser_get(tenant: Tenant | int, pk: int) -> Advertiser | None:
+    """An active advertiser of the tenant with its connection (what a client is built from)."""
+    return Advertiser.objects.for_tenant(tenant).select_related("connection", "tenant").filter(pk=pk, is_active=True).first()
+
+
+def advertiser_stores(advertiser: Advertiser) -> list[AdvertiserStore]:
+    return list(AdvertiserStore.objects.for_tenant(advertiser.tenant_id).filter(advertiser=advertiser).order_by("shop_number", "id"))
+
+
+def advertisers_report_rows(tenant: Tenant) -> QuerySet:
+    """Active advertisers as ``id, name, currency, time_zone`` rows (a report joins them)."""
+    return Advertiser.objects.for_tenant(tenant).filter(is_active=True).order_by().values("id", "name", "currency", "time_zone")
+
+
+def gmvmax_advertiser_rows(tenant: Tenant, shop_number: int | None = None) -> QuerySet:
+    """The advertisers ``gmvmax_stores`` covers (of one shop number or all) as
+    ``id, advertiser_id, name, time_zone`` rows, one per advertiser."""
+    stores = AdvertiserStore.objects.for_tenant(tenant).filter(is_gmv_max_available=True)
+    if shop_number is not None:
+        stores = stores.filter(shop_number=shop_number)
+    return (
+        Advertiser.objects.for_tenant(tenant)
+        .filter(is_active=True, pk__in=stores.values("advertiser_id"))
+        .order_by("id")
+        .values("id", "advertiser_id", "name", "time_zone")
+    )
+
+
+def advertiser_ids_by_pk(tenant: Tenant, pks: list[int]) -> dict[int, str]:
+    """``{pk: platform advertiser_id}``."""
+    return dict(Advertiser.objects.for_tenant(tenant).filter(pk__in=pks).values_list("pk", "advertiser_id"))
+
+
+def tenant_ids_with_active_advertisers() -> list[int]:
+    """Cross-tenant on purpose (beat schedulers): the tenants with an active advertiser."""
+    return sorted(set(Advertiser.all_tenants.filter(is_active=True).values_list("tenant_id", flat=True)))

@@ -8,7 +8,7 @@ from django.apps import apps
 
 from core.management.commands.demo import demo_upstreams
 from core.models import Tenant
-from gmvmax.models import CampaignDailyStat, FetchRecord, FetchState, GmvMaxCampaign
+from gmvmax.models import CampaignDailyStat, CoverageKind, FetchCoverage, GmvMaxCampaign
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ def test_demo_seed_stores_the_demo_tenants_recent_days(settings):
     assert GmvMaxCampaign.objects.for_tenant(demo).count() == 32  # 4 advertisers × 8 campaigns
     days = CampaignDailyStat.objects.for_tenant(demo).values_list("day", flat=True).distinct().count()
     assert days >= 59  # the last 60 days of every account (time zones may differ by a day)
-    records = FetchRecord.objects.for_tenant(demo)
-    assert records.count() == 4 and set(records.values_list("state", flat=True)) == {FetchState.SUCCEEDED}
+    coverage = FetchCoverage.objects.for_tenant(demo)
+    assert coverage.count() == 4 and set(coverage.values_list("kind", flat=True)) == {CoverageKind.CAMPAIGN_STATS}
+    assert all((row.end_date - row.start_date).days == 59 for row in coverage)
     assert not CampaignDailyStat.objects.for_tenant(other).exists()

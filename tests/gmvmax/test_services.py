@@ -1,5 +1,6 @@
-"""Campaign stats sync (chunking, idempotence, lookback) and room fetches (one per campaign and
-range, all pages or nothing, upstream errors kept, lost fetches resumed), against the sandbox."""
+"""Campaign stats sync (chunking, idempotence, lookback, coverage) and room fetches as sync runs
+(one per campaign and range, all pages or nothing, upstream errors kept, lost fetches resumed by
+the core sweeper), against the sandbox."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.http import AuthExpired
+from core.models import SyncRun, SyncRunPart, SyncState
+from core.services import sync_runs_sweep
 from core.tenancy import tenant_scope
 from gmvmax import services
-from gmvmax.models import CampaignDailyStat, FetchKind, FetchRecord, FetchState, GmvMaxCampaign, LiveRoom, RoomDailyStat
+from gmvmax.models import CampaignDailyStat, CoverageKind, FetchCoverage, GmvMaxCampaign, LiveRoom, RoomDailyStat, RunKind
 from tests.gmvmax import expected
 from tests.gmvmax.conftest import EMULATOR
 from tiktok_ads.client import BusinessApiClient
@@ -48,7 +51,8 @@ def test_stats_sync_stores_the_platforms_daily_figures(advertisers, tenant_a, cl
     start = end - timedelta(days=13)
     result = services.campaign_stats_sync(advertiser=my, start=start, end=end)
 
-    assert result.record.state == FetchState.SUCCEEDED
+    assert (result.coverage.kind, result.coverage.target) == (CoverageKind.CAMPAIGN_STATS, f"advertiser:{my.pk}")
+    assert (result.coverage.start_date, result.coverage.end_date) == (start, end)
     assert result.requests == 2  # one per promotion type
     campaigns = GmvMaxCampaign.objects.for_tenant(tenant_a).filter(advertiser=my)
     assert campaigns.count() == 8
@@ -118,10 +122,9 @@ def test_recent_days_sync_refetches_the_lookback_window_of_every_advertiser(adve
 
     assert len(results) == 4
     for result in results:
-        record = result.record
-        today = services.advertiser_today(record.advertiser)
-        assert (record.start_date, record.end_date) == (today - timedelta(days=2), today)
-        assert record.state == FetchState.SUCCEEDED
+        coverage = result.coverage
+        today = services.advertiser_today(coverage.advertiser)
+        assert (coverage.start_date, coverage.end_date) == (today - timedelta(days=2), today)
     days = set(CampaignDailyStat.objects.for_tenant(tenant_a).values_list("day", flat=True))
     newest = max(services.advertiser_today(a) for a in advertisers.values())
     assert days and min(days) >= newest - timedelta(days=3) and max(days) <= newest
@@ -132,11 +135,13 @@ def test_recent_days_sync_refetches_the_lookback_window_of_every_advertiser(adve
 
 
 def test_recent_days_beat_schedule_is_registered():
-    from core.signals import DEFAULT_SCHEDULES
+    from core.registry import beat_schedules
 
-    entries = {entry["task"]: entry for entry in DEFAULT_SCHEDULES}
+    entries = {entry.task: entry for entry in beat_schedules()}
     assert "gmvmax.tasks.recent_days_sync_all_task" in entries
-    assert "gmvmax.tasks.room_fetches_sweep_task" in entries
+    # Lost room fetches and backfill parts are the core sync-run sweeper's: no sweeper of ours.
+    assert not any(task.startswith("gmvmax.") and "sweep" in task for task in entries)
+    assert "core.tasks.sync_runs_sweep_task" in entries
 
 
 # --- Room fetches -------------------------------------------------------------------------
@@ -166,7 +171,8 @@ def test_two_requests_for_the_same_campaign_and_range_make_one_fetch(
     assert (created_first, created_second) == (True, False)
     assert first.pk == second.pk
     assert len(callbacks) == 1
-    assert FetchRecord.objects.for_tenant(tenant_a).filter(kind=FetchKind.ROOMS).count() == 1
+    run = SyncRun.objects.for_tenant(tenant_a).get(kind=RunKind.ROOM_FETCH)
+    assert run.target == f"campaign:{campaign.pk}:{start}..{end}" and run.parts_total == 1
 
 
 def test_a_fetch_reads_every_page_then_writes_everything_at_once(
@@ -180,8 +186,9 @@ def test_a_fetch_reads_every_page_then_writes_everything_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         record, _ = services.room_fetch_request(tenant=tenant_a, campaign=campaign, start=start, end=end)
     record.refresh_from_db()
-    assert record.state == FetchState.SUCCEEDED
-    assert record.attempts == 1 and record.pages == 1 and record.requests == 1
+    part = record.parts.get()
+    assert record.state == SyncState.SUCCEEDED
+    assert record.attempts == 1 and part.checkpoint["pages"] == 1 and part.checkpoint["requests"] == 1
     (call,) = report_calls
     assert call["dimensions"] == ["room_id", "stat_time_day"]
     assert call["filtering"] == {"campaign_ids": [campaign.campaign_id]}
@@ -189,7 +196,9 @@ def test_a_fetch_reads_every_page_then_writes_everything_at_once(
     assert call["promotion_type"] == "LIVE_GMV_MAX"
     rows = expected.sessions(my_live.advertiser_id, campaign.campaign_id, start, end, clock)
     assert LiveRoom.objects.for_tenant(tenant_a).filter(campaign=campaign).count() == len(rows)
-    assert RoomDailyStat.objects.for_tenant(tenant_a).filter(campaign=campaign).count() == record.rows == sum(r["days"] for r in rows)
+    assert RoomDailyStat.objects.for_tenant(tenant_a).filter(campaign=campaign).count() == record.items_done == sum(r["days"] for r in rows)
+    coverage = FetchCoverage.objects.for_tenant(tenant_a).get(kind=CoverageKind.ROOMS)
+    assert (coverage.target, coverage.start_date, coverage.end_date) == (f"campaign:{campaign.pk}", start, end)
 
 
 def _dies_after_first_page(original, exc):
@@ -200,7 +209,7 @@ def _dies_after_first_page(original, exc):
     return report_pages
 
 
-def test_a_worker_killed_between_pages_leaves_a_running_record_that_is_resumed(
+def test_a_worker_killed_between_pages_leaves_a_running_part_that_the_core_sweeper_resumes(
     advertisers, tenant_a, monkeypatch, in_tenant_a, django_capture_on_commit_callbacks
 ):
     campaign = _live_campaign(tenant_a, advertisers["Glow Corner MY"])
@@ -214,20 +223,22 @@ def test_a_worker_killed_between_pages_leaves_a_running_record_that_is_resumed(
     with pytest.raises(SystemExit):
         callbacks[0]()
     record.refresh_from_db()
-    assert (record.state, record.pages) == (FetchState.RUNNING, 1)  # the first page was read...
+    assert (record.state, record.parts.get().state) == (SyncState.RUNNING, SyncState.RUNNING)  # the first page was read...
     assert LiveRoom.objects.for_tenant(tenant_a).count() == 0  # ...and nothing written
+    assert not FetchCoverage.objects.for_tenant(tenant_a).filter(kind=CoverageKind.ROOMS).exists()
     assert RoomDailyStat.objects.for_tenant(tenant_a).count() == 0
     shown = services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end)
     assert (shown.status, shown.sessions) == ("running", None)  # never a half list shown as complete
 
-    # Its heartbeat goes stale; the sweeper re-enqueues it and the next worker finishes it.
+    # The part stops moving; the core sweeper re-enqueues it by its registered runner and the
+    # next worker finishes it.
     monkeypatch.setattr(BusinessApiClient, "gmv_max_report_pages", original)
     stale = timezone.now() - timedelta(minutes=10)
-    FetchRecord.objects.for_tenant(tenant_a).filter(pk=record.pk).update(heartbeat_at=stale)
+    SyncRunPart.objects.for_tenant(tenant_a).filter(run=record).update(updated_at=stale)
     with tenant_scope(None), django_capture_on_commit_callbacks(execute=True):
-        assert services.room_fetches_sweep(stale_after_seconds=180) == 1
+        assert sync_runs_sweep(stale_after_seconds=180) == 1
     record.refresh_from_db()
-    assert (record.state, record.attempts) == (FetchState.SUCCEEDED, 2)
+    assert (record.state, record.parts_done) == (SyncState.SUCCEEDED, 1)
     assert services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end).status == "ready"
 
 
@@ -244,17 +255,19 @@ def test_an_error_between_pages_fails_the_fetch_and_a_retry_completes_it(
     with pytest.raises(RuntimeError):
         callbacks[0]()
     record.refresh_from_db()
-    assert (record.state, record.error) == (FetchState.FAILED, "connection reset")
+    assert (record.state, record.error) == (SyncState.FAILED, "connection reset")
     assert RoomDailyStat.objects.for_tenant(tenant_a).count() == 0
     shown = services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end)
     assert (shown.status, shown.sessions) == ("failed", None)
     # Failed stays failed (no automatic hammering) until retried.
-    assert FetchRecord.objects.for_tenant(tenant_a).filter(kind=FetchKind.ROOMS).count() == 1
+    assert SyncRun.objects.for_tenant(tenant_a).filter(kind=RunKind.ROOM_FETCH).count() == 1
 
     monkeypatch.setattr(BusinessApiClient, "gmv_max_report_pages", original)
     with django_capture_on_commit_callbacks(execute=True):
         retried = services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end, retry=True)
-    assert retried.record.pk != record.pk
+    assert retried.run.pk == record.pk  # the failed run resumed, one more attempt
+    record.refresh_from_db()
+    assert (record.state, record.attempts, record.error) == (SyncState.SUCCEEDED, 2, "")
     shown = services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end)
     assert shown.status == "ready" and shown.sessions is not None
 
@@ -269,20 +282,19 @@ def test_an_upstream_error_fails_the_fetch_with_its_message_and_caches_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         record, _ = services.room_fetch_request(tenant=tenant_a, campaign=campaign, start=start, end=end)
     record.refresh_from_db()
-    assert record.state == FetchState.FAILED
+    assert record.state == SyncState.FAILED
     assert record.error  # the platform's message
-    assert not FetchRecord.objects.for_tenant(tenant_a).filter(kind=FetchKind.ROOMS, state=FetchState.SUCCEEDED).exists()
+    assert not FetchCoverage.objects.for_tenant(tenant_a).filter(kind=CoverageKind.ROOMS).exists()
     assert RoomDailyStat.objects.for_tenant(tenant_a).count() == 0
     assert services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end).status == "failed"
 
 
-def test_stats_sync_upstream_error_fails_its_record(advertisers, tenant_a, sandbox, in_tenant_a):
+def test_stats_sync_upstream_error_records_no_coverage(advertisers, tenant_a, sandbox, in_tenant_a):
     my = advertisers["Glow Corner MY"]
     sandbox.set_faults(EMULATOR, expired_token=True)
     with pytest.raises(AuthExpired):
         services.campaign_stats_sync(advertiser=my, start=services.advertiser_today(my), end=services.advertiser_today(my))
-    record = FetchRecord.objects.for_tenant(tenant_a).get(kind=FetchKind.CAMPAIGN_STATS)
-    assert record.state == FetchState.FAILED and record.error
+    assert not FetchCoverage.objects.for_tenant(tenant_a).exists()
     assert CampaignDailyStat.objects.for_tenant(tenant_a).count() == 0
 
 
@@ -295,12 +307,13 @@ def test_ongoing_rooms_are_refreshed_once_their_data_is_old(
     with django_capture_on_commit_callbacks(execute=True):
         record, _ = services.room_fetch_request(tenant=tenant_a, campaign=campaign, start=start, end=end)
     long_ago = timezone.now() - timedelta(seconds=settings.GMVMAX_ONGOING_MAX_AGE_SECONDS + 60)
-    FetchRecord.objects.for_tenant(tenant_a).filter(pk=record.pk).update(finished_at=long_ago)
+    FetchCoverage.objects.for_tenant(tenant_a).filter(kind=CoverageKind.ROOMS).update(fetched_at=long_ago)
+    SyncRun.objects.for_tenant(tenant_a).filter(pk=record.pk).update(created_at=long_ago, finished_at=long_ago)
 
     # Ended rooms in a past range: served from storage however old, no new fetch.
     shown = services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end)
     assert shown.status == "ready"
-    assert FetchRecord.objects.for_tenant(tenant_a).filter(kind=FetchKind.ROOMS).count() == 1
+    assert SyncRun.objects.for_tenant(tenant_a).filter(kind=RunKind.ROOM_FETCH).count() == 1
 
     # An ONGOING room in the stored list: the stored list is shown, stale, while a refresh runs.
     room = LiveRoom.objects.for_tenant(tenant_a).filter(campaign=campaign).first()
@@ -315,7 +328,7 @@ def test_ongoing_rooms_are_refreshed_once_their_data_is_old(
     shown = services.room_sessions_get(tenant=tenant_a, campaign=campaign, start=start, end=end)
     assert shown.status == "ready" and not shown.stale
     assert all(s["live_status"] != "ONGOING" for s in shown.sessions)  # the platform says they ended
-    assert FetchRecord.objects.for_tenant(tenant_a).filter(kind=FetchKind.ROOMS, state=FetchState.SUCCEEDED).count() == 2
+    assert SyncRun.objects.for_tenant(tenant_a).filter(kind=RunKind.ROOM_FETCH, state=SyncState.SUCCEEDED).count() == 2
 
 
 def test_money_parsing_treats_dash_as_zero():

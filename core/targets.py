@@ -1,0 +1,47 @@
+"""What a sync run (or a coverage row) is about, as one string: built here and nowhere else,
+so ``shop:12`` means the same thing on the Syncs page, in ``/api/sync-runs/`` and in the code
+that looks runs up by target."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+
+TARGET_MAX_LENGTH = 200  # core.SyncRun.target
+
+
+def shop_target(pk: int) -> str:
+    return f"shop:{pk}"
+
+
+def advertiser_target(pk: int) -> str:
+    return f"advertiser:{pk}"
+
+
+def campaign_target(pk: int) -> str:
+    return f"campaign:{pk}"
+
+
+def date_range_text(start: date, end: date) -> str:
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def campaign_range_target(pk: int, start: date, end: date) -> str:
+    """``campaign:34:2026-01-12..2026-03-31``: one campaign over one range of days."""
+    return f"{campaign_target(pk)}:{date_range_text(start, end)}"
+
+
+def advertiser_range_target(pk: int, start: date, end: date) -> str:
+    return f"{advertiser_target(pk)}:{date_range_text(start, end)}"
+
+
+def advertisers_range_target(pks: Iterable[int], start: date, end: date) -> str:
+    """``advertisers:3,4,9:2026-01-12..2026-03-31``: several ad accounts over one range. A list
+    too long for the column is replaced by its count and a digest (same list, same target)."""
+    ids = ",".join(str(pk) for pk in sorted(set(pks)))
+    target = f"advertisers:{ids}:{date_range_text(start, end)}"
+    if len(target) <= TARGET_MAX_LENGTH:
+        return target
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
+    return f"advertisers:{ids.count(',') + 1}#{digest}:{date_range_text(start, end)}"
