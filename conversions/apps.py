@@ -2,6 +2,7 @@ from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class ConversionsConfig(PlatformAppConfig):
+    default = True  # apps.py also imports the base class
     name = "conversions"
     verbose_name = "Conversions"
     nav = (

@@ -2,6 +2,7 @@ from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class CoreConfig(PlatformAppConfig):
+    default = True  # apps.py also imports the base class
     name = "core"
     verbose_name = "Platform"
     nav = (

@@ -2,6 +2,7 @@ from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class GmvmaxConfig(PlatformAppConfig):
+    default = True  # apps.py also imports the base class
     name = "gmvmax"
     verbose_name = "GMV Max"
     nav = (NavEntry("GMV Max", "gmvmax:table"),)

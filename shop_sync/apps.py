@@ -2,6 +2,7 @@ from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class ShopSyncConfig(PlatformAppConfig):
+    default = True  # apps.py also imports the base class
     name = "shop_sync"
     verbose_name = "TikTok Shop"
     nav = (

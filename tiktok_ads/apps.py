@@ -2,6 +2,7 @@ from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class TiktokAdsConfig(PlatformAppConfig):
+    default = True  # apps.py also imports the base class
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav = (NavEntry("Advertisers", "tiktok_ads:advertisers"),)

@@ -26,7 +26,7 @@ def test_every_product_task_is_routed_to_a_declared_queue():
         routed[name] = route["queue"].name
     assert routed and set(routed.values()) <= set(QUEUE_NAMES)
     assert routed["shop_sync.tasks.orders_sync_part_task"] == "sync"
-    assert routed["gmvmax.tasks.room_fetch_task"] == "fetch"
+    assert routed["gmvmax.tasks.room_fetch_part_task"] == routed["gmvmax.tasks.stats_backfill_part_task"] == "fetch"
     assert routed["conversions.tasks.destination_deliver_task"] == "deliver"
     assert routed["core.tasks.sync_runs_sweep_task"] == "default"
 
