@@ -25,12 +25,11 @@ from conversions.serializers import (
     TestEventResultSerializer,
     TestEventSerializer,
 )
-from core.api.exceptions import error_body
 from core.api.pagination import DefaultPagination
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import TenantScopedAPIView
 from core.errors import CoreError
-from core.exceptions import NotFound
+from core.exceptions import NotFound, error_body
 from core.models import Role
 
 TAG = "conversions"

@@ -30,3 +30,8 @@ class Conflict(ApplicationError):
 class NotFound(ApplicationError):
     status = 404
     code = CoreError.NOT_FOUND
+
+
+def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
+    """The one error body of the API, the pages' JSON answers and the webhooks."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}

@@ -31,8 +31,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from core.api.exceptions import error_body
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, error_body
 from core.models import Tenant, WebhookDelivery
 
 INVALID_SIGNATURE = "invalid_signature"

@@ -24,10 +24,10 @@ from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import TenantScopedAPIView
-from core.exceptions import ApplicationError
 from core.models import Role
 from gmvmax import selectors, serializers
 from gmvmax.models import GmvMaxCampaign
+from gmvmax.selectors import campaigns_for_query
 from gmvmax.services import StatsBackfill, room_sessions_get, stats_backfill_request, stats_backfill_retry
 
 TAG = "gmv max"
@@ -36,30 +36,6 @@ ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
     404: OpenApiResponse(ErrorSerializer, description="No such campaign in your tenant."),
 }
-
-
-class UnknownShop(ApplicationError):
-    code = "unknown_shop_number"
-
-
-def campaigns_for_query(tenant, query: dict, *, live_metrics: bool = True) -> list[dict]:
-    """The campaign rows of a validated query; an unknown shop number is a 400 naming it."""
-    from tiktok_ads.selectors import UnknownShopNumber
-
-    try:
-        return selectors.campaigns_report(
-            tenant,
-            start=query["startDate"],
-            end=query["endDate"],
-            promotion_type=query["promotion_type"],
-            shop_number=query.get("shopNumber"),
-            live_metrics=live_metrics,
-        )
-    except UnknownShopNumber as exc:
-        raise UnknownShop(
-            f"Unknown shopNumber {query.get('shopNumber')}: your tenant has no such shop.",
-            extra={"fields": {"shopNumber": [str(exc) or "Unknown shop number."]}},
-        ) from exc
 
 
 def backfill_body(request, answer: StatsBackfill) -> dict:

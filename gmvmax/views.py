@@ -24,10 +24,11 @@ from core.exports import export_response
 from core.models import Role
 from core.web import TenantPageView
 from gmvmax import selectors
-from gmvmax.api import campaigns_for_query
 from gmvmax.models import PromotionType
+from gmvmax.selectors import campaigns_for_query
 from gmvmax.serializers import CampaignQuerySerializer, RangeQuerySerializer
 from gmvmax.services import range_text, room_sessions_get, stats_backfill_request, stats_backfill_retry
+from tiktok_ads.selectors import advertiser_ids_by_pk, shop_numbers
 
 METRIC_LABELS = {PromotionType.LIVE: "LIVE GMV MAX (Marketing API)", PromotionType.PRODUCT: "PRODUCT GMV MAX (Marketing API)"}
 FIGURE_COLUMNS = ["cost", "gmv", "orders", "roi", "live_views", "ten_second_live_views", "live_follows", "cost_per_view"]
@@ -74,8 +75,6 @@ class GmvMaxTableView(GmvMaxPageMixin, TenantPageView):
     template_name = "gmvmax/table.html"
 
     def get(self, request, *args, **kwargs):
-        from tiktok_ads.selectors import shop_numbers
-
         query, errors = self.read_query()
         context = self.get_context_data(
             form=self.form_values,
@@ -230,8 +229,6 @@ class AccountsExportView(_ExportView):
         )
 
     def _advertiser_ids(self, pks: list[int]) -> dict[int, str]:
-        from tiktok_ads.selectors import advertiser_ids_by_pk
-
         return advertiser_ids_by_pk(self.tenant, pks)
 
 

@@ -200,3 +200,9 @@ def connection_disconnect(*, connection: BusinessConnection) -> None:
     with transaction.atomic():
         _connection_close(connection, reason="Disconnected.")
     connection.refresh_from_db()
+
+
+def advertiser_business_client(*, advertiser) -> BusinessApiClient:
+    """The Business API client of the connection ``advertiser`` is reached through: how other
+    apps (gmvmax) call the platform for an advertiser, without knowing its connection."""
+    return BusinessApiClient.for_advertiser(advertiser)

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
 from core.errors import CoreError
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, error_body
 from core.http import UpstreamError
 from core.upstream import upstream_failure
 
@@ -35,8 +35,6 @@ _CODES = {
 }
 
 
-def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
-    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
 
 
 def _flatten(detail) -> dict:

@@ -15,7 +15,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from core.exceptions import NotFound
 from core.models import ACTIVE_SYNC_STATES, SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_runs_for_tenant
+from gmvmax.errors import GmvMaxError
 from gmvmax.models import CoverageKind, FetchCoverage, GmvMaxCampaign, RunKind
+from tiktok_ads.selectors import gmvmax_advertiser_rows
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,6 @@ def stats_missing(tenant: Tenant, *, start: date, end: date, shop_number: int | 
     account (active, with a GMV Max store, of ``shop_number`` if given), in one query. Each
     account's range is clamped to what the platform can have: not after the account's today,
     not before its first campaign was created (when its campaigns are known)."""
-    from tiktok_ads.selectors import gmvmax_advertiser_rows
-
     accounts_sql, accounts_params = gmvmax_advertiser_rows(tenant, shop_number).query.sql_with_params()
     sql = STATS_COVERAGE_SQL.format(campaigns=GmvMaxCampaign._meta.db_table, coverage=FetchCoverage._meta.db_table, accounts=accounts_sql)
     params = [tenant.pk, *accounts_params, tenant.pk, CoverageKind.CAMPAIGN_STATS.value, end, start]
@@ -129,7 +129,7 @@ def stats_backfill_get(tenant: Tenant, *, pk: int) -> SyncRun:
     """A stats backfill run of the tenant; anything else (another tenant's, another kind) is 404."""
     run = sync_runs_for_tenant(tenant, kind=RunKind.STATS_BACKFILL).filter(pk=pk).first()
     if run is None:
-        raise NotFound("No such GMV Max backfill in your tenant.", code="unknown_backfill")
+        raise NotFound("No such GMV Max backfill in your tenant.", code=GmvMaxError.UNKNOWN_BACKFILL)
     return run
 
 

@@ -11,8 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
+from core.exceptions import ApplicationError
 from core.models import Tenant
+from gmvmax.errors import GmvMaxError
 from gmvmax.models import CampaignDailyStat, GmvMaxCampaign
+from tiktok_ads.selectors import UnknownShopNumber, advertisers_report_rows, gmvmax_stores
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -45,8 +48,6 @@ def store_pks_for_shop(tenant: Tenant, shop_number: int | None) -> list[int] | N
     ``tiktok_ads.selectors.UnknownShopNumber``."""
     if shop_number is None:
         return None
-    from tiktok_ads.selectors import gmvmax_stores
-
     return [store.pk for store in gmvmax_stores(tenant, shop_number)]
 
 
@@ -76,8 +77,6 @@ def campaigns_report(
     """Campaigns with figures in [start, end], summed from their daily stats in one query.
     Ordered by account, then campaign name. ``live_metrics=False`` leaves out the live views,
     10-second views and follows (the seed's API doesn't show them) and sums less."""
-    from tiktok_ads.selectors import advertisers_report_rows
-
     store_pks = store_pks_for_shop(tenant, shop_number)
     params: list = [tenant.pk, promotion_type, start, end]
     store_filter = ""
@@ -164,3 +163,25 @@ def totals_by_currency(accounts: list[Account]) -> list[dict]:
     for account in accounts:
         by_currency[account.currency].extend(account.campaigns)
     return [{"currency": currency, **totals_of(rows)} for currency, rows in sorted(by_currency.items())]
+
+
+class UnknownShop(ApplicationError):
+    code = GmvMaxError.UNKNOWN_SHOP_NUMBER
+
+
+def campaigns_for_query(tenant, query: dict, *, live_metrics: bool = True) -> list[dict]:
+    """The campaign rows of a validated query; an unknown shop number is a 400 naming it."""
+    try:
+        return campaigns_report(
+            tenant,
+            start=query["startDate"],
+            end=query["endDate"],
+            promotion_type=query["promotion_type"],
+            shop_number=query.get("shopNumber"),
+            live_metrics=live_metrics,
+        )
+    except UnknownShopNumber as exc:
+        raise UnknownShop(
+            f"Unknown shopNumber {query.get('shopNumber')}: your tenant has no such shop.",
+            extra={"fields": {"shopNumber": [str(exc) or "Unknown shop number."]}},
+        ) from exc

@@ -14,6 +14,7 @@ from core.exceptions import NotFound
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_runs_for_tenant
 from core.targets import campaign_range_target, campaign_target
+from gmvmax.errors import GmvMaxError
 from gmvmax.models import CoverageKind, FetchCoverage, GmvMaxCampaign, RoomDailyStat, RunKind
 from gmvmax.selectors.report import SUMMED, _finish
 
@@ -24,14 +25,14 @@ def campaign_get(tenant: Tenant, *, campaign_id: str) -> GmvMaxCampaign:
     """By the platform's campaign id; another tenant's campaign is the same 404 as a missing one."""
     campaign = GmvMaxCampaign.objects.for_tenant(tenant).select_related("advertiser").filter(campaign_id=str(campaign_id)).first()
     if campaign is None:
-        raise NotFound(f"No GMV Max campaign {campaign_id} in your tenant.", code="unknown_campaign")
+        raise NotFound(f"No GMV Max campaign {campaign_id} in your tenant.", code=GmvMaxError.UNKNOWN_CAMPAIGN)
     return campaign
 
 
 def campaign_get_by_pk(tenant: Tenant, *, pk: int) -> GmvMaxCampaign:
     campaign = GmvMaxCampaign.objects.for_tenant(tenant).select_related("advertiser").filter(pk=pk).first()
     if campaign is None:
-        raise NotFound("No such GMV Max campaign in your tenant.", code="unknown_campaign")
+        raise NotFound("No such GMV Max campaign in your tenant.", code=GmvMaxError.UNKNOWN_CAMPAIGN)
     return campaign
 
 

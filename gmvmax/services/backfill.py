@@ -35,6 +35,7 @@ from gmvmax.selectors.coverage import zone_or_utc
 from gmvmax.services.coverage import stats_coverage_record
 from gmvmax.services.parsing import advertiser_today, report_ranges, zone_today
 from gmvmax.services.stats import _client_for, campaigns_sync, stats_page_write, stats_pages
+from tiktok_ads.selectors import advertiser_get, gmvmax_advertiser_rows
 
 
 @dataclass
@@ -164,8 +165,6 @@ def backfill(*, tenant: Tenant, start: date, end: date) -> SyncRun | None:
     """Fetch [start, end] again for every active ad account with a GMV Max store, stored or not
     (operators, demo seeding against a real API): one run, clamped to each account's today.
     ``None`` when no account has a day in the range."""
-    from tiktok_ads.selectors import gmvmax_advertiser_rows
-
     spans = []
     for row in gmvmax_advertiser_rows(tenant):
         last = min(end, zone_today(row["time_zone"]))
@@ -184,8 +183,6 @@ def stats_backfill_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
     """Work one account × chunk: list the campaigns, then every report page committed with the
     part's checkpoint; the last one also records the chunk's coverage. Upstream errors fail the
     part (the run shows the message, a retry resumes it); other errors fail it and raise."""
-    from tiktok_ads.selectors import advertiser_get
-
     part = SyncRunPart.objects.select_related("run").filter(pk=part_id).first()
     if part is None or (part := sync_part_claim(part=part)) is None:
         return None

@@ -31,6 +31,7 @@ from core.services import (
 )
 from core.targets import campaign_range_target
 from gmvmax import selectors
+from gmvmax.errors import GmvMaxError
 from gmvmax.models import FetchCoverage, GmvMaxCampaign, LiveRoom, PromotionType, RoomDailyStat, RunKind
 from gmvmax.services.coverage import rooms_coverage_record
 from gmvmax.services.parsing import _day, _stat_values, _text, advertiser_today, launched_time_parse, report_ranges
@@ -212,7 +213,7 @@ class RoomSessions:
 
 
 class NotALiveCampaign(ApplicationError):
-    code = "not_live_campaign"
+    code = GmvMaxError.NOT_LIVE_CAMPAIGN
 
 
 def _needs_refresh(campaign: GmvMaxCampaign, covering: FetchCoverage, sessions: list[dict], end: date) -> bool:

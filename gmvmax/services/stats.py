@@ -23,6 +23,8 @@ from core.models import Tenant
 from gmvmax.models import CampaignDailyStat, FetchCoverage, GmvMaxCampaign, PromotionType
 from gmvmax.services.coverage import stats_coverage_record
 from gmvmax.services.parsing import _count, _day, _stat_values, _text, advertiser_today, create_time_parse, report_ranges
+from tiktok_ads.selectors import advertiser_stores, advertisers_for_tenant
+from tiktok_ads.services import advertiser_business_client
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +52,10 @@ CAMPAIGN_UPDATE_FIELDS = ["name", "promotion_type", "status", "store", "platform
 
 
 def _client_for(advertiser):
-    from tiktok_ads.client import BusinessApiClient
-
-    return BusinessApiClient.for_advertiser(advertiser)
+    return advertiser_business_client(advertiser=advertiser)
 
 
 def _stores(advertiser) -> list:
-    from tiktok_ads.selectors import advertiser_stores
-
     return advertiser_stores(advertiser)
 
 
@@ -209,8 +207,6 @@ def stats_page_write(advertiser, campaigns: dict[str, GmvMaxCampaign], promotion
 def recent_days_sync(*, tenant: Tenant, lookback_days: int | None = None) -> list[StatsSyncResult]:
     """Beat: re-fetch the last ``GMVMAX_LOOKBACK_DAYS`` days (today included) of every active
     advertiser: figures arrive with up to 11 hours of latency and attributed figures are revised."""
-    from tiktok_ads.selectors import advertisers_for_tenant
-
     lookback = lookback_days if lookback_days is not None else settings.GMVMAX_LOOKBACK_DAYS
     results = []
     for advertiser in advertisers_for_tenant(tenant):

@@ -10,8 +10,10 @@ from django.db import transaction
 
 from core.connections import connection_mark_needs_reauth
 from core.exceptions import ApplicationError
+from core.jobs import enqueue
 from core.webhooks import body_delivery_id, webhook_delivery_claim, webhook_verify
 from shop_sync.client import TikTokShopClient
+from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, ShopConnection
 from shop_sync.services.oauth import PROVIDER
 from shop_sync.services.order_write import PageWrite, orders_page_write
@@ -22,6 +24,9 @@ from shop_sync.services.rollups import daily_rollups_recompute
 WEBHOOK_ORDER_STATUS = 1
 WEBHOOK_DEAUTHORIZED = 6
 WEBHOOK_AUTHORIZATION_EXPIRING = 7
+# Registered task names (shop_sync.tasks), enqueued through core.jobs.
+ORDERS_REFRESH_TASK = "shop_sync.tasks.orders_refresh_task"
+TOKEN_REFRESH_TASK = "shop_sync.tasks.shop_token_refresh_task"
 
 
 def orders_refresh(*, shop: ShopConnection, order_ids: list[str]) -> PageWrite:
@@ -65,9 +70,7 @@ def shop_webhook_receive(*, body: bytes, signature: str) -> ShopWebhookResult:
         if not isinstance(data, dict):
             raise TypeError("data is not an object")
     except (ValueError, TypeError, KeyError) as exc:
-        raise ApplicationError(f"Malformed webhook body: {exc}", code="malformed_webhook", status=400)
-
-    from shop_sync.tasks import orders_refresh_task, shop_token_refresh_task
+        raise ApplicationError(f"Malformed webhook body: {exc}", code=ShopSyncError.MALFORMED_WEBHOOK, status=400)
 
     delivery_id = body_delivery_id(body)
     shops = list(ShopConnection.all_tenants.filter(shop_id=shop_id))
@@ -79,13 +82,9 @@ def shop_webhook_receive(*, body: bytes, signature: str) -> ShopWebhookResult:
             fresh += 1
             if kind == WEBHOOK_ORDER_STATUS and data.get("order_id"):
                 order_ids = [str(data["order_id"])]
-                transaction.on_commit(
-                    lambda shop=shop, order_ids=order_ids: orders_refresh_task.delay(
-                        tenant_id=shop.tenant_id, shop_pk=shop.pk, order_ids=order_ids
-                    )
-                )
+                enqueue(ORDERS_REFRESH_TASK, tenant_id=shop.tenant_id, shop_pk=shop.pk, order_ids=order_ids)
             elif kind == WEBHOOK_DEAUTHORIZED:
                 connection_mark_needs_reauth(connection=shop, reason="The seller deauthorized the app on TikTok Shop.")
             elif kind == WEBHOOK_AUTHORIZATION_EXPIRING and shop.status == ConnectionStatus.ACTIVE:
-                transaction.on_commit(lambda shop=shop: shop_token_refresh_task.delay(tenant_id=shop.tenant_id, shop_pk=shop.pk))
+                enqueue(TOKEN_REFRESH_TASK, tenant_id=shop.tenant_id, shop_pk=shop.pk)
     return ShopWebhookResult(shops=len(shops), duplicate=bool(shops) and not fresh)

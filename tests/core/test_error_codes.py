@@ -8,11 +8,12 @@ import pytest
 
 from conversions.errors import ConversionsError
 from core.errors import CoreError
+from gmvmax.errors import GmvMaxError
 from shop_sync.errors import ShopSyncError
 from tiktok_ads.errors import TikTokAdsError
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {"core": CoreError, "shop_sync": ShopSyncError, "tiktok_ads": TikTokAdsError, "conversions": ConversionsError}
+TABLES = {"core": CoreError, "shop_sync": ShopSyncError, "tiktok_ads": TikTokAdsError, "conversions": ConversionsError, "gmvmax": GmvMaxError}
 
 
 def _inline_codes(path: Path):

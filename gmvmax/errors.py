@@ -1,0 +1,12 @@
+"""Error codes of the GMV Max app (shared ones are ``core.errors.CoreError``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class GmvMaxError(StrEnum):
+    UNKNOWN_CAMPAIGN = "unknown_campaign"
+    UNKNOWN_BACKFILL = "unknown_backfill"
+    UNKNOWN_SHOP_NUMBER = "unknown_shop_number"
+    NOT_LIVE_CAMPAIGN = "not_live_campaign"  # rooms exist only for LIVE GMV Max campaigns
