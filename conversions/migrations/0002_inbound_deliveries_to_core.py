@@ -8,21 +8,22 @@ PROVIDER = "booking"
 
 def deliveries_to_core(apps, schema_editor):
     """Processed booking deliveries keep deduplicating: they become core WebhookDelivery rows
-    keyed by the source's public id, holding the event id a replay answers with."""
+    keyed by the source's public id, holding the event id a replay answers with. Only plain
+    columns are read (no source secrets are decrypted)."""
     old = apps.get_model("conversions", "InboundDelivery")
     new = apps.get_model("core", "WebhookDelivery")
-    rows = old.objects.select_related("source", "event").iterator()
+    rows = old.objects.values_list("tenant_id", "source__public_id", "delivery_id", "event__event_id", "received_at").iterator()
     new.objects.bulk_create(
         [
             new(
-                tenant_id=row.tenant_id,
+                tenant_id=tenant_id,
                 provider=PROVIDER,
-                source=row.source.public_id.hex,
-                delivery_id=row.delivery_id,
-                result={"event_id": row.event.event_id if row.event else None},
-                received_at=row.received_at,
+                source=public_id.hex,
+                delivery_id=delivery_id,
+                result={"event_id": event_id},
+                received_at=received_at,
             )
-            for row in rows
+            for tenant_id, public_id, delivery_id, event_id, received_at in rows
         ],
         batch_size=1000,
         ignore_conflicts=True,
@@ -32,16 +33,17 @@ def deliveries_to_core(apps, schema_editor):
 def deliveries_back(apps, schema_editor):
     old = apps.get_model("conversions", "InboundDelivery")
     new = apps.get_model("core", "WebhookDelivery")
-    sources = {source.public_id.hex: source for source in apps.get_model("conversions", "InboundSource").objects.all()}
+    sources = {public_id.hex: pk for public_id, pk in apps.get_model("conversions", "InboundSource").objects.values_list("public_id", "pk")}
     events = apps.get_model("conversions", "Event").objects
     rows = []
     for row in new.objects.filter(provider=PROVIDER).iterator():
-        source = sources.get(row.source)
-        if source is None:
+        if row.source not in sources:
             continue
         event_id = (row.result or {}).get("event_id")
-        event = events.filter(tenant_id=row.tenant_id, event_id=event_id).first() if event_id else None
-        rows.append(old(tenant_id=row.tenant_id, source=source, delivery_id=row.delivery_id, event=event, received_at=row.received_at))
+        event_pk = events.filter(tenant_id=row.tenant_id, event_id=event_id).values_list("pk", flat=True).first() if event_id else None
+        rows.append(
+            old(tenant_id=row.tenant_id, source_id=sources[row.source], delivery_id=row.delivery_id, event_id=event_pk, received_at=row.received_at)
+        )
     old.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     new.objects.filter(provider=PROVIDER).delete()
 
