@@ -9,4 +9,5 @@ class GmvMaxError(StrEnum):
     UNKNOWN_CAMPAIGN = "unknown_campaign"
     UNKNOWN_BACKFILL = "unknown_backfill"
     UNKNOWN_SHOP_NUMBER = "unknown_shop_number"
+    ROOMS_NOT_FETCHED = "rooms_not_fetched"  # an export of rooms no fetch has stored yet
     NOT_LIVE_CAMPAIGN = "not_live_campaign"  # rooms exist only for LIVE GMV Max campaigns

@@ -16,14 +16,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.http import Http404
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, NotFound
 from core.exports import export_response
 from core.models import Role
-from core.web import TenantPageView
+from core.timezones import zone_or_utc
+from core.web import InvalidQuery, TenantPageView, validated_query
 from gmvmax import selectors
+from gmvmax.errors import GmvMaxError
 from gmvmax.models import PromotionType
 from gmvmax.selectors import campaigns_for_query
 from gmvmax.serializers import CampaignQuerySerializer, RangeQuerySerializer
@@ -45,9 +46,7 @@ def _defaults(tenant) -> dict:
 
 
 def _zone(tenant):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(tenant.time_zone or "UTC")
+    return zone_or_utc(tenant.time_zone)
 
 
 class GmvMaxPageMixin:
@@ -130,10 +129,7 @@ class BackfillPartialView(TenantPageView):
         return self.respond(stats_backfill_retry(run=run) if run.state == "failed" else run)
 
     def run(self, pk: int):
-        try:
-            return selectors.stats_backfill_get(self.tenant, pk=pk)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        return selectors.stats_backfill_get(self.tenant, pk=pk)  # another tenant's run: NotFound, a 404
 
     def respond(self, run):
         response = self.render_to_response(self.get_context_data(backfill=backfill_context(run)))
@@ -156,10 +152,7 @@ class RoomsPartialView(TenantPageView):
         return self.respond(pk, retry=True)
 
     def respond(self, pk: int, *, retry: bool):
-        try:
-            campaign = selectors.campaign_get_by_pk(self.tenant, pk=pk)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        campaign = selectors.campaign_get_by_pk(self.tenant, pk=pk)
         serializer = RangeQuerySerializer(data=self.request.GET)
         if not serializer.is_valid():
             return self.render_to_response({"campaign": campaign, "query_errors": serializer.errors}, status=400)
@@ -192,11 +185,8 @@ class _ExportView(GmvMaxPageMixin, TenantPageView):
     def get(self, request, *args, export_format: str, **kwargs):
         query, errors = self.read_query()
         if errors:
-            raise Http404("Invalid export query.")
-        try:
-            rows = campaigns_for_query(self.tenant, query)
-        except ApplicationError as exc:
-            raise Http404(exc.message) from exc
+            raise InvalidQuery(errors)  # validated before anything streams
+        rows = campaigns_for_query(self.tenant, query)  # an unknown shop number: 400 naming it
         return self.export(export_format, query, rows, **kwargs)
 
     @staticmethod
@@ -262,16 +252,11 @@ class RoomsExportView(TenantPageView):
     min_role = Role.ANALYST
 
     def get(self, request, *args, pk: int, export_format: str, **kwargs):
-        try:
-            campaign = selectors.campaign_get_by_pk(self.tenant, pk=pk)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        serializer = RangeQuerySerializer(data=request.GET)
-        if not serializer.is_valid():
-            raise Http404("Invalid export query.")
-        start, end = serializer.validated_data["startDate"], serializer.validated_data["endDate"]
+        campaign = selectors.campaign_get_by_pk(self.tenant, pk=pk)
+        query = validated_query(request, RangeQuerySerializer).validated_data
+        start, end = query["startDate"], query["endDate"]
         if selectors.room_fetch_covering(self.tenant, campaign=campaign, start=start, end=end) is None:
-            raise Http404("The live sessions of this campaign and range are not fetched yet.")
+            raise NotFound("The live sessions of this campaign and range are not fetched yet.", code=GmvMaxError.ROOMS_NOT_FETCHED)
         sessions = selectors.room_sessions(self.tenant, campaign=campaign, start=start, end=end)
         header = ["campaign_id", "room_id", "live_name", "launched_time", "live_status", "live_duration", "currency", *FIGURE_HEADER]
         currency = campaign.advertiser.currency
