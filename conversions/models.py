@@ -188,8 +188,8 @@ class Delivery(TenantOwned):
         indexes = [
             # The claim queries: open rows of one destination in one status, oldest first.
             models.Index(
-                fields=["destination", "status", "id"],
-                name="conv_delivery_open",
+                fields=["tenant", "destination", "status", "id"],
+                name="conv_delivery_tenant_open",
                 condition=Q(status__in=["PENDING", "SENDING", "FAILED"]),
             ),
         ]

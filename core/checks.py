@@ -12,17 +12,21 @@ PLATFORM_APPS = {"core", "sandbox"}
 
 
 def tenant_unique_violations():
-    """(model, description) for each unique constraint or unique field on a tenant-owned
-    model that doesn't include ``tenant``."""
+    """(model, description) for each unique constraint, index or unique field on a tenant-owned
+    model that doesn't lead with ``tenant`` (so tables stay ready to be distributed by tenant,
+    and every hot lookup starts from the tenant the request is scoped to)."""
     for model in apps.get_models():
         if not issubclass(model, TenantOwned):
             continue
         for constraint in model._meta.constraints:
             fields = getattr(constraint, "fields", None)
-            if fields and "tenant" not in fields:
+            if fields and fields[0] != "tenant":
                 yield model, f"constraint {constraint.name}"
+        for index in model._meta.indexes:
+            if index.fields and index.fields[0] != "tenant":
+                yield model, f"index {index.name}"
         for fields in model._meta.unique_together:
-            if "tenant" not in fields:
+            if fields[0] != "tenant":
                 yield model, f"unique_together {fields}"
         for field in model._meta.local_fields:
             if field.unique and not field.primary_key:
@@ -32,7 +36,7 @@ def tenant_unique_violations():
 @checks.register()
 def check_tenant_uniques(app_configs, **kwargs):
     return [
-        checks.Error(f"{model.__name__}: {what} does not include tenant.", obj=model, id="core.E001")
+        checks.Error(f"{model.__name__}: {what} does not lead with tenant.", obj=model, id="core.E001")
         for model, what in tenant_unique_violations()
     ]
 

@@ -171,7 +171,7 @@ class OrderLine(TenantOwned):
 
     class Meta:
         ordering = ["line_id"]
-        constraints = [models.UniqueConstraint(fields=["order", "line_id", "tenant"], name="shop_sync_line_order_lid_tenant")]
+        constraints = [models.UniqueConstraint(fields=["tenant", "order", "line_id"], name="shop_sync_line_tenant_order_lid")]
         indexes = [models.Index(fields=["tenant", "product_id"], name="shop_sync_line_t_product")]
 
     def __str__(self) -> str:

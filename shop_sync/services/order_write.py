@@ -296,7 +296,8 @@ def _write_postgresql(*, shop: ShopConnection, parsed: list[_ParsedOrder], zone_
             return []
         replaced = [pk for _, pk, inserted in written if not inserted]
         if replaced:
-            cursor.execute("DELETE FROM shop_sync_orderline WHERE order_id = ANY(%s)", [replaced])
+            # Tenant first, as the lines' unique index leads with it.
+            cursor.execute("DELETE FROM shop_sync_orderline WHERE tenant_id = %s AND order_id = ANY(%s)", [shop.tenant_id, replaced])
         by_id = {p.order_id: p for p in parsed}
         tenant_id = shop.tenant_id
         with raw_cursor.copy(f"COPY shop_sync_orderline ({', '.join(_LINE_COLUMNS)}) FROM STDIN") as copy:

@@ -66,7 +66,7 @@ def test_the_meta_checks_catch_a_model_that_breaks_them(monkeypatch):
         ]
         errors = check_tenant_uniques(None)
         assert {error.id for error in errors} == {"core.E001"}
-        assert "GlobalUniques: unique field code does not include tenant." in [error.msg for error in errors]
+        assert "GlobalUniques: unique field code does not lead with tenant." in [error.msg for error in errors]
         assert not any(error.obj is TenantUniques for error in errors)
 
 
