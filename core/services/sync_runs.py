@@ -1,189 +1,22 @@
-"""Writes for tenancy, API keys and sync runs."""
+"""Sync runs: long jobs split into resumable parts (start, dispatch, claim, page commit, settle, resume, cancel, sweep)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from core.correlation import get_correlation_id
 from core.errors import CoreError
 from core.exceptions import ApplicationError, Conflict
-from core.fields import encrypted_fields, rotate_token
 from core.jobs import enqueue
-from core.models import ApiCallLog, ApiKey, Membership, Role, SyncRun, SyncRunPart, SyncState, Tenant
+from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.registry import sync_runner
-from core.selectors import API_KEY_PREFIX, hash_api_key, sync_run_active
+from core.selectors import sync_run_active
 
-# --- Tenants and members ------------------------------------------------------------------
-
-
-def tenant_create(*, name: str, slug: str, owner=None, time_zone: str = "UTC") -> Tenant:
-    with transaction.atomic():
-        tenant = Tenant.objects.create(name=name, slug=slug, time_zone=time_zone)
-        if owner is not None:
-            Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
-    return tenant
-
-
-def membership_switch(*, user, tenant_id: int, session) -> Membership:
-    """Make ``tenant_id`` the user's active tenant; a tenant they don't belong to is not found."""
-    membership = Membership.objects.select_related("tenant").filter(user=user, tenant_id=tenant_id).first()
-    if membership is None:
-        raise ApplicationError("You are not a member of that tenant.", code=CoreError.NOT_A_MEMBER, status=404)
-    membership.last_active_at = timezone.now()
-    membership.save(update_fields=["last_active_at"])
-    session["active_tenant_id"] = membership.tenant_id
-    return membership
-
-
-def membership_add(*, tenant: Tenant, username_or_email: str, role: str) -> Membership:
-    User = get_user_model()
-    lookup = username_or_email.strip()
-    user = User.objects.filter(username__iexact=lookup).first() or User.objects.filter(email__iexact=lookup).first()
-    if user is None:
-        raise ApplicationError(f"No user named {lookup!r}.", code=CoreError.UNKNOWN_USER, extra={"fields": {"user": ["Unknown user."]}})
-    if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.", code=CoreError.INVALID_ROLE, extra={"fields": {"role": ["Unknown role."]}})
-    membership, created = Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": role})
-    if not created:
-        raise Conflict(f"{user.username} is already a member.", code=CoreError.ALREADY_MEMBER)
-    return membership
-
-
-def membership_set_role(*, membership: Membership, role: str) -> Membership:
-    if role not in Role.values:
-        raise ApplicationError(f"Unknown role {role!r}.", code=CoreError.INVALID_ROLE)
-    with transaction.atomic():
-        if membership.role == Role.OWNER and role != Role.OWNER:
-            _ensure_another_owner(membership)
-        membership.role = role
-        membership.save(update_fields=["role"])
-    return membership
-
-
-def membership_remove(*, membership: Membership) -> None:
-    with transaction.atomic():
-        if membership.role == Role.OWNER:
-            _ensure_another_owner(membership)
-        membership.delete()
-
-
-def _ensure_another_owner(membership: Membership) -> None:
-    others = Membership.objects.select_for_update().filter(tenant_id=membership.tenant_id, role=Role.OWNER).exclude(pk=membership.pk)
-    if not others.exists():
-        raise Conflict("A tenant needs at least one owner.", code=CoreError.LAST_OWNER)
-
-
-# --- Secrets ------------------------------------------------------------------------------
-
-
-def encrypted_values_rotate(*, fields=None, batch_size: int = 500) -> dict[str, int]:
-    """Re-wrap every stored secret with the newest key (cross-tenant on purpose: every row).
-
-    Works on the raw tokens (``MultiFernet.rotate``) in primary-key batches, so plaintext never
-    passes through model instances and a large table is never loaded at once.
-    """
-    counts: dict[str, int] = {}
-    for model, field in fields if fields is not None else encrypted_fields():
-        table = connection.ops.quote_name(model._meta.db_table)
-        column = connection.ops.quote_name(field.column)
-        pk = connection.ops.quote_name(model._meta.pk.column)
-        rotated, last_pk = 0, None
-        while True:
-            with transaction.atomic(), connection.cursor() as cursor:
-                after = f" AND {pk} > %s" if last_pk is not None else ""
-                cursor.execute(
-                    f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> ''{after} ORDER BY {pk} LIMIT %s",
-                    ([last_pk] if last_pk is not None else []) + [batch_size],
-                )
-                rows = cursor.fetchall()
-                for row_pk, token in rows:
-                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [rotate_token(token), row_pk])
-            if not rows:
-                break
-            rotated += len(rows)
-            last_pk = rows[-1][0]
-        counts[f"{model._meta.label}.{field.name}"] = rotated
-    return counts
-
-
-# --- API keys -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IssuedApiKey:
-    api_key: ApiKey
-    raw_key: str  # shown once, never stored
-
-
-def api_key_create(*, tenant: Tenant, name: str, role: str = Role.ANALYST, created_by=None) -> IssuedApiKey:
-    if role not in Role.values or role == Role.OWNER:
-        raise ApplicationError("API keys can be viewer, analyst or admin.", code=CoreError.INVALID_ROLE, extra={"fields": {"role": ["Invalid role."]}})
-    name = name.strip()
-    if not name:
-        raise ApplicationError("Give the key a name.", code=CoreError.INVALID_NAME, extra={"fields": {"name": ["This field is required."]}})
-    prefix = secrets.token_hex(4)
-    raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32).replace('_', '-')}"
-    api_key = ApiKey.objects.create(tenant=tenant, name=name[:100], prefix=prefix, key_hash=hash_api_key(raw_key), role=role, created_by=created_by)
-    return IssuedApiKey(api_key=api_key, raw_key=raw_key)
-
-
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
-    return api_key
-
-
-def api_key_touch(*, api_key: ApiKey, min_interval_seconds: int = 60) -> None:
-    """Record use without a write per request: at most one update a minute per key."""
-    now = timezone.now()
-    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() >= min_interval_seconds:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        api_key.last_used_at = now
-
-
-# --- Upstream call log --------------------------------------------------------------------
-
-
-def api_call_log_record(
-    *,
-    tenant: Tenant,
-    provider: str,
-    method: str,
-    endpoint: str,
-    outcome: str,
-    status_code: int | None = None,
-    error_message: str = "",
-    duration_ms: int = 0,
-    attempts: int = 1,
-    credential: str = "",
-    correlation_id: str = "",
-) -> ApiCallLog:
-    """One row per upstream call. Callers pass values already masked (``core.http`` does)."""
-    return ApiCallLog.all_tenants.create(
-        tenant=tenant,
-        provider=provider[:40],
-        method=method[:8],
-        endpoint=endpoint[:300],
-        status_code=status_code,
-        outcome=outcome[:32],
-        error_message=error_message[:500],
-        duration_ms=max(int(duration_ms), 0),
-        attempts=attempts,
-        credential=credential[:64],
-        correlation_id=correlation_id[:64],
-    )
-
-
-# --- Sync runs ----------------------------------------------------------------------------
 #
 # A run is split into parts; each part is worked by one task at a time, page by page. A page's
 # rows and the part's new checkpoint are committed together (``sync_page_commit``), so a worker
@@ -256,7 +89,10 @@ def sync_run_start(
                 heartbeat_at=now,
             )
             SyncRunPart.objects.bulk_create(
-                [SyncRunPart(tenant=tenant, run=run, key=key, position=i, params=part_params, updated_at=now) for i, (key, part_params) in enumerate(parts)]
+                [
+                    SyncRunPart(tenant=tenant, run=run, key=key, position=i, params=part_params, updated_at=now)
+                    for i, (key, part_params) in enumerate(parts)
+                ]
             )
     except IntegrityError:
         running = sync_run_active(tenant, kind=kind, target=target)
@@ -274,7 +110,9 @@ def sync_run_dispatch(*, run: SyncRun, parts: Iterable[SyncRunPart] | None = Non
     runner_name = sync_runner(run.kind)
     if runner is None and runner_name is None:
         raise ApplicationError(f"No runner registered for sync kind {run.kind!r}.", code=CoreError.NO_RUNNER, status=500)
-    parts = list(parts) if parts is not None else list(SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run, state=SyncState.PENDING))
+    parts = (
+        list(parts) if parts is not None else list(SyncRunPart.objects.for_tenant(run.tenant_id).filter(run=run, state=SyncState.PENDING))
+    )
     for part in parts:
         if runner is not None:
             transaction.on_commit(lambda part=part: runner.delay(tenant_id=run.tenant_id, part_id=part.pk))
@@ -396,7 +234,9 @@ def sync_run_cancel(*, run: SyncRun) -> SyncRun:
     with transaction.atomic():
         run = SyncRun.all_tenants.select_for_update().get(pk=run.pk)
         if run.is_active:
-            SyncRunPart.all_tenants.filter(run=run).exclude(state=SyncState.SUCCEEDED).update(state=SyncState.CANCELLED, updated_at=timezone.now())
+            SyncRunPart.all_tenants.filter(run=run).exclude(state=SyncState.SUCCEEDED).update(
+                state=SyncState.CANCELLED, updated_at=timezone.now()
+            )
             run.state = SyncState.CANCELLED
             run.finished_at = timezone.now()
             run.save(update_fields=["state", "finished_at"])
@@ -420,9 +260,10 @@ def sync_runs_sweep(*, stale_after_seconds: int = 300) -> int:
         if not _has_runner(part.run.kind):
             continue
         with transaction.atomic():
-            touched = SyncRunPart.all_tenants.filter(pk=part.pk, updated_at=part.updated_at).update(state=SyncState.PENDING, updated_at=timezone.now())
+            touched = SyncRunPart.all_tenants.filter(pk=part.pk, updated_at=part.updated_at).update(
+                state=SyncState.PENDING, updated_at=timezone.now()
+            )
             if touched:
                 sync_run_dispatch(run=part.run, parts=[part])
                 count += touched
     return count
-
