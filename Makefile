@@ -51,6 +51,7 @@ manage: install $(EMBEDDED_ENV)
 ## The whole suite: PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else embedded.
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/vulture
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -60,6 +61,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/vulture
 
 sandbox: install $(EMBEDDED_ENV)
 	$(RUN_ENV) $(PY) manage.py sandbox_serve --port 8100
