@@ -52,6 +52,7 @@ manage: install $(EMBEDDED_ENV)
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/vulture
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -62,6 +63,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/vulture
 
 sandbox: install $(EMBEDDED_ENV)
 	$(RUN_ENV) $(PY) manage.py sandbox_serve --port 8100

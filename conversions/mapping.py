@@ -13,8 +13,6 @@ from django.conf import settings
 
 from conversions.models import Destination, Platform
 
-CANONICAL_EVENTS = ("TRIAL_BOOKED", "TRIAL_RESCHEDULED", "TRIAL_CANCELED", "APPOINTMENT_UPDATED")
-
 # None: no event is sent (the seed's "(skipped)").
 TIKTOK_DEFAULTS: dict[str, str | None] = {
     "TRIAL_BOOKED": "SubmitForm",

@@ -8,8 +8,6 @@ from django.core import checks
 
 from core.models import TenantOwned
 
-PLATFORM_APPS = {"core", "sandbox"}
-
 
 def tenant_unique_violations():
     """(model, description) for each unique constraint, index or unique field on a tenant-owned

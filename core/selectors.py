@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -140,7 +140,6 @@ class TenantOverview:
     runs_by_state: dict[str, int]  # every sync state, in SyncState order, zeros included
     calls_by_outcome: dict[str, int]  # upstream calls in the window, most frequent first
     calls_total: int
-    calls_since: datetime
 
 
 def tenant_overview(tenant: Tenant, *, now=None, calls_window: timedelta = timedelta(hours=24)) -> TenantOverview:
@@ -153,7 +152,6 @@ def tenant_overview(tenant: Tenant, *, now=None, calls_window: timedelta = timed
         runs_by_state=sync_run_state_counts(tenant),
         calls_by_outcome=by_outcome,
         calls_total=sum(by_outcome.values()),
-        calls_since=since,
     )
 
 

@@ -32,10 +32,6 @@ def campaign_range_target(pk: int, start: date, end: date) -> str:
     return f"{campaign_target(pk)}:{date_range_text(start, end)}"
 
 
-def advertiser_range_target(pk: int, start: date, end: date) -> str:
-    return f"{advertiser_target(pk)}:{date_range_text(start, end)}"
-
-
 def advertisers_range_target(pks: Iterable[int], start: date, end: date) -> str:
     """``advertisers:3,4,9:2026-01-12..2026-03-31``: several ad accounts over one range. A list
     too long for the column is replaced by its count and a digest (same list, same target)."""

@@ -17,7 +17,7 @@ from core.tenancy import reset_current_tenant, set_current_tenant
 
 
 class TenantTask(Task):
-    tenant_scoped = True
+    """Runs with the tenant named by the ``tenant_id`` keyword argument as the current tenant."""
 
     def __call__(self, *args, **kwargs):
         from core.models import Tenant
@@ -34,7 +34,7 @@ class TenantTask(Task):
 
 
 class CrossTenantTask(Task):
-    tenant_scoped = False
+    """Runs without a current tenant (sweeps, prunes, fan-outs over tenants)."""
 
 
 def tenant_task(*args, **options):

@@ -121,7 +121,3 @@ def brand_matcher(*, tenant: Tenant | int, cache_key: str | None = None) -> Bran
         while len(_run_matchers) > _RUN_CACHE_SIZE:
             _run_matchers.popitem(last=False)
     return matcher
-
-
-def brand_for_name(*, tenant: Tenant, name: str) -> str:
-    return brand_matcher(tenant=tenant).brand_for(name)

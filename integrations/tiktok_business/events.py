@@ -13,7 +13,6 @@ from integrations.tiktok_business.envelope import BusinessEnvelopeMixin
 
 TRACK_PATH = "open_api/v1.3/event/track/"
 TRACK_ENDPOINT = "/open_api/v1.3/event/track/"
-MAX_EVENTS_PER_REQUEST = 1000
 
 
 class TikTokEventsClient(BusinessEnvelopeMixin, CredentialedClient):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, QuerySet
 
+from core import targets
 from core.models import SyncRun, Tenant
 from core.selectors import sync_run_progress
 from shop_sync.models import Order, ShopConnection, ShopSyncState
@@ -19,7 +20,7 @@ SYNC_KINDS = (SYNC_KIND_FULL, SYNC_KIND_INCREMENTAL)
 
 
 def shop_target(shop: ShopConnection) -> str:
-    return f"shop:{shop.pk}"
+    return targets.shop_target(shop.pk)
 
 
 # --- Sync status --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from core.jobs import enqueue
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_run_active
 from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
+from core.targets import shop_target
 from core.timezones import zone_or_utc
 from shop_sync.brands import brand_matcher
 from shop_sync.client import TikTokShopClient, from_unix
@@ -53,7 +54,7 @@ ANALYZE_AFTER_ORDERS = 20_000
 
 
 def _sync_target(shop: ShopConnection) -> str:
-    return f"shop:{shop.pk}"
+    return shop_target(shop.pk)
 
 
 def _running_order_sync(tenant: Tenant, shop: ShopConnection) -> SyncRun | None:

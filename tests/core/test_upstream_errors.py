@@ -7,7 +7,7 @@ import pytest
 from core.http import AuthExpired, BadRequest, CircuitOpen, MalformedResponse, RateLimited, Upstream5xx, UpstreamUnavailable
 from core.models import Role
 from core.upstream import DEFAULT_RETRY_AFTER, upstream_failure
-from tests.web.html import parse
+from tests.fixtures.html import parse
 
 
 @pytest.mark.parametrize(

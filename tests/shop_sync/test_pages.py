@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from core.models import Role, SyncRun
 from shop_sync import selectors
 from shop_sync.models import ConnectionStatus
+from tests.fixtures.html import messages, parse
 from tests.shop_sync.data import local, make_order, make_rollup, make_shop, make_sync_state
-from tests.web.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 

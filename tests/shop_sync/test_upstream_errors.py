@@ -5,8 +5,8 @@ and no run is left behind."""
 import pytest
 
 from core.models import Role, SyncRun
+from tests.fixtures.html import messages
 from tests.shop_sync.data import make_shop
-from tests.web.html import messages
 
 pytestmark = pytest.mark.django_db
 

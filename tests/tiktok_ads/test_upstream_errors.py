@@ -4,8 +4,8 @@ message) and the connection stays active; never a 500."""
 import pytest
 
 from core.models import Role
+from tests.fixtures.html import messages
 from tests.tiktok_ads.helpers import connect_business
-from tests.web.html import messages
 from tiktok_ads.models import ConnectionStatus
 
 

@@ -240,7 +240,6 @@ class ShopDirectory:
     shops: tuple[Shop, ...]
     by_id: dict[str, Shop]
     by_cipher: dict[str, Shop]
-    by_number: dict[int, Shop]
 
     def for_seller(self, seller: str) -> list[Shop]:
         return [shop for shop in self.shops if shop.seller == seller]
@@ -257,7 +256,6 @@ def _shop_directory(seed: int) -> ShopDirectory:
         shops=shops,
         by_id={shop.id: shop for shop in shops},
         by_cipher={shop.cipher: shop for shop in shops},
-        by_number={shop.spec.number: shop for shop in shops},
     )
 
 
@@ -354,7 +352,6 @@ ITEMS = (
 @dataclass(frozen=True)
 class CatalogueSku:
     id: str
-    product_index: int
     seller_sku: str
     name: str
     price: int  # minor units
@@ -416,7 +413,6 @@ def _catalogue(seed: int, shop_key: str) -> Catalogue:
             price = max(region.price_step, int(cents * region.price_factor / region.price_step) * region.price_step)
             sku = CatalogueSku(
                 id="17" + r.digits(17),
-                product_index=number,
                 seller_sku=f"{code}-{number:03d}-{variant + 1}",
                 name=sku_name,
                 price=price,
@@ -529,7 +525,7 @@ class Snapshot:
 class Schedule:
     """Order #i's status steps: (seconds after creation, status), from one digest."""
 
-    __slots__ = ("paid", "shipped", "delivered", "completed", "cancelled", "cancel_initiator", "steps")
+    __slots__ = ("paid", "shipped", "delivered", "cancelled", "cancel_initiator", "steps")
 
     def __init__(self, digest: bytes):
         u = int.from_bytes
@@ -538,7 +534,7 @@ class Schedule:
         deliver = ship + DELIVER_DELAY[0] + u(digest[8:11], "big") % (DELIVER_DELAY[1] - DELIVER_DELAY[0])
         complete = deliver + COMPLETE_DELAY[0] + u(digest[11:14], "big") % (COMPLETE_DELAY[1] - COMPLETE_DELAY[0])
         cancel = CANCEL_DELAY[0] + u(digest[14:16], "big") % (CANCEL_DELAY[1] - CANCEL_DELAY[0])
-        self.paid = self.shipped = self.delivered = self.completed = self.cancelled = None
+        self.paid = self.shipped = self.delivered = self.cancelled = None
         self.cancel_initiator = ""
         if u(digest[0:2], "big") % 1000 < CANCEL_PER_MILLE:
             if digest[2] % 2:  # never paid: the system cancels it
@@ -548,7 +544,7 @@ class Schedule:
                 self.paid, self.cancelled, self.cancel_initiator = pay, pay + cancel, "BUYER"
                 self.steps = ((0, UNPAID), (pay, AWAITING_SHIPMENT), (pay + cancel, CANCELLED))
         else:
-            self.paid, self.shipped, self.delivered, self.completed = pay, ship, deliver, complete
+            self.paid, self.shipped, self.delivered = pay, ship, deliver
             self.steps = ((0, UNPAID), (pay, AWAITING_SHIPMENT), (ship, IN_TRANSIT), (deliver, DELIVERED), (complete, COMPLETED))
 
     def at(self, age: int) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.models import Role, SyncRun, SyncRunPart, SyncState
 from core.services import sync_register_runner
-from tests.web.html import messages, parse
+from tests.fixtures.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from core.models import Role
-from tests.web.html import parse
+from tests.fixtures.html import parse
 
 pytestmark = pytest.mark.django_db
 

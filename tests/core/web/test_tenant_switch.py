@@ -3,7 +3,7 @@
 import pytest
 
 from core.models import Membership, Role, Tenant
-from tests.web.html import messages, parse
+from tests.fixtures.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 

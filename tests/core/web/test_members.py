@@ -5,7 +5,7 @@ import pytest
 
 from core.models import Membership, Role
 from tests.conftest import make_user
-from tests.web.html import messages, parse
+from tests.fixtures.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 from core.models import Membership, Role, SyncState, Tenant
 from core.registry import NavEntry
 from core.services import api_key_create, api_key_revoke
-from tests.web.html import messages, parse
+from tests.fixtures.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import ApiKey, Role
 from core.selectors import api_key_authenticate
 from core.services import api_key_create, api_key_revoke
-from tests.web.html import messages, parse
+from tests.fixtures.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from shop_sync import services
-from shop_sync.brands import brand_for_name
+from shop_sync.brands import brand_matcher
 from shop_sync.models import Brand, DailyRollup, Order, OrderLine
 from shop_sync.services import daily_rollups_recompute, order_write, orders_page_write
 from tests.shop_sync.order_payloads import platform_order, ts
@@ -204,4 +204,4 @@ def test_brand_for_name(tenant_a, name, brand):
     Brand.objects.create(tenant=tenant_a, name="Glow Lab", keywords=["glow-lab", "glowlab"])
     Brand.objects.create(tenant=tenant_a, name="Retired", keywords=["Nuvo"], is_active=False)
 
-    assert brand_for_name(tenant=tenant_a, name=name) == brand
+    assert brand_matcher(tenant=tenant_a).brand_for(name) == brand
