@@ -1,4 +1,4 @@
-"""TikTok Shop API routes, mounted at ``/api/`` beside the platform's (names in ``shop-api``).
+"""TikTok Shop API routes, mounted at ``/api/`` beside the platform's (names in ``shop_sync-api``).
 
 The seed's sync paths are kept exactly as written (no trailing slash)."""
 
@@ -6,7 +6,7 @@ from django.urls import path
 
 from shop_sync import api
 
-app_name = "shop-api"
+app_name = "shop_sync-api"
 
 urlpatterns = [
     path("sync/orders", api.SyncOrdersIncrementalView.as_view(), name="sync-orders"),

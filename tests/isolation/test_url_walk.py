@@ -1,9 +1,13 @@
 """Every route, as tenant B, against tenant A's rows. New routes are covered without new tests;
 run with ``-s`` to see which routes were walked and how they answered."""
 
+import pytest
+
 from tests.isolation.walker import Walker
 
 
+# Walks every route as every role: the longest test, given room beyond the suite-wide limit.
+@pytest.mark.timeout(1200)
 def test_tenant_b_sees_and_changes_nothing_of_tenant_a(victim, actor, b_principals):
     report = Walker(victim=victim, actor=actor, principals=b_principals).run()
     print()
