@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.models import SyncState
+from core.money import money_float
 from core.selectors import sync_run_progress
 from gmvmax.models import PromotionType
 
@@ -153,7 +154,7 @@ class RoomsPendingSerializer(serializers.Serializer):
 
 
 def money(value) -> float:
-    return float(value)
+    return money_float(value)
 
 
 def campaign_row(row: dict) -> dict:

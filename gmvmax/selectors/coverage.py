@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from core.exceptions import NotFound
 from core.models import ACTIVE_SYNC_STATES, SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_runs_for_tenant
+from core.timezones import zone_or_utc
 from gmvmax.errors import GmvMaxError
 from gmvmax.models import CoverageKind, FetchCoverage, GmvMaxCampaign, RunKind
 from tiktok_ads.selectors import gmvmax_advertiser_rows
@@ -43,13 +43,6 @@ LEFT JOIN {coverage} AS cov
 ORDER BY a.id, cov.start_date
 """
 
-
-def zone_or_utc(name: str | None) -> ZoneInfo:
-    """An account's zone; a name the platform sent that this system can't read counts as UTC."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _as_date(value) -> date | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Max, Min, Subquery, Sum
@@ -14,6 +13,7 @@ from core.exceptions import NotFound
 from core.models import SyncRun, SyncRunPart, SyncState, Tenant
 from core.selectors import sync_runs_for_tenant
 from core.targets import campaign_range_target, campaign_target
+from core.timezones import zone_or_utc
 from gmvmax.errors import GmvMaxError
 from gmvmax.models import CoverageKind, FetchCoverage, GmvMaxCampaign, RoomDailyStat, RunKind
 from gmvmax.selectors.report import SUMMED, _finish
@@ -52,7 +52,7 @@ def room_sessions_cached(tenant: Tenant, *, campaign: GmvMaxCampaign, start: dat
 
 
 def launched_text(launched, zone: str) -> str:
-    return launched.astimezone(ZoneInfo(zone or "UTC")).strftime(LAUNCHED_FORMAT)
+    return launched.astimezone(zone_or_utc(zone)).strftime(LAUNCHED_FORMAT)
 
 
 def room_sessions(tenant: Tenant, *, campaign: GmvMaxCampaign, start: date, end: date) -> list[dict]:

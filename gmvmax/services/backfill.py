@@ -28,10 +28,10 @@ from core.services import (
     sync_run_start,
 )
 from core.targets import advertisers_range_target
+from core.timezones import zone_or_utc
 from gmvmax import selectors
 from gmvmax.models import RunKind
 from gmvmax.selectors import MissingSpan
-from gmvmax.selectors.coverage import zone_or_utc
 from gmvmax.services.coverage import stats_coverage_record
 from gmvmax.services.parsing import advertiser_today, report_ranges, zone_today
 from gmvmax.services.stats import _client_for, campaigns_sync, stats_page_write, stats_pages

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from gmvmax.selectors.coverage import zone_or_utc
+from core.money import ZERO, money_parse
+from core.timezones import zone_or_utc
 
 MAX_REPORT_DAYS = 93  # the Business API's longest range per report request
 
 
 def _money(value) -> Decimal:
-    if value in (None, "", "-"):
-        return Decimal("0")
+    """A platform amount ("-" when it has no figure) in cents; unreadable counts as zero."""
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return Decimal("0")
+        return money_parse(value)
+    except ValueError:
+        return ZERO
 
 
 def _count(value) -> int:
@@ -59,7 +58,7 @@ def launched_time_parse(value, zone: str) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(zone or "UTC"))
+        return datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone_or_utc(zone))
     except ValueError:
         return None
 
