@@ -332,9 +332,8 @@ def run_bench(args, *, sandbox_base: str, sandbox_pid: int, workers: list[subpro
     from core.services import tenant_create
     from core.tenancy import tenant_scope
     from sandbox.emulators.tiktok_shop.truth import truth_digest, truth_line
-    from shop_sync.client import TikTokShopClient
     from shop_sync.models import Order
-    from shop_sync.services import orders_full_sync_start, orders_incremental_sync_start, shop_oauth_complete, shop_oauth_start
+    from shop_sync.services import orders_full_sync_start, orders_incremental_sync_start, shop_client, shop_oauth_complete, shop_oauth_start
 
     control = f"{sandbox_base}/_control"
     options = http_json("GET", f"{control}/tiktok-shop/config/")["options"]
@@ -391,7 +390,7 @@ def run_bench(args, *, sandbox_base: str, sandbox_pid: int, workers: list[subpro
         )
 
         # The naive loop over a subset fetched beforehand (fetching is not what it measures).
-        client = TikTokShopClient(tenant=tenant, shop=shop)
+        client = shop_client(shop)
         subset, token = [], None
         while len(subset) < args.naive_orders:
             page = client.orders_search(filters={}, page_token=token)

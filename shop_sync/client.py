@@ -55,9 +55,10 @@ __all__ = [
 
 
 class ShopCredentials:
-    """A stored shop's access token. ``renew`` hands the refused token to ``renew_with``
-    (default ``shop_sync.services.shop_credentials_renew``: another worker's token, else a
-    refresh, else the shop marked as needing re-authorization) and follows the renewed shop."""
+    """A stored shop's access token. ``renew`` hands the refused token to ``renew_with`` (the
+    services pass ``shop_credentials_renew``: another worker's token, else a refresh, else the
+    shop marked as needing re-authorization) and follows the renewed shop. Without ``renew_with``
+    a refused token stays refused."""
 
     def __init__(self, shop, *, access_token: str | None = None, renew_with=None):
         self.shop = shop
@@ -69,11 +70,9 @@ class ShopCredentials:
         return self._access_token if self._access_token is not None else self.shop.access_token
 
     def renew(self, failed_token: str) -> str | None:
-        renew_with = self.renew_with
-        if renew_with is None:
-            # The services build these clients, so they can't be imported at load time.
-            from shop_sync.services import shop_credentials_renew as renew_with
-        renewed = renew_with(shop=self.shop, failed_access_token=failed_token)
+        if self.renew_with is None:
+            return None
+        renewed = self.renew_with(shop=self.shop, failed_access_token=failed_token)
         if renewed is None:
             return None
         self.shop, self._access_token = renewed, None

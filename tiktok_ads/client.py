@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from core.connections import connection_mark_needs_reauth
 from core.models import Tenant
 from integrations.tiktok_business import REPORT_MAX_DAYS, REPORT_PAGE_SIZE_MAX
 from integrations.tiktok_business import BusinessApiClient as _BusinessWire
@@ -22,7 +23,7 @@ __all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "Conn
 class ConnectionCredentials:
     """A stored connection's token, or a bare one (during OAuth, before anything is stored).
     A refused token of a connection is handed to ``on_refused(connection=, reason=)`` (default
-    ``tiktok_ads.services.connection_mark_needs_reauth``)."""
+    ``core.connections.connection_mark_needs_reauth``)."""
 
     def __init__(self, connection=None, *, access_token: str | None = None, on_refused=None):
         self.connection = connection
@@ -38,10 +39,7 @@ class ConnectionCredentials:
     def renew(self, failed_token: str) -> str | None:
         if self.connection is None:
             return None
-        on_refused = self.on_refused
-        if on_refused is None:
-            # The services build these clients, so they can't be imported at load time.
-            from tiktok_ads.services import connection_mark_needs_reauth as on_refused
+        on_refused = self.on_refused or connection_mark_needs_reauth
         on_refused(connection=self.connection, reason="TikTok rejected the access token; reconnect the account.")
         return None
 

@@ -15,7 +15,7 @@ from core.exceptions import ApplicationError
 from core.http import AuthExpired, BadRequest, UpstreamError
 from core.locks import named_lock
 from core.models import ConnectionStatus, Tenant
-from shop_sync.client import TikTokShopAuthClient, TikTokShopClient
+from shop_sync.client import ShopCredentials, TikTokShopAuthClient, TikTokShopClient
 from shop_sync.errors import ShopSyncError
 from shop_sync.models import ShopConnection, ShopSyncState
 
@@ -105,6 +105,12 @@ def shop_oauth_complete(*, tenant: Tenant, user, state: str, code: str) -> list[
     return shops
 
 
+def shop_client(shop: ShopConnection, **kwargs) -> TikTokShopClient:
+    """The Open API client of a stored shop: a refused token is renewed once through
+    ``shop_credentials_renew`` (under the shop's lock), so syncs survive token expiry."""
+    return TikTokShopClient(tenant=shop.tenant, shop=shop, credentials=ShopCredentials(shop, renew_with=shop_credentials_renew), **kwargs)
+
+
 def shop_credentials_renew(*, shop: ShopConnection, failed_access_token: str) -> ShopConnection | None:
     """Called by the client, under the shop's credential lock, after the platform refused
     ``failed_access_token``. Returns the shop with a working token, or None (and the shop marked
@@ -120,7 +126,7 @@ def shop_credentials_renew(*, shop: ShopConnection, failed_access_token: str) ->
 def shop_token_refresh(*, shop: ShopConnection) -> ShopConnection:
     """Refresh the shop's tokens now (under the same lock as the client's own refresh).
     Raises ``NeedsReauth`` (``shop_needs_reauth``, 409) when the platform refuses."""
-    lock_name = TikTokShopClient(tenant=shop.tenant, shop=shop).refresh_lock_name
+    lock_name = shop_client(shop).refresh_lock_name
     with named_lock(lock_name, ttl=TikTokShopClient.refresh_lock_ttl, wait=TikTokShopClient.refresh_lock_wait):
         stored = ShopConnection.objects.for_tenant(shop.tenant_id).get(pk=shop.pk)
         refreshed = _shop_tokens_refresh(shop=stored)

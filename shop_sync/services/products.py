@@ -8,16 +8,17 @@ from django.db import transaction
 
 from core.money import money_text
 from shop_sync.brands import BrandMatcher, brand_matcher
-from shop_sync.client import TikTokShopClient, from_unix
+from shop_sync.client import from_unix
 from shop_sync.models import Product, ShopConnection, Sku
 from shop_sync.services.common import _int
+from shop_sync.services.oauth import shop_client
 
 # --- Products -------------------------------------------------------------------------------
 
 
 def products_sync(*, shop: ShopConnection) -> int:
     """Fetch the shop's products with their SKUs and upsert them (brands from the titles)."""
-    client = TikTokShopClient(tenant=shop.tenant, shop=shop)
+    client = shop_client(shop)
     matcher = brand_matcher(tenant=shop.tenant_id)
     page_token, synced = None, 0
     while True:

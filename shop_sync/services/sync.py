@@ -22,10 +22,11 @@ from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sy
 from core.targets import shop_target
 from core.timezones import zone_or_utc
 from shop_sync.brands import brand_matcher
-from shop_sync.client import TikTokShopClient, from_unix
+from shop_sync.client import from_unix
 from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, Order, ShopConnection, ShopSyncState
 from shop_sync.services.common import _int
+from shop_sync.services.oauth import shop_client
 from shop_sync.services.order_write import orders_page_write
 from shop_sync.services.rollups import daily_rollups_recompute, order_status_rollups_rebuild
 
@@ -94,7 +95,7 @@ def orders_full_sync_start(*, tenant: Tenant, shop: ShopConnection, requested_by
     state = _ensure_syncable(tenant, shop)
     if not state.status_rollups_ready:
         order_status_rollups_rebuild(shop=shop)  # from here on every page write keeps them
-    probe = TikTokShopClient(tenant=tenant, shop=shop).orders_search(filters={}, page_size=1, sort_field="create_time", sort_order="ASC")
+    probe = shop_client(shop).orders_search(filters={}, page_size=1, sort_field="create_time", sort_order="ASC")
     first = int(probe["orders"][0]["create_time"]) if probe["orders"] else None
     windows = plan_windows(first_create_time=first, now=int(time.time()), total=probe["total_count"])
     parts = [
@@ -171,7 +172,7 @@ def orders_sync_part_run(*, part_id: int) -> SyncRunPart | None:
         return None
     run = part.run
     shop = ShopConnection.objects.for_tenant(run.tenant_id).get(pk=run.params["shop"])
-    client = TikTokShopClient(tenant=shop.tenant, shop=shop)
+    client = shop_client(shop)
     # Built once per run attempt in this process: dictionary edits apply from the next run.
     matcher = brand_matcher(tenant=run.tenant_id, cache_key=f"run:{run.pk}:{run.created_at.timestamp()}:{run.attempts}")
     filters, sort_field = part.params["filters"], part.params["sort_field"]

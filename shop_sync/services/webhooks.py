@@ -12,10 +12,9 @@ from core.connections import connection_mark_needs_reauth
 from core.exceptions import ApplicationError
 from core.jobs import enqueue
 from core.webhooks import body_delivery_id, webhook_delivery_claim, webhook_verify
-from shop_sync.client import TikTokShopClient
 from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, ShopConnection
-from shop_sync.services.oauth import PROVIDER
+from shop_sync.services.oauth import PROVIDER, shop_client
 from shop_sync.services.order_write import PageWrite, orders_page_write
 from shop_sync.services.rollups import daily_rollups_recompute
 
@@ -35,7 +34,7 @@ def orders_refresh(*, shop: ShopConnection, order_ids: list[str]) -> PageWrite:
     order_ids = sorted({str(order_id) for order_id in order_ids if order_id})
     if not order_ids:
         return PageWrite()
-    orders = TikTokShopClient(tenant=shop.tenant, shop=shop).orders_get(order_ids=order_ids)
+    orders = shop_client(shop).orders_get(order_ids=order_ids)
     result = orders_page_write(shop=shop, orders=orders)
     if result.days:
         daily_rollups_recompute(shop=shop, days=result.days)

@@ -14,6 +14,7 @@ from core.http import AuthExpired, BadRequest, RateLimited
 from core.models import ApiCallLog
 from shop_sync.client import TikTokShopAuthClient, TikTokShopClient
 from shop_sync.models import ConnectionStatus, ShopConnection
+from shop_sync.services import shop_client
 from tests.shop_sync.shop_fixtures import assert_signed
 
 API = settings.TIKTOK_SHOP_API_BASE
@@ -43,7 +44,7 @@ def token_payload(access="TTP_access_new_0002", refresh="TTP_refresh_new_0002"):
 
 def test_orders_search_signs_query_and_raw_body_and_sends_the_token(tenant_a, shop_a, mock_upstream):
     mock_upstream.post(SEARCH, json=envelope({"orders": [{"id": "5001"}], "next_page_token": "tok2", "total_count": 137}))
-    client = TikTokShopClient(tenant=tenant_a, shop=shop_a)
+    client = shop_client(shop_a)
 
     page = client.orders_search(filters={"create_time_ge": 1700000000, "create_time_lt": None}, page_token="tok1")
 
@@ -80,7 +81,7 @@ def test_order_details_go_fifty_ids_per_call(tenant_a, shop_a, mock_upstream):
     ids = [str(5000 + n) for n in range(60)]
     mock_upstream.get(f"{API}/order/202309/orders", json=envelope({"orders": [{"id": "x"}]}))
 
-    orders = TikTokShopClient(tenant=tenant_a, shop=shop_a).orders_get(order_ids=ids)
+    orders = shop_client(shop_a).orders_get(order_ids=ids)
 
     assert len(orders) == 2
     sent = [assert_signed(call.request, shop_cipher="ROW_cipher_1")["ids"] for call in mock_upstream.calls]
@@ -108,7 +109,7 @@ def test_envelope_errors_map_to_types_and_retry_policy(
         mock_upstream.post(SEARCH, status=http_status, body="<html>503 Service Temporarily Unavailable</html>", content_type="text/html")
     else:
         mock_upstream.post(SEARCH, status=http_status, json=envelope(None, code=code, message="nope"))
-    client = TikTokShopClient(tenant=tenant_a, shop=shop_a, sleep=upstream_sleeps)
+    client = shop_client(shop_a, sleep=upstream_sleeps)
 
     with pytest.raises(error_class) as caught:
         client.orders_search(filters={})
@@ -123,7 +124,7 @@ def test_rate_limit_honours_retry_after_then_succeeds(tenant_a, shop_a, mock_ups
     mock_upstream.post(SEARCH, status=429, headers={"Retry-After": "2"}, json=envelope(None, code=36009002, message="Too many requests"))
     mock_upstream.post(SEARCH, json=envelope({"orders": [], "next_page_token": "", "total_count": 0}))
 
-    page = TikTokShopClient(tenant=tenant_a, shop=shop_a, sleep=upstream_sleeps).orders_search(filters={})
+    page = shop_client(shop_a, sleep=upstream_sleeps).orders_search(filters={})
 
     assert page["total_count"] == 0
     assert upstream_sleeps == [2.0]
@@ -156,7 +157,7 @@ def test_expired_token_refreshes_once_saves_encrypted_and_retries(tenant_a, shop
             )
         ],
     )
-    client = TikTokShopClient(tenant=tenant_a, shop=shop_a)
+    client = shop_client(shop_a)
 
     client.orders_search(filters={})
 
@@ -188,7 +189,7 @@ def test_token_refreshed_by_another_worker_is_used_without_refreshing_again(tena
         match=[matchers.header_matcher({"x-tts-access-token": "TTP_access_by_other"})],
     )
 
-    TikTokShopClient(tenant=tenant_a, shop=shop_a).orders_search(filters={})
+    shop_client(shop_a).orders_search(filters={})
 
     assert [call.request.url.split("?")[0] for call in mock_upstream.calls] == [SEARCH, SEARCH]  # no token/refresh call
 
@@ -198,7 +199,7 @@ def test_refused_refresh_marks_the_shop_needs_reauth(tenant_a, shop_a, mock_upst
     mock_upstream.get(f"{AUTH}/api/v2/token/refresh", json=envelope(None, code=105003, message="The refresh token is expired."))
 
     with pytest.raises(AuthExpired):
-        TikTokShopClient(tenant=tenant_a, shop=shop_a).orders_search(filters={})
+        shop_client(shop_a).orders_search(filters={})
 
     shop = ShopConnection.objects.for_tenant(tenant_a).get(pk=shop_a.pk)
     assert shop.status == ConnectionStatus.NEEDS_REAUTH
@@ -225,7 +226,7 @@ def test_calls_are_paced_evenly_at_the_rate_limit_across_clients(tenant_a, shop_
 
     clock = {"now": 2_000_000_000.0}  # time stands still: every caller arrives at once
     sleeps: list[float] = []
-    first, second = (TikTokShopClient(tenant=tenant_a, shop=shop_a, rate_limit="10/second") for _ in range(2))
+    first, second = (shop_client(shop_a, rate_limit="10/second") for _ in range(2))
     for client in (first, second):
         assert isinstance(client.limiter, PacedRateLimiter)
         client.limiter = PacedRateLimiter("10/second", max_wait=0.25, sleep=sleeps.append, clock=lambda: clock["now"])

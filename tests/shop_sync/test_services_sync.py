@@ -45,8 +45,8 @@ def no_waits(monkeypatch, upstream_sleeps):
             kwargs.setdefault("sleep", upstream_sleeps)
             super().__init__(**kwargs)
 
-    for module in ("oauth", "sync", "webhooks", "products"):
-        monkeypatch.setattr(f"shop_sync.services.{module}.TikTokShopClient", RecordingClient)
+    # Every shop client the services use is built by shop_client, in services/oauth.py.
+    monkeypatch.setattr("shop_sync.services.oauth.TikTokShopClient", RecordingClient)
     return upstream_sleeps
 
 
