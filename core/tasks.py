@@ -12,7 +12,10 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.utils import timezone
 
+from core.connections import oauth_states_prune
+from core.models import ApiCallLog, Tenant
 from core.queues import Queue
+from core.services import sync_runs_sweep
 from core.tenancy import reset_current_tenant, set_current_tenant
 
 
@@ -20,8 +23,6 @@ class TenantTask(Task):
     """Runs with the tenant named by the ``tenant_id`` keyword argument as the current tenant."""
 
     def __call__(self, *args, **kwargs):
-        from core.models import Tenant
-
         tenant_id = kwargs.get("tenant_id")
         if tenant_id is None:
             raise TypeError(f"{self.name} is tenant-scoped: call it with tenant_id=...")
@@ -50,22 +51,16 @@ def cross_tenant_task(*args, **options):
 
 @cross_tenant_task(name="core.tasks.sync_runs_sweep_task", queue=Queue.DEFAULT)
 def sync_runs_sweep_task(stale_after_seconds: int = 300) -> int:
-    from core.services import sync_runs_sweep
-
     return sync_runs_sweep(stale_after_seconds=stale_after_seconds)
 
 
 @cross_tenant_task(name="core.tasks.api_call_log_prune_task", queue=Queue.DEFAULT)
 def api_call_log_prune_task(keep_days: int = 30) -> int:
-    from core.models import ApiCallLog
-
     deleted, _ = ApiCallLog.all_tenants.filter(created_at__lt=timezone.now() - timedelta(days=keep_days)).delete()
     return deleted
 
 
-@cross_tenant_task(name="core.tasks.oauth_states_prune_task", queue="default")
+@cross_tenant_task(name="core.tasks.oauth_states_prune_task", queue=Queue.DEFAULT)
 def oauth_states_prune_task() -> int:
     """Used and abandoned OAuth states of every provider and tenant."""
-    from core.connections import oauth_states_prune
-
     return oauth_states_prune()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.exceptions import ApplicationError, NotFound
 from core.exports import export_response
 from core.models import Role
+from core.selectors import sync_run_progress
 from core.timezones import zone_or_utc
 from core.web import InvalidQuery, TenantPageView, validated_query
 from gmvmax import selectors
@@ -108,8 +109,6 @@ class GmvMaxTableView(GmvMaxPageMixin, TenantPageView):
 
 
 def backfill_context(run) -> dict:
-    from core.selectors import sync_run_progress
-
     start, end = (date.fromisoformat(run.params[key]) for key in ("start", "end"))
     return {"run": run, "range": range_text(start, end), "percent": sync_run_progress(run)["percent"] or 0}
 

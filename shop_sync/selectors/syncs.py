@@ -101,3 +101,8 @@ def sync_history_export_rows(tenant: Tenant, *, shop: ShopConnection | None = No
         "error",
     )
     return header, sync_history(tenant, shop=shop).values_list(*header).iterator(chunk_size=2000)
+
+
+def tenant_ids_with_synced_shops() -> list[int]:
+    """Cross-tenant on purpose (the incremental-sync beat): tenants with a shop synced once."""
+    return sorted(set(ShopSyncState.all_tenants.filter(watermark__isnull=False).values_list("tenant_id", flat=True)))
