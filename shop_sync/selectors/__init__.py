@@ -60,6 +60,7 @@ from shop_sync.selectors.syncs import (
     sync_history,
     sync_history_export_rows,
     sync_status,
+    tenant_ids_with_synced_shops,
 )
 
 __all__ = [
@@ -110,6 +111,7 @@ __all__ = [
     "sync_history_export_rows",
     "sync_run_progress",
     "sync_status",
+    "tenant_ids_with_synced_shops",
     "today_for",
     "zone",
 ]
