@@ -334,7 +334,3 @@ _.patch
 # implicit: ProductAnalytics.catalog_skus is asserted by tests/shop_sync/test_selectors.py but not
 # shown by the product page or API yet; show it or drop it with that assertion.
 _.catalog_skus
-# implicit: gmvmax's room fetches and stats backfills move to core sync runs, which replaces
-# gmvmax/services.py and gmvmax/selectors.py and drops these two; remove these lines with it.
-_.room_fetch_retry
-_.fetch_records
