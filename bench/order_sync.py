@@ -211,8 +211,8 @@ def measure_naive(*, tenant, shop, orders: list[dict]) -> float:
 
     from django.db import transaction
 
+    from integrations.tiktok_shop import from_unix
     from shop_sync.brands import brand_matcher
-    from shop_sync.client import from_unix
     from shop_sync.models import Order, OrderLine, ShopConnection
     from shop_sync.services import content_hash
 

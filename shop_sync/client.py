@@ -1,9 +1,7 @@
 """TikTok Shop clients for this app: the wire protocol (signing, envelope, paging) is
 ``integrations.tiktok_shop``; these wrappers add what is this app's: settings, the tenant the
-calls are logged to, and a shop's stored credentials, renewed through ``shop_sync`` services.
-
-Wire names stay importable from here (``tiktok_sign``, ``webhook_signature``, ``from_unix``,
-``TokenGrant``, the paths), so callers don't care where the protocol lives.
+calls are logged to, and a shop's stored credentials (renewed by what the services pass in).
+Wire names (signing, paths, ``from_unix``) are imported from ``integrations.tiktok_shop``.
 """
 
 from __future__ import annotations
@@ -14,44 +12,8 @@ from django.conf import settings
 
 from core.models import Tenant
 from integrations.base import Credentials, StaticCredentials
-from integrations.tiktok_shop import (
-    AUTHORIZED_SHOPS_PATH,
-    ORDER_IDS_PER_CALL,
-    ORDERS_DETAIL_PATH,
-    ORDERS_SEARCH_PATH,
-    PAGE_SIZE_MAX,
-    PRODUCTS_SEARCH_PATH,
-    RATE_LIMIT_CODE,
-    SERVER_ERROR_CODES,
-    TOKEN_GET_PATH,
-    TOKEN_REFRESH_PATH,
-    TokenGrant,
-    from_unix,
-    tiktok_sign,
-    webhook_signature,
-)
 from integrations.tiktok_shop import TikTokShopAuthClient as _AuthWire
 from integrations.tiktok_shop import TikTokShopClient as _OpenApiWire
-
-__all__ = [
-    "AUTHORIZED_SHOPS_PATH",
-    "ORDERS_DETAIL_PATH",
-    "ORDERS_SEARCH_PATH",
-    "ORDER_IDS_PER_CALL",
-    "PAGE_SIZE_MAX",
-    "PRODUCTS_SEARCH_PATH",
-    "RATE_LIMIT_CODE",
-    "SERVER_ERROR_CODES",
-    "TOKEN_GET_PATH",
-    "TOKEN_REFRESH_PATH",
-    "ShopCredentials",
-    "TikTokShopAuthClient",
-    "TikTokShopClient",
-    "TokenGrant",
-    "from_unix",
-    "tiktok_sign",
-    "webhook_signature",
-]
 
 
 class ShopCredentials:

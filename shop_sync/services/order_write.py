@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core.money import money_text
 from core.timezones import zone_or_utc
+from integrations.tiktok_shop import from_unix
 from shop_sync.brands import OTHER_BRAND, BrandMatcher, brand_matcher
-from shop_sync.client import from_unix
 from shop_sync.models import Order, OrderLine, ShopConnection
 from shop_sync.services.common import _SHOP_WRITE_LOCK, _int, _zone_name
 from shop_sync.services.rollups import _status_rollups_recompute

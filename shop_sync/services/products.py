@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.money import money_text
+from integrations.tiktok_shop import from_unix
 from shop_sync.brands import BrandMatcher, brand_matcher
-from shop_sync.client import from_unix
 from shop_sync.models import Product, ShopConnection, Sku
 from shop_sync.services.common import _int
 from shop_sync.services.oauth import shop_client

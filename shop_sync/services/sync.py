@@ -21,8 +21,8 @@ from core.selectors import sync_run_active
 from core.services import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
 from core.targets import shop_target
 from core.timezones import zone_or_utc
+from integrations.tiktok_shop import from_unix
 from shop_sync.brands import brand_matcher
-from shop_sync.client import from_unix
 from shop_sync.errors import ShopSyncError
 from shop_sync.models import ConnectionStatus, Order, ShopConnection, ShopSyncState
 from shop_sync.services.common import _int

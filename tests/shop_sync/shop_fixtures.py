@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from shop_sync.client import tiktok_sign
+from integrations.tiktok_shop import tiktok_sign
 from shop_sync.models import ShopConnection, ShopSyncState
 
 

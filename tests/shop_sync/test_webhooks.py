@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from core.models import WebhookDelivery
-from shop_sync.client import webhook_signature
+from integrations.tiktok_shop import webhook_signature
 from shop_sync.models import ConnectionStatus, Order, ShopConnection
 from tests.shop_sync.order_payloads import platform_order, ts
 from tests.shop_sync.shop_fixtures import make_shop
