@@ -290,6 +290,24 @@ _.batches
 # CallRecord: what one request() did, read from client.last_call by callers and the suite.
 _.throttled
 
+# The page components (core.tables, core.dateranges, core.charts, the overview), read by templates.
+_.has_optional_columns
+_.hidden
+_.is_paginated
+_.previous_url
+_.next_url
+_.hidden_inputs
+_.jump_inputs
+_.compare_label
+_.span_label
+_.x_label
+_.small
+_.data_id
+_.missing_rates
+_.onboarding
+_.rows
+_.headers
+
 # --- Error codes and queues: used by value -------------------------------------------------------
 # Error-code members: raised inline as code="..." (tests/core/test_error_codes.py holds every inline
 # code to these tables) and answered to clients.

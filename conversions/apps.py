@@ -5,8 +5,9 @@ class ConversionsConfig(PlatformAppConfig):
     default = True  # apps.py also imports the base class
     name = "conversions"
     verbose_name = "Conversions"
+    nav_group = "Conversions"
     nav = (
-        NavEntry("Conversions", "conversions:events"),
+        NavEntry("Events", "conversions:events"),
         NavEntry("Destinations", "conversions:health"),
     )
     beat_schedules = (BeatEntry("Conversions delivery sweeper", "conversions.tasks.deliveries_sweep_task", {"minute": "*"}, expires=90),)

@@ -6,10 +6,12 @@ class CoreConfig(PlatformAppConfig):
     name = "core"
     verbose_name = "Platform"
     nav = (
-        NavEntry("Syncs", "sync-run-list"),
-        NavEntry("API calls", "api-call-list"),
-        NavEntry("API keys", "api-key-list", "admin"),
+        NavEntry("Workspace", "tenant-settings", "admin", hint="Reporting currency, time zone, FX rates"),
         NavEntry("Members", "member-list", "owner"),
+        NavEntry("API keys", "api-key-list", "admin"),
+        NavEntry("Saved views", "saved-view-list"),
+        NavEntry("Sync history", "sync-run-list"),
+        NavEntry("Platform calls", "api-call-list", hint="Every call to TikTok, Shopee, Google, Meta"),
     )
     beat_schedules = (
         BeatEntry("Resume lost sync parts", "core.tasks.sync_runs_sweep_task", {"minute": "*/2"}, expires=180),

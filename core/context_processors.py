@@ -1,6 +1,7 @@
-from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 
 from core.models import Role
+from core.registry import NAV_GROUPS, platform_apps
 from core.selectors import memberships_for_user
 
 
@@ -8,23 +9,40 @@ def tenancy(request):
     """Tenant switcher, role and navigation for every page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_groups": []}
     role = getattr(request, "role", None)
     return {
         "current_tenant": getattr(request, "tenant", None),
         "current_role": role,
         "user_memberships": memberships_for_user(user) if hasattr(user, "memberships") else [],
-        "nav_items": nav_items(role),
+        "nav_groups": nav_groups(role, request.path),
         "can_manage": Role.allows(role, Role.ADMIN),
         "is_owner": Role.allows(role, Role.OWNER),
     }
 
 
-def nav_items(role):
-    """One entry per ``NavEntry`` an app declares on its AppConfig (``core.registry``)."""
-    items = []
-    for config in apps.get_app_configs():
-        for entry in getattr(config, "nav", ()):
-            if Role.allows(role, entry.min_role):
-                items.append({"label": entry.label, "url_name": entry.url_name, "app": config.label})
-    return items
+def nav_groups(role, path: str) -> list[dict]:
+    """The navigation: each group with the entries ``role`` may see, in ``NAV_GROUPS`` order.
+
+    Exactly one entry is active: the one whose URL is the longest prefix of ``path`` (so
+    ``/shop/orders/7/`` marks Orders, not Shop)."""
+    groups: dict[str, list[dict]] = {name: [] for name in NAV_GROUPS}
+    for config in platform_apps():
+        for entry in config.nav:
+            if not Role.allows(role, entry.min_role):
+                continue
+            try:
+                href = reverse(entry.url_name)
+            except NoReverseMatch:
+                continue
+            group = entry.group or config.nav_group
+            groups.setdefault(group, []).append({"label": entry.label, "href": href, "app": config.label, "hint": entry.hint, "active": False})
+    entries = [entry for items in groups.values() for entry in items]
+    matches = [entry for entry in entries if path.startswith(entry["href"]) and entry["href"] != "/"]
+    if matches:
+        max(matches, key=lambda entry: len(entry["href"]))["active"] = True
+    return [
+        {"name": name, "entries": items, "active": any(entry["active"] for entry in items), "slug": name.lower().replace(" & ", "-").replace(" ", "-")}
+        for name, items in groups.items()
+        if items
+    ]

@@ -34,6 +34,10 @@ class Tenant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=64, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # The overview adds up shops and ad accounts in this currency (with the tenant's dated FX
+    # rates); pages read numbers and dates in ``locale`` (a CLDR name such as en_GB or id_ID).
+    reporting_currency = models.CharField(max_length=3, default="USD")
+    locale = models.CharField(max_length=16, default="en_GB")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -360,3 +364,47 @@ class WebhookDelivery(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.delivery_id}"
+
+
+# --- Workspace: FX rates and saved views --------------------------------------------------
+
+
+class FxRate(TenantOwned):
+    """One unit of ``currency`` is worth ``rate`` of the tenant's reporting currency from ``day``
+    on (until the next rate of the same currency). Dated, so last year's figures convert at last
+    year's rates."""
+
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    rate = models.DecimalField(max_digits=20, decimal_places=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "currency", "day"], name="core_fxrate_tenant_currency_day")]
+        ordering = ["currency", "-day"]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate} from {self.day}"
+
+
+class SavedView(TenantOwned):
+    """A page with its filters, sort and range, saved under a name; shared ones are listed for
+    every member of the tenant."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    path = models.CharField(max_length=300)
+    query = models.CharField(max_length=2000, blank=True)
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "user", "name"], name="core_savedview_tenant_user_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path

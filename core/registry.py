@@ -13,19 +13,81 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from importlib import import_module
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import module_has_submodule
 
+# The navigation's groups, in the order they show; an app's entries go under its ``nav_group``.
+NAV_GROUPS = ("TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings")
+
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A top-bar link: its label, URL name and the least role that sees it."""
+    """A navigation link: its label, URL name, the least role that sees it, and its group (the
+    app's ``nav_group`` when empty)."""
 
     label: str
     url_name: str
     min_role: str = "viewer"
+    group: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit of the global search: what it is ("Order"), its title, where it opens."""
+
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DailyFigure:
+    """One day of one source (a shop, an ad account, a destination) in its own currency, for the
+    business overview. Core converts money into the tenant's reporting currency."""
+
+    day: date
+    source: str
+    currency: str = ""
+    gmv: Decimal = Decimal(0)
+    orders: int = 0
+    ad_spend: Decimal = Decimal(0)
+    conversions: int = 0
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When an app's data was last brought in ("Orders synced 4 min ago")."""
+
+    label: str
+    at: datetime | None
+    url: str = ""
+    running: bool = False
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    """One step of a new tenant's onboarding (connect a shop, first sync, connect ads, ...)."""
+
+    order: int
+    label: str
+    done: bool
+    url: str = ""
+    hint: str = ""
+
+
+@dataclass
+class Overview:
+    """What an app adds to the business overview for a date range."""
+
+    figures: list[DailyFigure] = field(default_factory=list)
+    freshness: list[Freshness] = field(default_factory=list)
+    checklist: list[ChecklistStep] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -43,6 +105,10 @@ class PlatformAppConfig(AppConfig):
     """Base of every app config of the platform (core and the domain apps)."""
 
     nav: tuple[NavEntry, ...] = ()
+    nav_group: str = "Settings"
+    # Human wording of the codes the app stores, per vocabulary: {"order_status": {"AWAITING_SHIPMENT":
+    # "Awaiting shipment"}}. Pages show these (``{{ value|label:"order_status" }}``); APIs keep codes.
+    labels: Mapping[str, Mapping[str, str]] = {}
     beat_schedules: tuple[BeatEntry, ...] = ()
     # SyncRun kind -> registered name of the task that works one part (``tenant_id``, ``part_id``).
     sync_runners: Mapping[str, str] = {}
@@ -55,6 +121,14 @@ class PlatformAppConfig(AppConfig):
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:
         """Add this app's demo data for ``tenant`` (``manage.py demo``); nothing by default."""
+
+    def search(self, tenant, query: str, *, limit: int) -> list[SearchResult]:
+        """The global search's hits in this app for ``query`` (ids, names); none by default."""
+        return []
+
+    def overview(self, tenant, date_range) -> Overview | None:
+        """Figures, freshness and onboarding steps for the home page; none by default."""
+        return None
 
 
 def platform_apps() -> Iterator[PlatformAppConfig]:
@@ -72,3 +146,26 @@ def sync_runner(kind: str) -> str | None:
         if kind in config.sync_runners:
             return config.sync_runners[kind]
     return None
+
+
+def label(value, vocabulary: str) -> str | None:
+    """The wording an app declares for ``value`` in ``vocabulary``, or None."""
+    for config in platform_apps():
+        found = config.labels.get(vocabulary, {}).get(str(value))
+        if found is not None:
+            return found
+    return None
+
+
+def search_all(tenant, query: str, *, limit: int = 8) -> list[tuple[PlatformAppConfig, list[SearchResult]]]:
+    """Each app's hits for ``query``, apps without hits left out."""
+    found = []
+    for config in platform_apps():
+        hits = config.search(tenant, query, limit=limit)
+        if hits:
+            found.append((config, hits))
+    return found
+
+
+def overviews(tenant, date_range) -> list[Overview]:
+    return [overview for config in platform_apps() if (overview := config.overview(tenant, date_range)) is not None]

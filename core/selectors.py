@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.models import ApiCallLog, ApiKey, Membership, SyncRun, SyncRunPart, SyncState, Tenant
+from core.models import ApiCallLog, ApiKey, FxRate, Membership, SavedView, SyncRun, SyncRunPart, SyncState, Tenant
 
 API_KEY_PREFIX = "cap"
 
@@ -130,46 +132,7 @@ def api_calls_for_tenant(tenant: Tenant, *, provider: str | None = None, outcome
     return calls
 
 
-# --- Pages: overview and filters ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TenantOverview:
-    members: int
-    api_keys_active: int
-    runs_by_state: dict[str, int]  # every sync state, in SyncState order, zeros included
-    calls_by_outcome: dict[str, int]  # upstream calls in the window, most frequent first
-    calls_total: int
-
-
-def tenant_overview(tenant: Tenant, *, now=None, calls_window: timedelta = timedelta(hours=24)) -> TenantOverview:
-    """The overview page's counts: four grouped queries, whatever the table sizes."""
-    since = (now or timezone.now()) - calls_window
-    by_outcome = api_call_outcome_counts(tenant, since=since)
-    return TenantOverview(
-        members=Membership.objects.filter(tenant=tenant).count(),
-        api_keys_active=ApiKey.objects.filter(tenant=tenant, revoked_at__isnull=True).count(),
-        runs_by_state=sync_run_state_counts(tenant),
-        calls_by_outcome=by_outcome,
-        calls_total=sum(by_outcome.values()),
-    )
-
-
-def sync_run_state_counts(tenant: Tenant) -> dict[str, int]:
-    counts = dict(SyncRun.objects.for_tenant(tenant).order_by().values_list("state").annotate(n=Count("id")))
-    return {state: counts.get(state, 0) for state in SyncState.values}
-
-
-def api_call_outcome_counts(tenant: Tenant, *, since) -> dict[str, int]:
-    rows = (
-        ApiCallLog.objects.for_tenant(tenant)
-        .filter(created_at__gte=since)
-        .order_by()
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .order_by("-n", "outcome")
-    )
-    return dict(rows)
+# --- Pages: filters ----------------------------------------------------------
 
 
 def sync_runs_search(tenant: Tenant, *, kind: str | None = None, state: str | None = None) -> QuerySet[SyncRun]:
@@ -193,3 +156,118 @@ def api_call_providers(tenant: Tenant) -> list[str]:
 
 def api_call_outcomes(tenant: Tenant) -> list[str]:
     return list(ApiCallLog.objects.for_tenant(tenant).order_by("outcome").values_list("outcome", flat=True).distinct())
+
+
+# --- Workspace: FX rates, saved views, the business overview ------------------------------
+
+
+def fx_rates_for_tenant(tenant: Tenant) -> QuerySet[FxRate]:
+    return FxRate.objects.for_tenant(tenant).order_by("currency", "-day")
+
+
+class FxConverter:
+    """Converts amounts into the tenant's reporting currency at the rate in force on each day
+    (the latest rate dated on or before it; the earliest rate for days before any). A currency
+    with no rate at all converts to None and is reported in ``missing``."""
+
+    def __init__(self, tenant: Tenant):
+        self.currency = tenant.reporting_currency
+        self._rates: dict[str, list[tuple[date, Decimal]]] = {}
+        for rate in FxRate.objects.for_tenant(tenant).order_by("currency", "day"):
+            self._rates.setdefault(rate.currency, []).append((rate.day, rate.rate))
+        self.missing: set[str] = set()
+
+    def rate(self, currency: str, day: date) -> Decimal | None:
+        if not currency or currency == self.currency:
+            return Decimal(1)
+        dated = self._rates.get(currency)
+        if not dated:
+            self.missing.add(currency)
+            return None
+        index = bisect_right([when for when, _ in dated], day) - 1
+        return dated[max(index, 0)][1]
+
+    def convert(self, amount, currency: str, day: date) -> Decimal | None:
+        rate = self.rate(currency, day)
+        return None if rate is None else Decimal(amount) * rate
+
+
+@dataclass
+class BusinessOverview:
+    """The home page's figures for a date range, in the reporting currency."""
+
+    currency: str
+    days: list[date]
+    totals: dict[str, Decimal | int]
+    previous: dict[str, Decimal | int] | None
+    by_day: list[dict]
+    by_source: list[dict]
+    freshness: list
+    checklist: list
+    missing_rates: list[str]
+
+    @property
+    def onboarding(self) -> bool:
+        return any(not step.done for step in self.checklist)
+
+
+def _blend(figures, converter: FxConverter, days: set[date] | None = None):
+    """Totals, per day and per source, in the reporting currency."""
+    zero = Decimal(0)
+    totals = {"gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0}
+    by_day: dict[date, dict] = {}
+    by_source: dict[str, dict] = {}
+    for figure in figures:
+        if days is not None and figure.day not in days:
+            continue
+        gmv = converter.convert(figure.gmv, figure.currency, figure.day) if figure.gmv else zero
+        spend = converter.convert(figure.ad_spend, figure.currency, figure.day) if figure.ad_spend else zero
+        for bucket in (totals, by_day.setdefault(figure.day, {"gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0}),
+                       by_source.setdefault(figure.source, {"source": figure.source, "currency": figure.currency, "gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0, "native_gmv": zero, "native_spend": zero})):
+            bucket["gmv"] += gmv or zero
+            bucket["ad_spend"] += spend or zero
+            bucket["orders"] += figure.orders
+            bucket["conversions"] += figure.conversions
+        by_source[figure.source]["native_gmv"] += Decimal(figure.gmv or 0)
+        by_source[figure.source]["native_spend"] += Decimal(figure.ad_spend or 0)
+    return totals, by_day, by_source
+
+
+def _with_ratios(row: dict) -> dict:
+    spend = row["ad_spend"]
+    row["mer"] = (row["gmv"] / spend) if spend else None  # blended shop GMV per unit of ad spend
+    row["aov"] = (row["gmv"] / row["orders"]) if row["orders"] else None
+    return row
+
+
+def business_overview(tenant: Tenant, date_range) -> BusinessOverview:
+    """GMV, orders, ad spend, MER and conversions from every app (``core.registry.overviews``),
+    for ``date_range`` and its comparison, converted into the reporting currency."""
+    from core.registry import overviews
+
+    converter = FxConverter(tenant)
+    parts = overviews(tenant, date_range)
+    figures = [figure for part in parts for figure in part.figures]
+    span = [date_range.start + timedelta(days=offset) for offset in range(date_range.days)]
+    totals, by_day, by_source = _blend(figures, converter, set(span))
+    previous = None
+    if date_range.compare_start is not None:
+        compare_days = {date_range.compare_start + timedelta(days=offset) for offset in range((date_range.compare_end - date_range.compare_start).days + 1)}
+        previous = _with_ratios(_blend(figures, converter, compare_days)[0])
+    zero_day = {"gmv": Decimal(0), "orders": 0, "ad_spend": Decimal(0), "conversions": 0}
+    return BusinessOverview(
+        currency=converter.currency,
+        days=span,
+        totals=_with_ratios(totals),
+        previous=previous,
+        by_day=[_with_ratios({"day": day, **by_day.get(day, dict(zero_day))}) for day in span],
+        by_source=sorted((_with_ratios(row) for row in by_source.values()), key=lambda row: (-row["gmv"], -row["ad_spend"], row["source"])),
+        freshness=[item for part in parts for item in part.freshness],
+        checklist=sorted((step for part in parts for step in part.checklist), key=lambda step: step.order),
+        missing_rates=sorted(converter.missing),
+    )
+
+
+def saved_views_for(tenant: Tenant, user) -> QuerySet[SavedView]:
+    """The member's own views and the ones others shared."""
+    return SavedView.objects.for_tenant(tenant).filter(Q(user=user) | Q(shared=True)).select_related("user").order_by("name")

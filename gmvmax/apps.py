@@ -5,6 +5,7 @@ class GmvmaxConfig(PlatformAppConfig):
     default = True  # apps.py also imports the base class
     name = "gmvmax"
     verbose_name = "GMV Max"
+    nav_group = "Ads & GMV Max"
     nav = (NavEntry("GMV Max", "gmvmax:table"),)
     beat_schedules = (BeatEntry("GMV Max recent days sync", "gmvmax.tasks.recent_days_sync_all_task", {"minute": "7,37"}, expires=2700),)
     sync_runners = {

@@ -5,12 +5,13 @@ class ShopSyncConfig(PlatformAppConfig):
     default = True  # apps.py also imports the base class
     name = "shop_sync"
     verbose_name = "TikTok Shop"
+    nav_group = "TikTok Shop"
     nav = (
-        NavEntry("Shop", "shop_sync:dashboard"),
+        NavEntry("Dashboard", "shop_sync:dashboard"),
         NavEntry("Orders", "shop_sync:orders"),
         NavEntry("Products", "shop_sync:products"),
         NavEntry("Brands", "shop_sync:brands"),
-        NavEntry("Shop sync", "shop_sync:sync"),
+        NavEntry("Shops & sync", "shop_sync:sync"),
     )
     beat_schedules = (
         BeatEntry("TikTok Shop incremental order sync", "shop_sync.tasks.orders_incremental_sync_all_task", {"minute": "*/5"}, expires=450),

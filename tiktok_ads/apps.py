@@ -5,7 +5,8 @@ class TiktokAdsConfig(PlatformAppConfig):
     default = True  # apps.py also imports the base class
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
-    nav = (NavEntry("Advertisers", "tiktok_ads:advertisers"),)
+    nav_group = "Ads & GMV Max"
+    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
     beat_schedules = (
         BeatEntry(
             "TikTok advertisers and stores refresh",

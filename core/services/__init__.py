@@ -5,6 +5,7 @@
 - ``api_keys``: API keys
 - ``call_log``: the upstream call log
 - ``sync_runs``: resumable jobs split into parts
+- ``workspace``: reporting currency, locale, FX rates, saved views
 
 The public names are re-exported here, so ``from core.services import sync_run_start`` works.
 """
@@ -28,6 +29,7 @@ from core.services.sync_runs import (
     sync_runs_sweep,
 )
 from core.services.tenants import membership_add, membership_remove, membership_set_role, membership_switch, tenant_create
+from core.services.workspace import fx_rate_delete, fx_rate_set, saved_view_create, saved_view_delete, tenant_settings_update
 
 __all__ = [
     "IssuedApiKey",
@@ -54,4 +56,9 @@ __all__ = [
     "sync_run_start",
     "sync_runs_sweep",
     "tenant_create",
+    "tenant_settings_update",
+    "fx_rate_set",
+    "fx_rate_delete",
+    "saved_view_create",
+    "saved_view_delete",
 ]

@@ -1,4 +1,4 @@
-"""The platform's own pages: overview, sync runs, upstream calls, API keys and members.
+"""The platform's own pages: sync runs, upstream calls, API keys and members.
 
 Views stay thin: forms validate, services write, selectors read. A refused action re-renders its
 page with the reason and a 4xx status (``core.web``'s error path: ``handle_application_error``);
@@ -39,9 +39,7 @@ from core.selectors import (
     sync_run_kinds,
     sync_run_parts,
     sync_run_progress,
-    sync_runs_for_tenant,
     sync_runs_search,
-    tenant_overview,
 )
 from core.services import (
     api_key_create,
@@ -55,22 +53,27 @@ from core.services import (
 )
 from core.web import FormRefusalMixin, TenantPageView, TenantScopedDetailView, TenantScopedListView, is_htmx
 
+__all__ = [
+    "tenant_switch",
+    "SyncRunListView",
+    "SyncRunDetailView",
+    "SyncRunProgressView",
+    "SyncRunResumeView",
+    "SyncRunCancelView",
+    "ApiCallListView",
+    "ApiCallExportView",
+    "ApiKeyListView",
+    "ApiKeyRevokeView",
+    "MemberListView",
+    "MemberRoleView",
+    "MemberRemoveView",
+]
+
 # htmx stops polling an element when a poll is answered with this status.
 HTMX_STOP_POLLING = 286
 
 
-# --- Overview and tenant switcher ---------------------------------------------------------
-
-
-class HomeView(TenantPageView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["overview"] = tenant_overview(self.tenant)
-        context["recent_runs"] = [(run, sync_run_progress(run)) for run in sync_runs_for_tenant(self.tenant)[:5]]
-        context["recent_calls"] = api_calls_for_tenant(self.tenant)[:10]
-        return context
+# --- Tenant switcher ---------------------------------------------------------
 
 
 @login_required
