@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from core.models import Role
-from core.registry import NAV_GROUPS, platform_apps
+from core import registry
 from core.selectors import memberships_for_user
 
 
@@ -26,8 +26,8 @@ def nav_groups(role, path: str) -> list[dict]:
 
     Exactly one entry is active: the one whose URL is the longest prefix of ``path`` (so
     ``/shop/orders/7/`` marks Orders, not Shop)."""
-    groups: dict[str, list[dict]] = {name: [] for name in NAV_GROUPS}
-    for config in platform_apps():
+    groups: dict[str, list[dict]] = {name: [] for name in registry.NAV_GROUPS}
+    for config in registry.platform_apps():
         for entry in config.nav:
             if not Role.allows(role, entry.min_role):
                 continue

@@ -223,11 +223,13 @@ def _blend(figures, converter: FxConverter, days: set[date] | None = None):
         gmv = converter.convert(figure.gmv, figure.currency, figure.day) if figure.gmv else zero
         spend = converter.convert(figure.ad_spend, figure.currency, figure.day) if figure.ad_spend else zero
         for bucket in (totals, by_day.setdefault(figure.day, {"gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0}),
-                       by_source.setdefault(figure.source, {"source": figure.source, "currency": figure.currency, "gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0, "native_gmv": zero, "native_spend": zero})):
+                       by_source.setdefault(figure.source, {"source": figure.source, "currency": figure.currency, "gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0, "native_gmv": zero, "native_spend": zero, "missing_rate": False})):
             bucket["gmv"] += gmv or zero
             bucket["ad_spend"] += spend or zero
             bucket["orders"] += figure.orders
             bucket["conversions"] += figure.conversions
+        if (figure.gmv and gmv is None) or (figure.ad_spend and spend is None):
+            by_source[figure.source]["missing_rate"] = True
         by_source[figure.source]["native_gmv"] += Decimal(figure.gmv or 0)
         by_source[figure.source]["native_spend"] += Decimal(figure.ad_spend or 0)
     return totals, by_day, by_source
@@ -261,7 +263,8 @@ def business_overview(tenant: Tenant, date_range) -> BusinessOverview:
         totals=_with_ratios(totals),
         previous=previous,
         by_day=[_with_ratios({"day": day, **by_day.get(day, dict(zero_day))}) for day in span],
-        by_source=sorted((_with_ratios(row) for row in by_source.values()), key=lambda row: (-row["gmv"], -row["ad_spend"], row["source"])),
+        # A source with spend but no GMV of its own (an ad account) has no MER of its own.
+        by_source=sorted((_with_ratios(row) | ({"mer": None} if not row["gmv"] else {}) for row in by_source.values()), key=lambda row: (-row["gmv"], -row["ad_spend"], row["source"])),
         freshness=[item for part in parts for item in part.freshness],
         checklist=sorted((step for part in parts for step in part.checklist), key=lambda step: step.order),
         missing_rates=sorted(converter.missing),

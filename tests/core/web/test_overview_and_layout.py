@@ -1,83 +1,123 @@
 """Overview page, base layout (navigation, switcher, user and role), auth pages, error pages,
 vendored static files."""
 
+import json
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from core.models import Membership, Role, SyncState, Tenant
-from core.registry import NavEntry
-from core.services import api_key_create, api_key_revoke
+from core.models import FxRate, Membership, Role, SyncState, Tenant
+from core.registry import ChecklistStep, DailyFigure, NavEntry, Overview
 from tests.fixtures.html import messages, parse
 
 pytestmark = pytest.mark.django_db
 
 
-def nav_labels(content, apps=(None, "core")) -> list[str]:
-    """The top bar's entries; by default the platform's own, whatever domain apps add."""
-    return [a.text for a in parse(content).find("nav").find_all("a") if a.attrs.get("data-app") in apps]
+@pytest.fixture
+def overview_source(monkeypatch):
+    """Makes the sandbox app answer the overview hook with ``figures`` (one app is enough: core
+    only adds up what the apps hand over)."""
+    sandbox = apps.get_app_config("sandbox")
+
+    def install(figures=(), freshness=(), checklist=()):
+        monkeypatch.setattr(
+            sandbox,
+            "overview",
+            lambda tenant, date_range: Overview(figures=list(figures), freshness=list(freshness), checklist=list(checklist)),
+            raising=False,
+        )
+
+    sandbox_as_platform_app(monkeypatch)
+    return install
 
 
-def test_overview_counts_and_recent_items_are_the_current_tenants(
-    web_client_for, member_factory, tenant_a, tenant_b, sync_run_factory, api_call_factory
-):
+def sandbox_as_platform_app(monkeypatch):
+    """platform_apps() lists PlatformAppConfig instances only; let the sandbox count as one."""
+    from core.registry import PlatformAppConfig
+
+    sandbox = apps.get_app_config("sandbox")
+    hooks = (("nav", ()), ("nav_group", "Settings"), ("labels", {}), ("search", lambda tenant, query, limit: []), ("overview", lambda tenant, date_range: None))
+    for name, value in hooks:
+        if not hasattr(sandbox, name):
+            monkeypatch.setattr(sandbox, name, value, raising=False)
+    platform = [config for config in apps.get_app_configs() if isinstance(config, PlatformAppConfig)]
+    monkeypatch.setattr("core.registry.platform_apps", lambda: iter([*platform, sandbox]))
+    return sandbox
+
+
+def test_overview_blends_every_source_into_the_reporting_currency(web_client_for, tenant_a, overview_source):
+    tenant_a.reporting_currency, tenant_a.time_zone = "USD", "Asia/Jakarta"
+    tenant_a.save()
+    FxRate.objects.create(tenant=tenant_a, currency="IDR", day=date(2026, 1, 1), rate=Decimal("0.00006"))
+    FxRate.objects.create(tenant=tenant_a, currency="IDR", day=date(2026, 11, 20), rate=Decimal("0.00007"))
+    FxRate.objects.create(tenant=tenant_a, currency="MYR", day=date(2026, 1, 1), rate=Decimal("0.25"))
+    overview_source(
+        figures=[
+            DailyFigure(date(2026, 11, 19), "Shop ID", "IDR", gmv=Decimal("10000000"), orders=40),  # 600.00 USD
+            DailyFigure(date(2026, 11, 20), "Shop ID", "IDR", gmv=Decimal("10000000"), orders=50),  # 700.00 USD
+            DailyFigure(date(2026, 11, 20), "Shop MY", "MYR", gmv=Decimal("2000"), orders=10),  # 500.00 USD
+            DailyFigure(date(2026, 11, 20), "Ads MY", "MYR", ad_spend=Decimal("1800")),  # 450.00 USD
+            DailyFigure(date(2026, 11, 20), "TikTok Events", conversions=33),
+            DailyFigure(date(2026, 11, 18), "Shop ID", "IDR", gmv=Decimal("5000000"), orders=20),  # before the range: previous period
+            DailyFigure(date(2026, 11, 20), "Shop TH", "THB", gmv=Decimal("999"), orders=1),  # no rate: left out, named
+        ]
+    )
     client, _ = web_client_for(tenant_a, Role.VIEWER)
-    member_factory(tenant_a, Role.ANALYST)
-    member_factory(tenant_a, Role.OWNER)
-    member_factory(tenant_b, Role.OWNER)
-    api_key_create(tenant=tenant_a, name="bi")
-    api_key_create(tenant=tenant_a, name="etl")
-    api_key_revoke(api_key=api_key_create(tenant=tenant_a, name="old").api_key)
-    api_key_create(tenant=tenant_b, name="b key")
-    sync_run_factory(tenant_a, target="shop:2", state=SyncState.SUCCEEDED, items_done=120, items_total=120)
-    sync_run_factory(tenant_a, target="shop:2", state=SyncState.SUCCEEDED, items_done=80, items_total=80)
-    sync_run_factory(tenant_a, target="shop:3", state=SyncState.FAILED, error="token expired")
-    sync_run_factory(tenant_a, target="shop:1", state=SyncState.RUNNING, items_total=200, items_done=50, label="Acme orders")
-    sync_run_factory(tenant_b, target="shop:b-only", state=SyncState.RUNNING, label="B orders")
-    for minutes in (3, 4, 5):
-        api_call_factory(tenant_a, minutes_ago=minutes)
-    api_call_factory(tenant_a, outcome="rate_limited", status_code=429, minutes_ago=6)
-    api_call_factory(tenant_a, minutes_ago=25 * 60)  # outside the 24 h window
-    api_call_factory(tenant_b, provider="shopee", outcome="server_error", status_code=503)
 
-    response = client.get("/")
+    response = client.get("/", {"range": "custom", "start": "2026-11-19", "end": "2026-11-20", "compare": "previous"})
 
     assert response.status_code == 200
     page = parse(response.content)
-    assert page.find("h1").text == "Tenant A"
-    assert page.find(id="stat-members").text == "Members 3"
-    assert page.find(id="stat-api-keys").text == "Active API keys 2"
-    assert page.find(id="stat-syncs").text == "Sync runs pending 0 running 1 succeeded 2 failed 1 cancelled 0"
-    assert page.find(id="stat-calls").text == "Upstream calls, last 24 h 4 ok 3 rate_limited 1"
-    runs = page.find(id="recent-syncs").rows()
-    assert [row[:3] for row in runs] == [
-        ["Acme orders", "shop:1", "running 50 / 200 items 25%"],
-        ["shop.orders", "shop:3", "failed 0 items 0%"],
-        ["shop.orders", "shop:2", "succeeded 80 / 80 items 100%"],
-        ["shop.orders", "shop:2", "succeeded 120 / 120 items 100%"],
+    assert page.find(id="stat-gmv").find(cls="stat-value").attrs["title"] == "$1,800.00"
+    assert page.find(id="stat-orders").find(cls="stat-value").text == "101"
+    assert page.find(id="stat-ad_spend").find(cls="stat-value").attrs["title"] == "$450.00"
+    assert page.find(id="stat-mer").find(cls="stat-value").text == "4.00×"
+    assert page.find(id="stat-conversions").find(cls="stat-value").text == "33"
+    # Previous period (17-18 Nov): 5,000,000 IDR at 0.00006 = 300 USD; 1,800 is +500 %.
+    assert page.find(id="stat-gmv").find(cls="stat-sub").text == "▲ 500.0% vs previous"
+    assert page.find(id="missing-rates").text.startswith("No exchange rate to USD for THB")
+    assert page.find(id="sources-table").rows() == [
+        ["Shop ID", "$1,300.00 Rp 20M", "90", "$0.00", "–", "0"],
+        ["Shop MY", "$500.00 RM 2,000.00", "10", "$0.00", "–", "0"],
+        ["Ads MY", "$0.00", "0", "$450.00 RM 1,800.00", "–", "0"],
+        ["Shop TH", "no rate ฿999.00", "1", "no rate", "–", "0"],
+        ["TikTok Events", "$0.00", "0", "$0.00", "–", "33"],
     ]
-    calls = page.find(id="recent-calls").rows()
-    assert [(row[1], row[3], row[4]) for row in calls] == [
-        ("tiktok_shop", "200", "ok"),
-        ("tiktok_shop", "200", "ok"),
-        ("tiktok_shop", "200", "ok"),
-        ("tiktok_shop", "429", "rate_limited"),
-        ("tiktok_shop", "200", "ok"),
-    ]
-    assert b"shop:b-only" not in response.content and b"shopee" not in response.content
+    chart = json.loads(page.find(id="overview-chart-data").text)
+    assert chart["labels"] == ["2026-11-19", "2026-11-20"]
+    assert chart["series"][0] == {"label": "GMV", "values": [600.0, 1200.0], "axis": "y", "kind": "", "stack": ""}
+    assert chart["series"][2]["values"] == [None, 2.67]
 
 
-def test_overview_running_sync_polls_and_finished_ones_do_not(web_client_for, tenant_a, sync_run_factory):
+def test_overview_onboarding_checklist_until_every_step_is_done(web_client_for, tenant_a, overview_source):
+    client, _ = web_client_for(tenant_a, Role.OWNER)
+    overview_source(checklist=[ChecklistStep(2, "First order sync", False, "/shop/sync/"), ChecklistStep(1, "Connect a TikTok Shop", True, "/shop/sync/")])
+
+    steps = parse(client.get("/").content).find(id="onboarding").find_all("li")
+
+    assert [(step.attrs["class"], step.find(cls="step-label").text) for step in steps] == [("done", "Connect a TikTok Shop"), ("", "First order sync")]
+    overview_source(checklist=[ChecklistStep(1, "Connect a TikTok Shop", True, "/shop/sync/")])
+    assert parse(client.get("/").content).find_all(id="onboarding") == []
+
+
+def test_overview_recent_syncs_poll_while_running(web_client_for, tenant_a, tenant_b, sync_run_factory):
     client, _ = web_client_for(tenant_a, Role.VIEWER)
-    running = sync_run_factory(tenant_a, target="shop:1", items_total=10, items_done=1)
+    running = sync_run_factory(tenant_a, target="shop:1", items_total=10, items_done=1, label="Acme orders")
     done = sync_run_factory(tenant_a, target="shop:2", state=SyncState.SUCCEEDED)
+    sync_run_factory(tenant_b, target="shop:b-only", state=SyncState.RUNNING, label="B orders")
 
-    page = parse(client.get("/").content)
+    response = client.get("/")
+    page = parse(response.content)
 
     bar = page.find(id=f"sync-run-{running.pk}-progress-compact")
     assert (bar.attrs["hx-get"], bar.attrs["hx-trigger"]) == (f"/sync-runs/{running.pk}/progress/?compact=1", "every 1s")
     assert "hx-get" not in page.find(id=f"sync-run-{done.pk}-progress-compact").attrs
+    assert [row[0] for row in page.find(id="freshness").rows()] == ["Orders", "Acme orders"]
+    assert b"B orders" not in response.content
 
 
 def test_overview_empty_states(web_client_for, tenant_a):
@@ -85,51 +125,64 @@ def test_overview_empty_states(web_client_for, tenant_a):
 
     page = parse(client.get("/").content)
 
-    assert page.find(id="recent-syncs").find(cls="empty").find("h2").text == "No syncs yet"
-    assert page.find(id="recent-calls").find(cls="empty").find("h2").text == "No upstream calls yet"
-    assert page.find(id="stat-syncs").text == "Sync runs pending 0 running 0 succeeded 0 failed 0 cancelled 0"
-    assert page.find(id="stat-calls").text == "Upstream calls, last 24 h 0"
-    assert page.find(id="stat-members").text == "Members 1 Manage members"
+    assert page.find(id="freshness").find(cls="empty").find("h2").text == "No syncs yet"
+    assert page.find(id="overview-sources").find(cls="empty").find("h2").text == "Nothing in this range yet"
+
+
+def test_overview_refuses_a_bad_range_with_a_400(web_client_for, tenant_a):
+    client, _ = web_client_for(tenant_a, Role.OWNER)
+
+    response = client.get("/", {"range": "custom", "start": "9999-12-31"})
+
+    assert response.status_code == 400
+    assert "Pick a date between 2016-01-01 and next year." in response.content.decode()
+
+
+def nav(content) -> list[tuple[str, list[str]]]:
+    page = parse(content).find("nav")
+    return [(group.find(cls="nav-group-toggle").text, [a.text for a in group.find_all("a")]) for group in page.find_all(cls="nav-group")]
 
 
 @pytest.mark.parametrize(
-    ("role", "entries"),
+    ("role", "settings"),
     [
-        (Role.VIEWER, ["Overview", "Syncs", "API calls"]),
-        (Role.ANALYST, ["Overview", "Syncs", "API calls"]),
-        (Role.ADMIN, ["Overview", "Syncs", "API calls", "API keys"]),
-        (Role.OWNER, ["Overview", "Syncs", "API calls", "API keys", "Members"]),
+        (Role.VIEWER, ["Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
+        (Role.ADMIN, ["Workspace Reporting currency, time zone, FX rates", "API keys", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
+        (Role.OWNER, ["Workspace Reporting currency, time zone, FX rates", "Members", "API keys", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
     ],
 )
-def test_navigation_shows_the_pages_the_role_may_open(web_client_for, tenant_a, role, entries):
+def test_navigation_groups_the_pages_the_role_may_open(web_client_for, tenant_a, role, settings):
     client, user = web_client_for(tenant_a, role)
 
     response = client.get("/sync-runs/")
 
-    assert nav_labels(response.content) == entries
+    groups = dict(nav(response.content))
+    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Conversions", "Settings"]
+    assert groups["Settings"] == settings
     page = parse(response.content)
-    assert [a.text for a in page.find("nav").find_all("a", cls="active")] == ["Syncs"]
+    assert [a.text for a in page.find("nav").find_all("a", cls="active")] == ["Sync history"]
+    assert [g.attrs["data-group"] for g in page.find_all(cls="nav-group") if "active" in g.attrs["class"].split()] == ["settings"]
     assert page.find(cls="account").text == f"Tenant A {user.username} {role} Log out"
 
 
+def test_navigation_marks_one_entry_the_longest_match(web_client_for, tenant_a):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    page = parse(client.get("/shop/orders/").content)
+
+    assert [a.text for a in page.find("nav").find_all("a", cls="active")] == ["Orders"]
+
+
 def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tenant_a, monkeypatch):
-    sandbox = apps.get_app_config("sandbox")
-    monkeypatch.setattr(sandbox, "nav", (NavEntry("Health", "healthz", Role.VIEWER), NavEntry("Secret admin page", "healthz", Role.ADMIN)), raising=False)
+    sandbox = sandbox_as_platform_app(monkeypatch)
+    monkeypatch.setattr(sandbox, "nav", (NavEntry("Health", "healthz", Role.VIEWER, group="Shopee Live"), NavEntry("Secret admin page", "healthz", Role.ADMIN)))
     client, _ = web_client_for(tenant_a, Role.ANALYST)
 
-    page = parse(client.get("/").content)
+    groups = dict(nav(client.get("/").content))
 
-    links = [
-        (a.text, a.attrs["href"], a.attrs.get("data-app"))
-        for a in page.find("nav").find_all("a")
-        if a.attrs.get("data-app") in (None, "core", "sandbox")
-    ]
-    assert links == [
-        ("Overview", "/", None),
-        ("Health", "/healthz", "sandbox"),
-        ("Syncs", "/sync-runs/", "core"),
-        ("API calls", "/api-calls/", "core"),
-    ]
+    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"]
+    assert groups["Shopee Live"] == ["Health"]
+    assert "Secret admin page" not in groups["Settings"]
 
 
 def test_switcher_lists_the_users_tenants_only_when_there_is_a_choice(member_factory, tenant_a, tenant_b):
@@ -219,13 +272,3 @@ def test_flash_messages_render_once(web_client_for, tenant_a, tenant_b):
 
     assert messages(response.content) == ["Switched to Tenant B."]
     assert messages(client.get("/").content) == []
-
-
-def test_overview_counts_calls_of_the_last_24_hours(web_client_for, tenant_a, api_call_factory):
-    client, _ = web_client_for(tenant_a, Role.VIEWER)
-    api_call_factory(tenant_a, minutes_ago=24 * 60 - 1)
-    api_call_factory(tenant_a, minutes_ago=24 * 60 + 1)
-
-    page = parse(client.get("/").content)
-
-    assert page.find(id="stat-calls").text == "Upstream calls, last 24 h 1 ok 1"
