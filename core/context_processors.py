@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
-from core.models import Role
 from core import registry
+from core.models import Role
 from core.selectors import memberships_for_user
 
 
