@@ -19,6 +19,11 @@ class CoreConfig(PlatformAppConfig):
         BeatEntry("Prune OAuth states", "core.tasks.oauth_states_prune_task", {"minute": "29", "hour": "3"}, expires=3600),
     )
 
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        from core.demo import demo_seed
+
+        demo_seed(tenant)
+
     def ready(self):
         super().ready()
         from core import checks, signals  # noqa: F401  (system checks and the post_migrate receiver)
