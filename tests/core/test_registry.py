@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import current_app
 from django.apps import apps
 
-from core.registry import PlatformAppConfig, beat_schedules, platform_apps, sync_runner
+from core.registry import NAV_GROUPS, PlatformAppConfig, beat_schedules, platform_apps, sync_runner
 
 DOMAIN_APPS = ["core", "shop_sync", "tiktok_ads", "gmvmax", "conversions"]
 
@@ -37,5 +37,7 @@ def test_declared_sync_runners_resolve_to_registered_tasks():
 
 def test_navigation_comes_from_the_declarations():
     labels = [entry.label for config in platform_apps() for entry in config.nav]
-    assert labels[:4] == ["Syncs", "API calls", "API keys", "Members"]
+    assert labels[:6] == ["Workspace", "Members", "API keys", "Saved views", "Sync history", "Platform calls"]
     assert "GMV Max" in labels and "Orders" in labels and "Destinations" in labels
+    groups = {entry.group or config.nav_group for config in platform_apps() for entry in config.nav}
+    assert groups <= set(NAV_GROUPS)
