@@ -140,3 +140,17 @@ document.addEventListener("input", function (event) {
 
 document.addEventListener("DOMContentLoaded", function () { restoreColumns(document); });
 document.addEventListener("htmx:afterSettle", function (event) { restoreColumns(event.target); });
+
+// A table wrapper that scrolls must be reachable by keyboard (WCAG: scrollable regions are focusable).
+function labelScrollRegions(root) {
+  (root || document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+    if (wrap.hasAttribute("tabindex")) return;
+    var table = wrap.querySelector("table");
+    var caption = table && (table.getAttribute("aria-label") || (table.caption && table.caption.textContent) || table.id);
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", (caption || "Table").replace(/[-_]/g, " "));
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelScrollRegions(document); });
+document.addEventListener("htmx:afterSettle", function (event) { labelScrollRegions(event.target); });
