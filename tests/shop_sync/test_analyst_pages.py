@@ -260,7 +260,8 @@ def test_shop_card_polls_while_a_sync_runs_and_stops_after(admin, tenant_a, my_s
     assert (card.attrs["hx-get"], card.attrs["hx-trigger"]) == (url, "every 2s")
     assert fields(card)["stored-orders"] == "0"
     assert "Full order sync running" in card.text
-    assert "TikTok Shop asked us to slow down" in card.find("td", cls="sync-problem").text
+    assert [("disabled" in b.attrs) for b in card.find_all("button")] == [True]  # no second sync while one runs
+    assert "TikTok Shop asked us to slow down" in card.find(id=f"shop-{my_shop.pk}-problem").text
 
     make_order(my_shop, created=local(my_shop, 2026, 3, 2, 10, 0))
     make_order(my_shop, created=local(my_shop, 2026, 3, 2, 11, 0))
