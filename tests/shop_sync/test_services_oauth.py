@@ -178,7 +178,9 @@ def test_callback_starts_the_first_full_sync_of_each_new_shop(web_client_for, te
         ("shop_sync.orders_full", "Full order sync of Glow ID"),
         ("shop_sync.orders_full", "Full order sync of Glow MY"),
     ]
-    assert messages(response.content) == ["Connected Glow MY, Glow ID. The first full sync is loading the orders; its progress shows below."]
+    assert messages(response.content) == [
+        "Connected Glow MY, Glow ID. The first full sync is loading the orders; its progress shows below."
+    ]
     # Connecting again (a re-authorization) starts nothing new while those run.
     location = client.post("/shop/connect/")["Location"]
     client.get("/shop/oauth/callback/", {"code": "auth-code-2", "state": state_of(location)})
