@@ -113,7 +113,7 @@ def test_order_lines_load_on_demand_once(viewer, shop):
     assert partial.status_code == 200 and b"<html" not in partial.content
     rows = parse(partial.content).find("table").rows()
     assert [row[0] for row in rows] == ["Glowy Serum 1729000001"] * 2
-    assert [row[-1] for row in rows] == ["25.00 MYR", "15.00 MYR"]
+    assert [row[-1] for row in rows] == ["RM 25.00", "RM 15.00"]
 
 
 def test_another_tenants_order_lines_and_product_are_404(web_client_for, tenant_b, shop):
