@@ -366,3 +366,20 @@ def test_overview_without_a_shop_is_the_checklist_only(tenant_a):
     overview = apps.get_app_config("shop_sync").overview(tenant_a, DateRange(date(2026, 3, 1), date(2026, 3, 3)))
     assert (overview.figures, overview.freshness) == ([], [])
     assert [step.done for step in overview.checklist] == [False, False]
+
+
+def test_home_overview_and_global_search_show_the_shop(viewer, tenant_a, my_shop):
+    tenant_a.reporting_currency = "MYR"
+    tenant_a.save()
+    yesterday = timezone.now().date() - timedelta(days=1)
+    make_rollup(my_shop, yesterday, orders=3, gmv="120.50")
+    make_sync_state(my_shop, last_full_sync_at=timezone.now() - timedelta(hours=1))
+    order = make_order(my_shop, order_id="576600000000077", created=local(my_shop, 2026, 3, 2, 9, 0))
+
+    home = parse(viewer.get("/", {"range": "last_7"}).content)
+    assert home.find(id="stat-orders").find(cls="stat-value").text == "3"
+    assert home.find(id="sources-table").rows()[0][:3] == ["Glow MY", "RM 120.50", "3"]
+    assert "Glow MY orders" in home.find(id="freshness").text
+
+    found = viewer.get("/search/", {"q": "576600000000077", "go": "1"})
+    assert (found.status_code, found["Location"]) == (302, f"/shop/orders/{order.pk}/")
