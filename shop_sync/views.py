@@ -155,7 +155,8 @@ class OrderRangeMixin:
         return date_range_for_request(request, zone=self.range_zone(), aliases=ORDER_DATE_ALIASES)
 
     def range_zone(self):
-        zones = {self.shop.time_zone} if self.shop else {shop.time_zone for shop in self.shops}
+        shop = getattr(self, "shop", None)  # unset when the filters were refused
+        zones = {shop.time_zone} if shop else {shop.time_zone for shop in self.shops}
         return zones.pop() if len(zones) == 1 else self.tenant.time_zone
 
     def order_filters(self, date_range):
@@ -171,8 +172,11 @@ class OrderListView(OrderRangeMixin, ShopPageView):
     query_serializer = OrderFilterQuerySerializer
 
     def handle_application_error(self, exc):
-        if isinstance(exc, InvalidDateRange) and hasattr(self, "shops"):
-            return self.render_to_response(self.base_context(query_errors=exc.fields), status=exc.status)
+        if isinstance(exc, (InvalidQuery, InvalidDateRange)) and hasattr(self, "shops"):
+            # The filters stay usable: the picker shows "All dates" until a valid range is picked.
+            context = self.base_context(query_errors=exc.fields, all_dates=True)
+            context.update(date_range_context(AllDates(start=None, end=None, preset=ALL_DATES), zone=self.range_zone()))
+            return self.render_to_response(context, status=exc.status)
         return super().handle_application_error(exc)
 
     def get_context_data(self, **kwargs):

@@ -189,7 +189,9 @@ def test_order_date_range_aliases_and_session(viewer, my_shop):
 def test_a_bad_order_range_is_a_400_naming_the_field(viewer, my_shop, params, field):
     response = viewer.get("/shop/orders/", params)
     assert response.status_code == 400
-    assert field in parse(response.content).find(id="query-errors").text
+    page = parse(response.content)
+    assert field in page.find(id="query-errors").text
+    assert "All dates" in page.find(id="date-range").find("summary").text  # the filters stay usable
 
 
 def test_order_detail_shows_timeline_lines_amounts_and_region(viewer, my_shop):
