@@ -13,6 +13,23 @@ class ShopSyncConfig(PlatformAppConfig):
         NavEntry("Brands", "shop_sync:brands"),
         NavEntry("Shops & sync", "shop_sync:sync"),
     )
+    labels = {
+        "order_status": {
+            "UNPAID": "Unpaid",
+            "ON_HOLD": "On hold",
+            "AWAITING_SHIPMENT": "Awaiting shipment",
+            "PARTIALLY_SHIPPING": "Partly shipped",
+            "AWAITING_COLLECTION": "Awaiting collection",
+            "IN_TRANSIT": "In transit",
+            "DELIVERED": "Delivered",
+            "COMPLETED": "Completed",
+            "CANCELLED": "Cancelled",
+        },
+        "sync_kind": {
+            "shop_sync.orders_full": "Full order sync",
+            "shop_sync.orders_incremental": "Order update",
+        },
+    }
     beat_schedules = (
         BeatEntry("TikTok Shop incremental order sync", "shop_sync.tasks.orders_incremental_sync_all_task", {"minute": "*/5"}, expires=450),
         BeatEntry("TikTok Shop token refresh", "shop_sync.tasks.shop_tokens_refresh_expiring_task", {"minute": "23"}, expires=5400),
@@ -22,3 +39,13 @@ class ShopSyncConfig(PlatformAppConfig):
         "shop_sync.orders_full": "shop_sync.tasks.orders_sync_part_task",
         "shop_sync.orders_incremental": "shop_sync.tasks.orders_sync_part_task",
     }
+
+    def search(self, tenant, query, *, limit):
+        from shop_sync.selectors import search_hits
+
+        return search_hits(tenant, query, limit=limit)
+
+    def overview(self, tenant, date_range):
+        from shop_sync.selectors import shop_overview
+
+        return shop_overview(tenant, date_range)

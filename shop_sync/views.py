@@ -9,18 +9,23 @@ scoped by ``request.tenant``, so another tenant's order or shop is a 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from core.dateranges import SESSION_KEY, DateRange, InvalidDateRange, date_range_context, date_range_for_request
 from core.exports import export_response
 from core.models import Role
 from core.services import SyncRunConflict
-from core.web import InvalidQuery, TenantPageView, validated_query
+from core.tables import Column, Table
+from core.views.platform import HTMX_STOP_POLLING
+from core.web import InvalidQuery, TenantPageView, is_htmx, validated_query
 from shop_sync import selectors
 from shop_sync.models import ConnectionStatus
 from shop_sync.serializers import OrderFilterQuerySerializer, PeriodQuerySerializer, ProductQuerySerializer
@@ -100,25 +105,118 @@ class DashboardView(PeriodPageView):
 # --- Orders -------------------------------------------------------------------------------
 
 
-class OrderListView(ShopPageView):
+ORDERS_TABLE = Table(
+    "orders-table",
+    [
+        Column("order_id", "Order"),
+        Column("shop", "Shop", sort="shop__name", optional=True),
+        Column("status", "Status"),
+        Column("create_time", "Created"),
+        Column("units", "Units", numeric=True, help="Items in the order"),
+        Column("brands", "Brands", sort=None, optional=True),
+        Column("total_amount", "Total", numeric=True),
+    ],
+    default_sort="-create_time",
+    per_page=selectors.ORDERS_PAGE_SIZE,
+)
+# The seed's own names for the first and last day.
+ORDER_DATE_ALIASES = ("date_from", "date_to")
+ALL_DATES = "all"
+# What picks a range (a comparison alone does not: the orders list has none).
+RANGE_PARAMS = ("range", "start", "end", *ORDER_DATE_ALIASES)
+
+
+@dataclass(frozen=True)
+class AllDates(DateRange):
+    """The picker's face while no range is picked: no preset checked, no days filled in."""
+
+    @property
+    def label(self) -> str:
+        return "All dates"
+
+    @property
+    def span_label(self) -> str:
+        return "since the first order"
+
+
+class OrderRangeMixin:
+    """The orders' date range: the shared picker's (URL, else the session), with the seed's
+    ``date_from``/``date_to`` as aliases. Until a range is picked, every date shows: an order
+    list that hides orders by default would look like lost data. ``?range=all`` goes back to
+    that. Days are shop-local, as the API's date filters."""
+
+    def date_range(self):
+        request = self.request
+        if request.GET.get("range") == ALL_DATES:
+            request.session.pop(SESSION_KEY, None)
+            return None
+        if not any(request.GET.get(name) for name in RANGE_PARAMS) and not request.session.get(SESSION_KEY):
+            return None
+        return date_range_for_request(request, zone=self.range_zone(), aliases=ORDER_DATE_ALIASES)
+
+    def range_zone(self):
+        shop = getattr(self, "shop", None)  # unset when the filters were refused
+        zones = {shop.time_zone} if shop else {shop.time_zone for shop in self.shops}
+        return zones.pop() if len(zones) == 1 else self.tenant.time_zone
+
+    def order_filters(self, date_range):
+        filters = self.query.filters(self.tenant)
+        if date_range is None or filters.order_id:
+            # An order id is looked up on every date.
+            return replace(filters, date_from=None, date_to=None)
+        return replace(filters, date_from=date_range.start, date_to=date_range.end)
+
+
+class OrderListView(OrderRangeMixin, ShopPageView):
     template_name = "shop_sync/orders.html"
     query_serializer = OrderFilterQuerySerializer
 
+    def handle_application_error(self, exc):
+        if isinstance(exc, (InvalidQuery, InvalidDateRange)) and hasattr(self, "shops"):
+            # The filters stay usable: the picker shows "All dates" until a valid range is picked.
+            context = self.base_context(query_errors=exc.fields, all_dates=True)
+            context.update(date_range_context(AllDates(start=None, end=None, preset=ALL_DATES), zone=self.range_zone()))
+            return self.render_to_response(context, status=exc.status)
+        return super().handle_application_error(exc)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = self.query.filters(self.tenant)
-        paginator = Paginator(selectors.orders_list(self.tenant, filters), selectors.ORDERS_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        date_range = self.date_range()
+        filters = self.order_filters(date_range)
+        table = ORDERS_TABLE.bind(
+            self.request, selectors.orders_filtered(self.tenant, filters).select_related("shop").defer(*selectors.ORDER_LIST_DEFERRED)
+        )
+        picker = date_range or AllDates(start=None, end=None, preset=ALL_DATES)
         context.update(
-            page_obj=page,
-            paginator=paginator,
-            is_paginated=page.has_other_pages(),
-            orders=page.object_list,
+            date_range_context(picker, zone=self.range_zone()),
+            all_dates=date_range is None,
+            table=table,
+            orders=table.rows,
             stats=selectors.order_stats(self.tenant, filters),
             statuses=selectors.order_status_breakdown(self.tenant, filters),
             status_choices=selectors.ORDER_STATUSES,
             brand_choices=selectors.brands_for_tenant(self.tenant),
-            export_query=_query_without(self.request, "page"),
+            export_query=_query_without(self.request, "page", "per_page", "sort"),
+            shop_zones=len({shop.time_zone for shop in self.shops}) > 1 and not self.shop,
+        )
+        return context
+
+
+class OrderDetailView(TenantPageView):
+    """One order: status, timeline, lines, amounts and where it ships (region only, no PII)."""
+
+    template_name = "shop_sync/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = get_object_or_404(selectors.orders_list(self.tenant, selectors.OrderFilters()), pk=kwargs["pk"])
+        lines = selectors.order_line_groups(order)
+        context.update(
+            order=order,
+            lines=lines,
+            units=sum(line["quantity"] for line in lines),
+            timeline=selectors.order_timeline(order),
+            discounts=order.seller_discount + order.platform_discount,
         )
         return context
 
@@ -135,14 +233,14 @@ class OrderLinesView(TenantPageView):
         return context
 
 
-class OrderExportView(ShopPageView):
+class OrderExportView(OrderRangeMixin, ShopPageView):
     min_role = Role.ANALYST
     query_serializer = OrderFilterQuerySerializer
 
     template_name = "shop_sync/orders.html"
 
     def respond(self, *, export_format: str, **kwargs):
-        header, rows = selectors.orders_export_rows(self.tenant, self.query.filters(self.tenant))
+        header, rows = selectors.orders_export_rows(self.tenant, self.order_filters(self.date_range()))
         return export_response(export_format, basename=f"orders-{self.tenant.slug}", header=header, rows=rows, sheet_title="Orders")
 
 
@@ -265,21 +363,57 @@ class BrandExportView(PeriodPageView):
 # --- Sync ---------------------------------------------------------------------------------
 
 
+SYNC_HISTORY_TABLE = Table(
+    "sync-history-table",
+    [
+        Column("kind", "Sync"),
+        Column("shop", "Shop", sort=None),
+        Column("state", "Status"),
+        Column("items_done", "Orders", numeric=True),
+        Column("created_at", "Started"),
+        Column("finished_at", "Finished"),
+    ],
+    default_sort="-created_at",
+    per_page=25,
+)
+
+
 class SyncPageView(ShopPageView):
     template_name = "shop_sync/sync.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        history = Paginator(selectors.sync_history(self.tenant), 25).get_page(self.request.GET.get("page"))
+        history = SYNC_HISTORY_TABLE.bind(self.request, selectors.sync_history(self.tenant))
+        shop_names = {selectors.shop_target(shop): shop.name for shop in self.shops}
         context.update(
             statuses=selectors.sync_status(self.tenant),
-            history=[(run, selectors.sync_run_progress(run)) for run in history.object_list],
-            page_obj=history,
-            paginator=history.paginator,
-            is_paginated=history.has_other_pages(),
+            table=history,
+            history=[(run, selectors.sync_run_progress(run), shop_names.get(run.target, run.target)) for run in history.rows],
             can_manage=Role.allows(self.request.role, Role.ADMIN),
         )
         return context
+
+
+class SyncShopCardView(TenantPageView):
+    """One shop's card on the sync page, polled by htmx while a sync of it runs: stored orders,
+    last syncs and progress move without a reload. Answers 286 (stop polling) once none runs."""
+
+    template_name = "shop_sync/partials/shop_card.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_htmx(request) and not request.user.is_authenticated:
+            # The session expired mid-poll: send the whole page to the login form instead of
+            # swapping the login page into the card.
+            response = HttpResponse(status=HTMX_STOP_POLLING)
+            response["HX-Redirect"] = redirect_to_login(reverse("shop_sync:sync")).url
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        shop = get_object_or_404(selectors.shops_for_tenant(self.tenant), pk=kwargs["pk"])
+        (status,) = selectors.sync_status(self.tenant, shop=shop)
+        context = self.get_context_data(status=status, can_manage=Role.allows(request.role, Role.ADMIN))
+        return self.render_to_response(context, status=200 if status.running else HTMX_STOP_POLLING)
 
 
 class SyncStartView(TenantPageView):

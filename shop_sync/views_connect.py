@@ -10,7 +10,7 @@ from django.views import View
 from core.exceptions import ApplicationError
 from core.models import Role
 from core.web import TenantRequiredMixin
-from shop_sync.services import shop_oauth_complete, shop_oauth_start
+from shop_sync.services import orders_first_syncs_start, shop_oauth_complete, shop_oauth_start
 
 SYNC_PAGE = "shop_sync:sync"
 
@@ -39,7 +39,13 @@ class ShopOAuthCallbackView(TenantRequiredMixin, View):
         except ApplicationError as exc:
             return render(request, "400.html", {"message": exc.message}, status=exc.status)
         names = ", ".join(shop.name for shop in shops)
-        messages.success(request, f"Connected {names}. Start a full sync to load its orders.")
+        started, problems = orders_first_syncs_start(tenant=request.tenant, shops=shops, requested_by=request.user)
+        if started:
+            messages.success(request, f"Connected {names}. The first full sync is loading the orders; its progress shows below.")
+        else:
+            messages.success(request, f"Connected {names}.")
+        for problem in problems:
+            messages.warning(request, f"The first sync could not start ({problem}). Try Full sync on the shop's card.")
         return redirect(SYNC_PAGE)
 
 

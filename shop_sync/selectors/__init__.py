@@ -16,7 +16,8 @@ The package is split by concern; every public name is re-exported here, so calle
 - ``stats``: order statistics and status breakdowns (from the status rollups when they can);
 - ``products``: product and SKU rankings, one product's analytics;
 - ``kpis``: KPI cards, trends and brands from the daily rollups;
-- ``syncs``: the shops' sync status and history.
+- ``syncs``: the shops' sync status and history;
+- ``overview``: global-search hits and the business overview's figures.
 """
 
 from core.selectors import sync_run_progress
@@ -27,11 +28,14 @@ from shop_sync.selectors.orders import (
     ORDERS_PAGE_SIZE,
     OrderFilters,
     order_get,
+    order_line_groups,
     order_lines,
+    order_timeline,
     orders_export_rows,
     orders_filtered,
     orders_list,
 )
+from shop_sync.selectors.overview import search_hits, shop_overview
 from shop_sync.selectors.products import (
     PRODUCT_ORDERINGS,
     ProductAnalytics,
@@ -57,6 +61,7 @@ from shop_sync.selectors.syncs import (
     SYNC_KINDS,
     ShopSyncStatus,
     shop_target,
+    sync_error_explained,
     sync_history,
     sync_history_export_rows,
     sync_status,
@@ -64,6 +69,11 @@ from shop_sync.selectors.syncs import (
 )
 
 __all__ = [
+    "sync_error_explained",
+    "shop_overview",
+    "search_hits",
+    "order_timeline",
+    "order_line_groups",
     "AGGREGATE_CACHE_SECONDS",
     "BrandRow",
     "CANCELLED",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from core.exceptions import NotFound
 from core.models import Tenant
@@ -148,3 +148,27 @@ def orders_export_rows(tenant: Tenant, filters: OrderFilters):
             yield tuple(value.astimezone(shop_zone) if isinstance(value, datetime) else value for value in row[:-1])
 
     return header, localized()
+
+
+def order_line_groups(order: Order) -> list[dict]:
+    """The order's lines grouped by SKU and price: the platform sends one line per unit, an
+    analyst reads quantity × unit price."""
+    rows = (
+        OrderLine.objects.for_tenant(order.tenant_id)
+        .filter(order=order)
+        .values("product_id", "product_name", "sku_id", "sku_name", "seller_sku", "brand", "currency", "sale_price", "original_price")
+        .annotate(quantity=Count("id"), line_total=Sum("sale_price"), discounts=Sum(F("seller_discount") + F("platform_discount")))
+        .order_by("product_name", "sku_id", "-sale_price")
+    )
+    return list(rows)
+
+
+def order_timeline(order: Order) -> list[dict]:
+    """What the sync stores of an order's life: created, paid, and its current status as of the
+    last update (the platform's order search carries no shipping or delivery times)."""
+    steps = [{"key": "created", "label": "Created", "at": order.create_time}]
+    if order.paid_time:
+        steps.append({"key": "paid", "label": "Paid", "at": order.paid_time})
+    if order.update_time and order.update_time != order.create_time:
+        steps.append({"key": "status", "status": order.status, "at": order.update_time})
+    return steps

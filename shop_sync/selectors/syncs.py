@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,10 @@ class ShopSyncStatus:
     @property
     def zone(self) -> ZoneInfo:
         return zone(self.shop.time_zone)
+
+    @property
+    def problem(self) -> str:
+        return sync_error_explained(self.state.last_error if self.state else "")
 
 
 def sync_status(tenant: Tenant, *, shop: ShopConnection | None = None) -> list[ShopSyncStatus]:
@@ -106,3 +111,23 @@ def sync_history_export_rows(tenant: Tenant, *, shop: ShopConnection | None = No
 def tenant_ids_with_synced_shops() -> list[int]:
     """Cross-tenant on purpose (the incremental-sync beat): tenants with a shop synced once."""
     return sorted(set(ShopSyncState.all_tenants.filter(watermark__isnull=False).values_list("tenant_id", flat=True)))
+
+
+_ERROR_WORDS = (
+    (re.compile(r"status=429|rate.?limit", re.I), "TikTok Shop asked us to slow down (too many requests); the sync retries by itself."),
+    (re.compile(r"circuit", re.I), "TikTok Shop failed several times in a row, so calls are paused for a moment before trying again."),
+    (re.compile(r"status=401|auth|token", re.I), "TikTok Shop no longer accepts this shop's authorization: reconnect the shop."),
+    (re.compile(r"status=5\d\d", re.I), "TikTok Shop had a server error; the sync retries by itself."),
+    (re.compile(r"timed? ?out|unavailable|connection|refused", re.I), "TikTok Shop could not be reached; the sync retries by itself."),
+    (re.compile(r"status=4\d\d", re.I), "TikTok Shop refused the request."),
+)
+
+
+def sync_error_explained(error: str) -> str:
+    """A stored upstream error in words an analyst can act on; the raw text stays as detail."""
+    if not error:
+        return ""
+    for pattern, words in _ERROR_WORDS:
+        if pattern.search(error):
+            return words
+    return "The last sync stopped with an error."

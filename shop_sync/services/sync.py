@@ -117,6 +117,27 @@ def orders_full_sync_start(*, tenant: Tenant, shop: ShopConnection, requested_by
     )
 
 
+def orders_first_syncs_start(*, tenant: Tenant, shops: list[ShopConnection], requested_by=None) -> tuple[list[SyncRun], list[str]]:
+    """Right after connecting: a full sync of every shop that never had one, so orders arrive
+    without a second click. Returns the runs started and, per shop that could not start, why
+    (the connection itself stands; the sync page offers "Full sync" again)."""
+    started, problems = [], []
+    synced = set(
+        ShopSyncState.objects.for_tenant(tenant).filter(shop__in=shops, last_full_sync_at__isnull=False).values_list("shop_id", flat=True)
+    )
+    for shop in shops:
+        if shop.pk in synced or shop.status != ConnectionStatus.ACTIVE:
+            continue
+        try:
+            started.append(orders_full_sync_start(tenant=tenant, shop=shop, requested_by=requested_by))
+        except SyncRunConflict:
+            continue  # already on its way
+        except (ApplicationError, UpstreamError) as exc:
+            logger.warning("first sync of shop %s not started: %s", shop.pk, exc)
+            problems.append(f"{shop.name}: {getattr(exc, 'message', '') or exc}")
+    return started, problems
+
+
 def orders_incremental_sync_start(*, tenant: Tenant, shop: ShopConnection, requested_by=None) -> SyncRun:
     """Start an incremental sync: orders updated since the watermark minus five minutes."""
     state = _ensure_syncable(tenant, shop)

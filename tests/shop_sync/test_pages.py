@@ -81,14 +81,16 @@ def test_orders_page_filters_paginates_and_shows_shop_time(viewer, shop):
     rows = page.find(id="orders-table").find_all("tr", cls="order-row")
     assert len(rows) == 50
     first = [cell.text for cell in rows[0].children if getattr(cell, "tag", None) == "td"]
-    assert first[2:] == ["Glow MY", "COMPLETED", "2026-03-01 01:24", "1", "Glowy", "10.00 MYR"]
+    # Days are the shop's (01:24 in Kuala Lumpur on 1 March), times the tenant's zone (UTC).
+    assert first[2:] == ["Glow MY", "Completed", "28 Feb 2026, 17:24", "1", "Glowy", "RM 10.00"]
+    assert "UTC (UTC+00:00)" in page.find("div", cls="page-head").text
     assert page.find(id="stat-total-orders").find(cls="stat-value").text == "55"
-    assert page.find(id="stat-gmv-MYR").find(cls="stat-value").text == "550.00"
-    assert "Page 1 of 2 · 55 rows" in page.find("nav", cls="pagination").text
+    assert page.find(id="stat-gmv-MYR").find(cls="stat-value").text == "RM 550.00"
+    assert page.find(id="orders-table-controls").text.startswith("1–50 of 55 rows")
     second = parse(viewer.get("/shop/orders/", {"date_from": "2026-03-01", "page": 2}).content)
     assert len(second.find(id="orders-table").find_all("tr", cls="order-row")) == 5
-    cancelled = parse(viewer.get("/shop/orders/", {"status": "CANCELLED"}).content)
-    assert [b.text for b in cancelled.find(id="status-breakdown").find_all("a")] == ["CANCELLED 1"]
+    cancelled = parse(viewer.get("/shop/orders/", {"status": "CANCELLED", "range": "all"}).content)
+    assert [b.text for b in cancelled.find(id="status-breakdown").find_all("a")] == ["Cancelled 1"]
 
 
 def test_orders_page_with_a_bad_filter_is_400_with_the_message(viewer, shop):
@@ -111,7 +113,7 @@ def test_order_lines_load_on_demand_once(viewer, shop):
     assert partial.status_code == 200 and b"<html" not in partial.content
     rows = parse(partial.content).find("table").rows()
     assert [row[0] for row in rows] == ["Glowy Serum 1729000001"] * 2
-    assert [row[-1] for row in rows] == ["25.00 MYR", "15.00 MYR"]
+    assert [row[-1] for row in rows] == ["RM 25.00", "RM 15.00"]
 
 
 def test_another_tenants_order_lines_and_product_are_404(web_client_for, tenant_b, shop):
@@ -226,7 +228,9 @@ def test_sync_page_shows_metadata_progress_and_reconnect(admin, viewer, tenant_a
     )
     page = parse(admin.get("/shop/sync/").content)
     card = page.find(id=f"shop-{shop.pk}")
-    assert "2026-03-01 10:00:00 · 3,000 orders" in card.find("table", cls="sync-metadata").text
+    metadata = card.find("table", cls="sync-metadata")
+    assert "1 Mar 2026, 02:00" in metadata.text and "· 3,000 orders" in metadata.text  # tenant zone: UTC
+    assert "Watermark" not in card.text and "Changes fetched up to" in metadata.text
     progress = card.find(id=f"sync-run-{run.pk}-progress")
     assert progress.attrs["hx-trigger"] == "every 1s"
     assert progress.find(cls="progress-percent").text == "40%"
@@ -255,11 +259,11 @@ def test_sync_buttons_start_syncs_for_admins_only(admin, viewer, tenant_a, shop,
 def test_navigation_lists_the_shop_pages(viewer):
     nav = parse(viewer.get("/shop/").content).find("nav", cls="nav")
     assert [a.text for a in nav.find_all("a") if a.attrs.get("data-app") == "shop_sync"] == [
-        "Shop",
+        "Dashboard",
         "Orders",
         "Products",
         "Brands",
-        "Shop sync",
+        "Shops & sync",
     ]
 
 

@@ -12,9 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from core.models import OAuthState, Role
+from core.models import OAuthState, Role, SyncRun
 from shop_sync.models import ConnectionStatus, ShopConnection, ShopSyncState
 from shop_sync.services import shop_oauth_complete, shop_oauth_start
+from tests.fixtures.html import messages
 from tests.shop_sync.test_client import envelope, token_payload
 
 API = settings.TIKTOK_SHOP_API_BASE
@@ -163,3 +164,38 @@ def test_callback_connects_and_goes_to_the_sync_page(web_client_for, tenant_a, p
     assert response.status_code == 302
     assert response["Location"] == "/shop/sync/"
     assert ShopConnection.objects.for_tenant(tenant_a).count() == 2
+
+
+def test_callback_starts_the_first_full_sync_of_each_new_shop(web_client_for, tenant_a, platform):
+    platform.post(f"{API}/order/202309/orders/search", json=envelope({"orders": [], "total_count": 0, "next_page_token": ""}))
+    client, _ = web_client_for(tenant_a, Role.ADMIN)
+    location = client.post("/shop/connect/")["Location"]
+
+    response = client.get("/shop/oauth/callback/", {"code": "auth-code-1", "state": state_of(location)}, follow=True)
+
+    runs = SyncRun.objects.for_tenant(tenant_a).order_by("label")
+    assert [(run.kind, run.label) for run in runs] == [
+        ("shop_sync.orders_full", "Full order sync of Glow ID"),
+        ("shop_sync.orders_full", "Full order sync of Glow MY"),
+    ]
+    assert messages(response.content) == [
+        "Connected Glow MY, Glow ID. The first full sync is loading the orders; its progress shows below."
+    ]
+    # Connecting again (a re-authorization) starts nothing new while those run.
+    location = client.post("/shop/connect/")["Location"]
+    client.get("/shop/oauth/callback/", {"code": "auth-code-2", "state": state_of(location)})
+    assert SyncRun.objects.for_tenant(tenant_a).count() == 2
+
+
+def test_callback_keeps_the_connection_when_the_first_sync_cannot_start(web_client_for, tenant_a, platform):
+    platform.post(f"{API}/order/202309/orders/search", json=envelope(code=36009003, message="Internal error"), status=400)
+    client, _ = web_client_for(tenant_a, Role.ADMIN)
+    location = client.post("/shop/connect/")["Location"]
+
+    response = client.get("/shop/oauth/callback/", {"code": "auth-code-1", "state": state_of(location)}, follow=True)
+
+    assert ShopConnection.objects.for_tenant(tenant_a).count() == 2
+    assert SyncRun.objects.for_tenant(tenant_a).count() == 0
+    shown = messages(response.content)
+    assert shown[0] == "Connected Glow MY, Glow ID."
+    assert [text.split(" (")[0] for text in shown[1:]] == ["The first sync could not start"] * 2
