@@ -88,7 +88,10 @@ class PeriodPageView(ShopPageView):
     keep_params: tuple[str, ...] = ()
 
     def range_zone(self):
-        return zone(self.shop.time_zone if self.shop else self.tenant.time_zone)
+        if getattr(self, "shop", None):
+            return zone(self.shop.time_zone)
+        zones = {shop.time_zone for shop in self.shops}
+        return zone(zones.pop() if len(zones) == 1 else self.tenant.time_zone)
 
     def resolve_range(self) -> DateRange:
         params = self.request.GET

@@ -29,7 +29,9 @@ RULES = Table(
 def _moved(result) -> str:
     if not result.lines and not result.products:
         return "No stored product changed brand."
-    return f"{result.lines:,} order lines and {result.products:,} products re-matched; brand figures are up to date."
+    lines = f"{result.lines:,} order line{'' if result.lines == 1 else 's'}"
+    products = f"{result.products:,} product{'' if result.products == 1 else 's'}"
+    return f"{lines} and {products} re-matched; brand figures are up to date."
 
 
 class BrandRuleListView(FormRefusalMixin, TenantPageView):
