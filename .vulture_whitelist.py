@@ -159,9 +159,10 @@ _.site_header
 _.site_title
 _.help_text
 _.widget
-# Admin form field cleaners: Django calls clean_<field>().
+# Admin and page form field cleaners: Django calls clean_<field>().
 _.clean_faults
 _.clean_options
+_.clean_keywords  # shop_sync/forms.py BrandRuleForm
 # Arguments a framework signature requires: system checks, signal receivers, list filters,
 # context managers' __exit__, Field.from_db_value, spectacular extensions.
 _.app_configs
