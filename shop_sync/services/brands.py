@@ -57,7 +57,7 @@ def brand_rule_save(*, tenant: Tenant, name: str, keywords=(), is_active: bool =
         raise ApplicationError(message, code=ShopSyncError.INVALID_BRAND_RULE, extra={"fields": {"name": [message]}})
     with transaction.atomic():
         if rule is None:
-            rule = Brand.objects.create(tenant=tenant, name=name, keywords=_clean_keywords(keywords), is_active=is_active)
+            rule = Brand.objects.for_tenant(tenant).create(tenant=tenant, name=name, keywords=_clean_keywords(keywords), is_active=is_active)
         else:
             rule.name, rule.keywords, rule.is_active = name, _clean_keywords(keywords), is_active
             rule.save(update_fields=["name", "keywords", "is_active"])
@@ -108,7 +108,7 @@ def brands_reapply(*, tenant: Tenant) -> BrandsReapplied:
             orders = list(Order.objects.for_tenant(tenant).filter(pk__in=chunk).only("pk", "shop_id", "create_time", "brands"))
             for order in orders:
                 order.brands = ",".join(sorted(brands[order.pk]))[:300]
-            orders_updated += Order.objects.bulk_update(orders, ["brands"])
+            orders_updated += Order.objects.for_tenant(tenant).bulk_update(orders, ["brands"])
             for shop_id in {order.shop_id for order in orders}:
                 zone = _zone_name(by_pk[shop_id])
                 days_by_shop[shop_id].update(
@@ -127,5 +127,5 @@ def brands_reapply(*, tenant: Tenant) -> BrandsReapplied:
             if new != product.brand:
                 product.brand = new
                 stale.append(product)
-        Product.objects.bulk_update(stale, ["brand"], batch_size=_UPDATE_CHUNK)
+        Product.objects.for_tenant(tenant).bulk_update(stale, ["brand"], batch_size=_UPDATE_CHUNK)
     return BrandsReapplied(lines=changed_lines, orders=orders_updated, products=len(stale), days=sum(len(d) for d in days_by_shop.values()))
