@@ -287,6 +287,7 @@ STOCK = Table(
     "stock",
     [
         Column("title", "Product"),
+        Column("shop__name", "Shop", optional=True),
         Column("brand", "Brand", optional=True),
         Column("status", "Status", optional=True),
         Column("inventory", "In stock", numeric=True),

@@ -82,16 +82,22 @@ def skus_ranking(
 
 def products_stock(tenant: Tenant, *, period: Period, shop: ShopConnection | None = None) -> list[dict]:
     """The catalogue with its stock against the period's sales, for spotting slow movers: per
-    product its SKUs' inventory, units sold in the period and days of cover at that pace (None
+    product (of each shop) its SKUs' inventory, units sold in the period and days of cover at that pace (None
     when nothing sold). Two grouped queries."""
     products = Product.objects.for_tenant(tenant)
     if shop:
         products = products.filter(shop=shop)
-    catalogue = products.order_by().values("product_id", "title", "status", "brand").annotate(inventory=Coalesce(Sum("skus__inventory_quantity"), 0))
-    sold = dict(_lines_in_period(tenant, shop=shop, period=period).order_by().values_list("product_id").annotate(n=Count("id")))
+    catalogue = products.order_by().values("product_id", "title", "status", "brand", "shop__name", "shop_id").annotate(inventory=Coalesce(Sum("skus__inventory_quantity"), 0))
+    sold = dict(
+        ((shop_id, product_id), n)
+        for shop_id, product_id, n in _lines_in_period(tenant, shop=shop, period=period)
+        .order_by()
+        .values_list("order__shop_id", "product_id")
+        .annotate(n=Count("id"))
+    )
     rows = []
     for row in catalogue:
-        units = sold.get(row["product_id"], 0)
+        units = sold.get((row["shop_id"], row["product_id"]), 0)
         cover = round(row["inventory"] * period.days / units) if units else None
         rows.append({**row, "units": units, "days_of_cover": cover})
     return rows

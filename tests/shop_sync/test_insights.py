@@ -150,7 +150,7 @@ def test_stock_table_shows_slow_movers(viewer, shop):
     make_order(shop, created=local(shop, 2026, 3, 1, 10, 0), lines=[{"product_id": "11", "product_name": "Glowy Serum", "sale_price": "50.00"}] * 2)
     page = parse(viewer.get("/shop/products/", {"days": 10, "end": "2026-03-01"}).content)
     # 30 in stock at 2 units per 10 days: 150 days of cover; the cream sold nothing.
-    assert page.find(id="stock-table").rows() == [["Glowy Serum", "–", "Activate", "30", "2", "150"], ["Dusty Cream", "–", "Activate", "8", "0", "No sales"]]
+    assert page.find(id="stock-table").rows() == [["Glowy Serum", "Glow MY", "–", "Activate", "30", "2", "150"], ["Dusty Cream", "Glow MY", "–", "Activate", "8", "0", "No sales"]]
 
 
 # --- Brand dictionary ---------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_accepting_a_suggestion_moves_products_out_of_other(admin, viewer, tenan
 
     page = parse(admin.get("/shop/brands/rules/").content)
     rows = page.find(id="suggestions-table").rows()
-    assert [row[:4] for row in rows] == [["Kopiko", "3", "4", "RM 80.00"], ["Lumi", "2", "2", "RM 100.00"]]
+    assert [row[:4] for row in rows] == [["Kopiko Accept", "3", "4", "RM 80.00"], ["Lumi Accept", "2", "2", "RM 100.00"]]
     assert viewer.post("/shop/brands/rules/accept/", {"name": "Kopiko"}).status_code == 403
     response = admin.post("/shop/brands/rules/accept/", {"name": "Kopiko"}, follow=True)
     assert messages(response.content) == ["Added “Kopiko”. 4 order lines and 0 products re-matched; brand figures are up to date."]
@@ -210,7 +210,7 @@ def test_accepting_a_suggestion_moves_products_out_of_other(admin, viewer, tenan
         ["Glowy", "1", "1", "RM 99.00"],
         ["Kopiko", "3", "4", "RM 80.00"],
     ]
-    assert [row[0] for row in parse(admin.get("/shop/brands/rules/").content).find(id="suggestions-table").rows()] == ["Lumi"]
+    assert [row[0] for row in parse(admin.get("/shop/brands/rules/").content).find(id="suggestions-table").rows()] == ["Lumi Accept"]
 
 
 def test_brand_rule_crud_for_admins_read_only_for_viewers(admin, viewer, tenant_a, unmatched):
@@ -255,3 +255,14 @@ def test_another_tenants_brand_rule_is_404(web_client_for, tenant_a, tenant_b):
     assert "Glowy" not in other.get("/shop/brands/rules/").content.decode()
     rule.refresh_from_db()
     assert rule.name == "Glowy"
+
+
+def test_brand_services_work_outside_a_request(tenant_a, unmatched):
+    """A command or task has no tenant in context: the services scope every write themselves."""
+    from shop_sync.services import brand_rule_delete, brand_rule_save, brands_reapply
+
+    rule, result = brand_rule_save(tenant=tenant_a, name="Kopiko", keywords=["kopiko", " Kopiko ", ""])
+    assert rule.keywords == ["kopiko"] and (result.lines, result.orders, result.days) == (4, 3, 1)
+    assert brands_reapply(tenant=tenant_a).lines == 0  # idempotent
+    assert brand_rule_delete(rule=rule).lines == 4
+    assert set(OrderLine.all_tenants.filter(product_id__in=["21", "22", "23"]).values_list("brand", flat=True)) == {"Other"}
