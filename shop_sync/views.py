@@ -31,10 +31,13 @@ from core.tables import BoundTable, Column, Table
 from core.web import InvalidQuery, TenantPageView, validated_query
 from shop_sync import selectors
 from shop_sync.brands import OTHER_BRAND
+from shop_sync.labels import LABELS
 from shop_sync.models import ConnectionStatus
 from shop_sync.selectors import ZERO, Period, today_for, zone
 from shop_sync.serializers import OrderFilterQuerySerializer, PeriodQuerySerializer, ProductQuerySerializer
 from shop_sync.services import orders_full_sync_start, orders_incremental_sync_start
+
+ORDER_STATUS_LABELS = LABELS["order_status"]
 
 
 def _query_without(request, *names: str) -> str:
@@ -191,7 +194,7 @@ class DashboardView(PeriodPageView):
                 id="chart-status-mix",
                 title="Orders per day by status",
                 labels=[day.isoformat() for day in mix.days],
-                series=[Series(code_label(status), mix.counts[status]) for status in mix.statuses],
+                series=[Series(ORDER_STATUS_LABELS.get(status) or code_label(status), mix.counts[status]) for status in mix.statuses],
                 kind="stacked",
             )
         return context

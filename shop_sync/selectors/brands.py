@@ -3,10 +3,12 @@ names that no rule or title convention matches (brand "Other")."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -15,6 +17,7 @@ from core.money import money_quantize
 from shop_sync.brands import OTHER_BRAND, brand_pattern, leading_word
 from shop_sync.models import Brand, OrderLine
 from shop_sync.selectors.common import CANCELLED
+from shop_sync.selectors.stats import AGGREGATE_CACHE_SECONDS, orders_version
 
 SUGGESTION_MIN_PRODUCTS = 2
 SUGGESTION_LIMIT = 20
@@ -41,6 +44,19 @@ class UnmatchedSummary:
 
 
 def brand_rule_suggestions(tenant: Tenant, *, limit: int = SUGGESTION_LIMIT) -> UnmatchedSummary:
+    """``_brand_rule_suggestions``, cached until the orders or the dictionary change: the scan of
+    every line in "Other" is the price of a large shop's page."""
+    rules = list(Brand.objects.for_tenant(tenant).order_by("pk").values_list("pk", "name", "keywords", "is_active"))
+    digest = hashlib.sha256(repr((tenant.pk, limit, orders_version(tenant), rules)).encode()).hexdigest()
+    key = f"shop_sync:brand-suggestions:{digest}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _brand_rule_suggestions(tenant, limit=limit)
+        cache.set(key, summary, AGGREGATE_CACHE_SECONDS)
+    return summary
+
+
+def _brand_rule_suggestions(tenant: Tenant, *, limit: int) -> UnmatchedSummary:
     """Candidate brand names from the products currently in "Other": the leading word of each
     title, counted the way the dictionary would match it (a whole word anywhere in the title, any
     case), so the products, units and GMV shown are what accepting it moves out of "Other".
