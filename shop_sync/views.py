@@ -24,20 +24,16 @@ from core.charts import Chart, Series
 from core.dateranges import SESSION_KEY as DATE_RANGE_SESSION_KEY
 from core.dateranges import DateRange, InvalidDateRange, date_range_context, date_range_for_request, date_range_resolve
 from core.exports import export_response
-from core.formatting import code_label
 from core.models import Role
 from core.services import SyncRunConflict
 from core.tables import BoundTable, Column, Table
 from core.web import InvalidQuery, TenantPageView, validated_query
 from shop_sync import selectors
 from shop_sync.brands import OTHER_BRAND
-from shop_sync.labels import LABELS
 from shop_sync.models import ConnectionStatus
 from shop_sync.selectors import ZERO, Period, today_for, zone
 from shop_sync.serializers import OrderFilterQuerySerializer, PeriodQuerySerializer, ProductQuerySerializer
 from shop_sync.services import orders_full_sync_start, orders_incremental_sync_start
-
-ORDER_STATUS_LABELS = LABELS["order_status"]
 
 
 def _query_without(request, *names: str) -> str:
@@ -192,12 +188,35 @@ class DashboardView(PeriodPageView):
         if mix is not None and mix.statuses:
             context["status_chart"] = Chart(
                 id="chart-status-mix",
-                title="Orders per day by status",
+                title="Order status mix per day",
                 labels=[day.isoformat() for day in mix.days],
-                series=[Series(ORDER_STATUS_LABELS.get(status) or code_label(status), mix.counts[status]) for status in mix.statuses],
+                series=[Series(label, values) for label, values in _status_stages(mix)],
                 kind="stacked",
             )
         return context
+
+
+# The chart stacks statuses by stage, always all five in this order, so each keeps its colour
+# from one range to the next (completed green, cancelled pink); the exact statuses are the API's.
+STATUS_STAGES = (
+    ("Unpaid or on hold", ("UNPAID", "ON_HOLD")),
+    ("To ship", ("AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION")),
+    ("In transit", ("IN_TRANSIT",)),
+    ("Delivered or completed", ("DELIVERED", "COMPLETED")),
+    ("Cancelled", ("CANCELLED",)),
+)
+
+
+def _status_stages(mix) -> list[tuple[str, list[int]]]:
+    def total(statuses) -> list[int]:
+        return [sum(mix.counts[status][n] for status in statuses if status in mix.counts) for n in range(len(mix.days))]
+
+    staged = [(label, total(statuses)) for label, statuses in STATUS_STAGES]
+    known = {status for _, statuses in STATUS_STAGES for status in statuses}
+    others = [status for status in mix.statuses if status not in known]
+    if others:
+        staged.append(("Other", total(others)))
+    return staged
 
 
 def _card(key, label, change, kind, currency, *, good_up=True) -> dict:

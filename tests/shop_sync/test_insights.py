@@ -2,6 +2,7 @@
 003's days/end aliases, the order status mix, products ranked per currency, and the brand
 dictionary (rules, suggestions from products in "Other", re-applying them to stored figures)."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -102,12 +103,19 @@ def test_status_mix_waits_for_the_rollups_and_draws_a_stacked_chart(viewer, shop
     make_sync_state(shop, status_rollups_ready=True)
     _status_rollup(shop, date(2026, 3, 1), "COMPLETED", 5)
     _status_rollup(shop, date(2026, 3, 2), "AWAITING_SHIPMENT", 1)
+    _status_rollup(shop, date(2026, 3, 2), "DELIVERED", 3)
+    _status_rollup(shop, date(2026, 3, 2), "RETURNED", 2)  # a status the platform adds later
     page = parse(viewer.get("/shop/", {"range": "custom", "start": "2026-03-01", "end": "2026-03-02"}).content)
-    import json
-
     spec = json.loads(page.find("script", id="chart-status-mix-data").text)
     assert spec["kind"] == "stacked" and spec["labels"] == ["2026-03-01", "2026-03-02"]
-    assert [(s["label"], s["values"]) for s in spec["series"]] == [("Completed", [5, 0]), ("Awaiting shipment", [0, 1])]
+    assert [(s["label"], s["values"]) for s in spec["series"]] == [
+        ("Unpaid or on hold", [0, 0]),
+        ("To ship", [0, 1]),
+        ("In transit", [0, 0]),
+        ("Delivered or completed", [5, 3]),
+        ("Cancelled", [0, 0]),
+        ("Other", [0, 2]),
+    ]
 
 
 # --- Products -----------------------------------------------------------------------------
