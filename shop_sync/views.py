@@ -156,7 +156,7 @@ class DashboardView(PeriodPageView):
                 "cards": [
                     _card("gmv", "GMV", comparison["gmv"], "money", currency),
                     _card("orders", "Orders", comparison["orders"], "count", currency),
-                    _card("aov", "Average order value", comparison["average_order_value"], "money", currency),
+                    _card("aov", "Avg. order value", comparison["average_order_value"], "money", currency),
                     _card("units", "Units", comparison["units"], "count", currency),
                     _card("cancelled", "Cancelled orders", comparison["cancelled_orders"], "count", currency, good_up=False),
                 ],
