@@ -159,9 +159,10 @@ _.site_header
 _.site_title
 _.help_text
 _.widget
-# Admin form field cleaners: Django calls clean_<field>().
+# Admin and page form field cleaners: Django calls clean_<field>().
 _.clean_faults
 _.clean_options
+_.clean_keywords  # shop_sync/forms.py BrandRuleForm
 # Arguments a framework signature requires: system checks, signal receivers, list filters,
 # context managers' __exit__, Field.from_db_value, spectacular extensions.
 _.app_configs
@@ -349,6 +350,8 @@ _.full_name
 # per-vendor clients, whichever verbs today's vendors happen to call.
 _.put
 _.patch
-# implicit: ProductAnalytics.catalog_skus is asserted by tests/shop_sync/test_selectors.py but not
-# shown by the product page or API yet; show it or drop it with that assertion.
+# implicit: ProductAnalytics.catalog_skus is read by the product page's "Catalogue SKUs" table.
 _.catalog_skus
+# shop_sync/labels.py: the wording of order and product statuses, for shop_sync/apps.py to declare
+# as its AppConfig.labels.
+_.LABELS

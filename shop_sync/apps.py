@@ -1,4 +1,5 @@
 from core.registry import BeatEntry, NavEntry, PlatformAppConfig
+from shop_sync.labels import LABELS
 
 
 class ShopSyncConfig(PlatformAppConfig):
@@ -11,25 +12,10 @@ class ShopSyncConfig(PlatformAppConfig):
         NavEntry("Orders", "shop_sync:orders"),
         NavEntry("Products", "shop_sync:products"),
         NavEntry("Brands", "shop_sync:brands"),
+        NavEntry("Brand dictionary", "shop_sync:brand-rules", hint="Rules that assign products to brands"),
         NavEntry("Shops & sync", "shop_sync:sync"),
     )
-    labels = {
-        "order_status": {
-            "UNPAID": "Unpaid",
-            "ON_HOLD": "On hold",
-            "AWAITING_SHIPMENT": "Awaiting shipment",
-            "PARTIALLY_SHIPPING": "Partly shipped",
-            "AWAITING_COLLECTION": "Awaiting collection",
-            "IN_TRANSIT": "In transit",
-            "DELIVERED": "Delivered",
-            "COMPLETED": "Completed",
-            "CANCELLED": "Cancelled",
-        },
-        "sync_kind": {
-            "shop_sync.orders_full": "Full order sync",
-            "shop_sync.orders_incremental": "Order update",
-        },
-    }
+    labels = LABELS
     beat_schedules = (
         BeatEntry("TikTok Shop incremental order sync", "shop_sync.tasks.orders_incremental_sync_all_task", {"minute": "*/5"}, expires=450),
         BeatEntry("TikTok Shop token refresh", "shop_sync.tasks.shop_tokens_refresh_expiring_task", {"minute": "23"}, expires=5400),

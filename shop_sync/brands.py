@@ -43,6 +43,24 @@ _NOT_BRANDS = frozenset(
     "TERBARU MURAH GRATIS ASLI".split()
 )
 _RUN_CACHE_SIZE = 32
+_LEADING_WORD = re.compile(r"^\s*[\[【(]?\s*([^\W\d_][\w&'.-]*)")
+
+
+def leading_word(name: str) -> str:
+    """The first word of a title as a brand would be written ("SOMETHINC Serum" -> "Somethinc"),
+    or "" when it is a selling word, too short or not a word."""
+    match = _LEADING_WORD.match(name or "")
+    if not match:
+        return ""
+    word = match.group(1).strip(".-'")
+    if len(re.sub(r"[^A-Za-z]", "", word)) < 2 or word.upper() in _NOT_BRANDS or any(c.isdigit() for c in word):
+        return ""
+    return (word.title() if word.isupper() or word.islower() else word)[:BRAND_MAX_LENGTH]
+
+
+def brand_pattern(name: str) -> re.Pattern:
+    """How the dictionary matches a brand name: a whole word, any case."""
+    return re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
 
 
 class BrandMatcher:

@@ -9,6 +9,7 @@ class ShopSyncError(StrEnum):
     SHOP_NOT_FOUND = "shop_not_found"
     ORDER_NOT_FOUND = "order_not_found"
     PRODUCT_NOT_FOUND = "product_not_found"
+    INVALID_BRAND_RULE = "invalid_brand_rule"
     NO_SHOP = "no_shop"  # the tenant has no active shop
     SHOP_REQUIRED = "shop_required"  # several active shops: the request must name one
     SHOP_NEEDS_REAUTH = "shop_needs_reauth"

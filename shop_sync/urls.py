@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from shop_sync import views, views_connect
+from shop_sync import views, views_brands, views_connect
 
 app_name = "shop_sync"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("products/<str:product_id>/", views.ProductDetailView.as_view(), name="product-detail"),
     path("brands/", views.BrandListView.as_view(), name="brands"),
     re_path(r"^brands/" + EXPORT, views.BrandExportView.as_view(), name="brands-export"),
+    path("brands/rules/", views_brands.BrandRuleListView.as_view(), name="brand-rules"),
+    path("brands/rules/<int:pk>/", views_brands.BrandRuleEditView.as_view(), name="brand-rule-edit"),
+    path("brands/rules/<int:pk>/delete/", views_brands.BrandRuleDeleteView.as_view(), name="brand-rule-delete"),
+    path("brands/rules/accept/", views_brands.BrandSuggestionAcceptView.as_view(), name="brand-suggestion-accept"),
     path("sync/", views.SyncPageView.as_view(), name="sync"),
     path("sync/shops/<int:pk>/card/", views.SyncShopCardView.as_view(), name="sync-shop-card"),
     path("connect/", views_connect.shop_connect, name="connect"),

@@ -9,25 +9,29 @@ scoped by ``request.tenant``, so another tenant's order or shop is a 404.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from core.dateranges import SESSION_KEY, DateRange, InvalidDateRange, date_range_context, date_range_for_request
+from core.charts import Chart, Series
+from core.dateranges import SESSION_KEY, DateRange, InvalidDateRange, date_range_context, date_range_for_request, date_range_resolve
 from core.exports import export_response
 from core.models import Role
 from core.services import SyncRunConflict
-from core.tables import Column, Table
+from core.tables import BoundTable, Column, Table
 from core.views.platform import HTMX_STOP_POLLING
 from core.web import InvalidQuery, TenantPageView, is_htmx, validated_query
 from shop_sync import selectors
+from shop_sync.brands import OTHER_BRAND
 from shop_sync.models import ConnectionStatus
+from shop_sync.selectors import ZERO, Period, today_for, zone
 from shop_sync.serializers import OrderFilterQuerySerializer, PeriodQuerySerializer, ProductQuerySerializer
 from shop_sync.services import orders_full_sync_start, orders_incremental_sync_start
 
@@ -74,10 +78,63 @@ class ShopPageView(TenantPageView):
 
 
 class PeriodPageView(ShopPageView):
-    query_serializer = PeriodQuerySerializer
+    """A page over a date range: the one picker (``core.dateranges``), days in the shop's zone
+    (the tenant's with all shops), compared with the previous period by default. Seed 003's
+    ``days``/``end`` still work: ``days=7&end=2026-03-01`` is the 7 days ending that day, as before."""
 
-    def period(self):
-        return self.query.period(self.tenant, self.shop)
+    query_serializer = PeriodQuerySerializer
+    # Query names the range form carries over (a table's sort, the chosen currency).
+    keep_params: tuple[str, ...] = ()
+
+    def range_zone(self):
+        if getattr(self, "shop", None):
+            return zone(self.shop.time_zone)
+        zones = {shop.time_zone for shop in self.shops}
+        return zone(zones.pop() if len(zones) == 1 else self.tenant.time_zone)
+
+    def resolve_range(self) -> DateRange:
+        params = self.request.GET
+        if params.get("days") and not params.get("range"):
+            end = self.query.validated_data.get("end") or today_for(self.tenant, self.shop)
+            start = end - timedelta(days=self.query.validated_data["days"] - 1)
+            alias = {"range": "custom", "start": start.isoformat(), "end": end.isoformat(), "compare": params.get("compare") or "previous", "today": params.get("today") or ""}
+            chosen = date_range_resolve(alias, zone=self.range_zone(), default_compare="previous")
+            self.request.session[SESSION_KEY] = chosen.query()
+            return chosen
+        return date_range_for_request(self.request, zone=self.range_zone(), default_compare="previous")
+
+    def period(self) -> Period:
+        if not hasattr(self, "_period"):
+            self.date_range = self.resolve_range()
+            self._period = Period(self.date_range.start, self.date_range.end, self.date_range.compare_start, self.date_range.compare_end)
+        return self._period
+
+    @property
+    def comparing(self) -> bool:
+        return self.period() is not None and self.date_range.compare != "none"
+
+    def handle_application_error(self, exc):
+        if isinstance(exc, InvalidDateRange) and hasattr(self, "shops"):
+            return self.render_to_response(self.base_context(query_errors=exc.fields), status=exc.status)
+        return super().handle_application_error(exc)
+
+    def base_context(self, **extra) -> dict:
+        context = super().base_context(**extra)
+        if hasattr(self, "date_range"):
+            context.update(date_range_context(self.date_range, zone=self.range_zone()), comparing=self.comparing)
+        context.update(range_zone=self.range_zone().key, range_keep=self.keep_params)
+        return context
+
+    def get_context_data(self, **kwargs):
+        self.period()
+        return self.base_context(**kwargs)
+
+
+def _change_pct(current, previous):
+    """The change in percent, or None without a base to compare with."""
+    if not previous or current is None:
+        return None
+    return (Decimal(current) - Decimal(previous)) / Decimal(previous) * 100
 
 
 # --- Dashboard ----------------------------------------------------------------------------
@@ -88,18 +145,82 @@ class DashboardView(PeriodPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.kpi_summary(self.tenant, period=self.period(), shop=self.shop)
+        period = self.period()
+        summary = selectors.kpi_summary(self.tenant, period=period, shop=self.shop)
         context["summary"] = summary
-        context["cards"] = [
-            {"currency": currency, "totals": summary.totals.get(currency), "comparison": summary.comparison[currency]}
+        totals = [(currency, summary.totals.get(currency), summary.comparison[currency]) for currency in summary.currencies]
+        context["several_currencies"] = len(summary.currencies) > 1
+        context["card_groups"] = [
+            {
+                "currency": currency,
+                "cards": [
+                    _card("gmv", "GMV", comparison["gmv"], "money", currency),
+                    _card("orders", "Orders", comparison["orders"], "count", currency),
+                    _card("aov", "Avg. order value", comparison["average_order_value"], "money", currency),
+                    _card("units", "Units", comparison["units"], "count", currency),
+                    _card("cancelled", "Cancelled orders", comparison["cancelled_orders"], "count", currency, good_up=False),
+                ],
+            }
+            for currency, _, comparison in totals
+        ]
+        labels = [day["day"].isoformat() for day in summary.trend]
+        context["gmv_charts"] = [
+            Chart(
+                id=f"chart-gmv-{currency}",
+                title=f"GMV per day ({currency})",
+                labels=labels,
+                series=[Series("GMV", [day["by_currency"][currency]["gmv"] for day in summary.trend])],
+                kind="bar",
+                y_format="money",
+                currency=currency,
+            )
             for currency in summary.currencies
         ]
-        context["chart_data"] = {
-            "labels": [day["day"].isoformat() for day in summary.trend],
-            "orders": [day["orders"] for day in summary.trend],
-            "gmv": {currency: [str(day["by_currency"][currency]["gmv"]) for day in summary.trend] for currency in summary.currencies},
-        }
+        context["orders_chart"] = Chart(
+            id="chart-orders",
+            title="Orders per day",
+            labels=labels,
+            series=[Series("Orders", [day["orders"] for day in summary.trend]), Series("Units", [day["units"] for day in summary.trend], kind="line")],
+            kind="bar",
+        )
+        mix = selectors.order_status_mix(self.tenant, start=period.start, end=period.end, shop=self.shop)
+        context["status_mix"] = mix
+        if mix is not None and mix.statuses:
+            context["status_chart"] = Chart(
+                id="chart-status-mix",
+                title="Order status mix per day",
+                labels=[day.isoformat() for day in mix.days],
+                series=[Series(label, values) for label, values in _status_stages(mix)],
+                kind="stacked",
+            )
         return context
+
+
+# The chart stacks statuses by stage, always all five in this order, so each keeps its colour
+# from one range to the next (completed green, cancelled pink); the exact statuses are the API's.
+STATUS_STAGES = (
+    ("Unpaid or on hold", ("UNPAID", "ON_HOLD")),
+    ("To ship", ("AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION")),
+    ("In transit", ("IN_TRANSIT",)),
+    ("Delivered or completed", ("DELIVERED", "COMPLETED")),
+    ("Cancelled", ("CANCELLED",)),
+)
+
+
+def _status_stages(mix) -> list[tuple[str, list[int]]]:
+    def total(statuses) -> list[int]:
+        return [sum(mix.counts[status][n] for status in statuses if status in mix.counts) for n in range(len(mix.days))]
+
+    staged = [(label, total(statuses)) for label, statuses in STATUS_STAGES]
+    known = {status for _, statuses in STATUS_STAGES for status in statuses}
+    others = [status for status in mix.statuses if status not in known]
+    if others:
+        staged.append(("Other", total(others)))
+    return staged
+
+
+def _card(key, label, change, kind, currency, *, good_up=True) -> dict:
+    return {"key": key, "label": label, "value": change["current"], "previous": change["previous"], "delta": change["delta"], "change": _change_pct(change["current"], change["previous"]), "kind": kind, "currency": currency, "good_up": good_up}
 
 
 # --- Orders -------------------------------------------------------------------------------
@@ -246,39 +367,119 @@ class OrderExportView(OrderRangeMixin, ShopPageView):
 
 # --- Products -----------------------------------------------------------------------------
 
+PRODUCTS = Table(
+    "products",
+    [
+        Column("rank", "#", sort=None, numeric=True),
+        Column("product_name", "Product"),
+        Column("brand", "Brand", optional=True),
+        Column("status", "Status", sort=None, optional=True),
+        Column("units", "Units", numeric=True),
+        Column("orders", "Orders", numeric=True),
+        Column("gmv", "GMV", numeric=True),
+        Column("gmv_share", "Share of GMV", numeric=True, optional=True),
+        Column("average_price", "Avg. unit price", numeric=True, optional=True),
+    ],
+    default_sort="-gmv",
+    zero_field="gmv",
+)
+SKUS = Table(
+    "skus",
+    [
+        Column("rank", "#", sort=None, numeric=True),
+        Column("sku_name", "SKU"),
+        Column("seller_sku", "Seller SKU", optional=True),
+        Column("product_name", "Product", optional=True),
+        Column("units", "Units", numeric=True),
+        Column("orders", "Orders", numeric=True),
+        Column("gmv", "GMV", numeric=True),
+    ],
+    default_sort="-gmv",
+    zero_field="gmv",
+    prefix="sku_",
+)
+STOCK = Table(
+    "stock",
+    [
+        Column("title", "Product"),
+        Column("shop__name", "Shop", optional=True),
+        Column("brand", "Brand", optional=True),
+        Column("status", "Status", optional=True),
+        Column("inventory", "In stock", numeric=True),
+        Column("units", "Units sold", numeric=True),
+        Column("days_of_cover", "Days of cover", numeric=True, help="Stock ÷ units sold per day in this range"),
+    ],
+    default_sort="-inventory",
+    zero_field="inventory",
+    prefix="stock_",
+)
 
-class ProductListView(ShopPageView):
+
+def _ranked(table: BoundTable) -> BoundTable:
+    """Number the rows of the page in the table's current order."""
+    offset = table.page.start_index() - 1 if table.paginator.count else 0
+    for n, row in enumerate(table.rows, 1):
+        row["rank"] = offset + n
+    return table
+
+
+def _per_currency(rows: list[dict]) -> dict[str, list[dict]]:
+    """Rows split by currency (amounts in two currencies never rank together), the currency with
+    the most orders first."""
+    split: dict[str, list[dict]] = {}
+    for row in rows:
+        split.setdefault(row["currency"], []).append(row)
+    return dict(sorted(split.items(), key=lambda item: (-sum(r["orders"] for r in item[1]), item[0])))
+
+
+def _with_sort_alias(request, table: Table, alias: str | None) -> None:
+    """Seed 003's ``order_by=gmv|units`` reads as the table's sort when the URL names none."""
+    if alias in ("gmv", "units") and not request.GET.get(table._param("sort")):
+        request.GET = request.GET.copy()
+        request.GET[table._param("sort")] = f"-{alias}"
+
+
+class ProductListView(PeriodPageView):
     template_name = "shop_sync/products.html"
     query_serializer = ProductQuerySerializer
-    per_page = 50
+    keep_params = ("currency", "brand", "sort", "per_page", "hide_zero", "sku_sort", "sku_per_page", "stock_sort", "stock_per_page", "stock_hide_zero")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        period = self.query.period(self.tenant, self.shop)
-        order_by = self.query.validated_data["order_by"]
-        ranking = selectors.products_ranking(
-            self.tenant, period=period, shop=self.shop, order_by=order_by, brand=self.query.validated_data.get("brand", "")
-        )
-        page = Paginator(ranking, self.per_page).get_page(self.request.GET.get("page"))
-        offset = (page.number - 1) * self.per_page
-        catalog = selectors.products_catalog(self.tenant, product_ids=[row["product_id"] for row in page.object_list])
-        skus = selectors.skus_ranking(self.tenant, period=period, shop=self.shop, order_by=order_by)[: self.per_page]
+        period = self.period()
+        brand = self.query.validated_data.get("brand", "")
+        _with_sort_alias(self.request, PRODUCTS, self.request.GET.get("order_by"))
+        _with_sort_alias(self.request, SKUS, self.request.GET.get("order_by"))
+        by_currency = _per_currency(list(selectors.products_ranking(self.tenant, period=period, shop=self.shop, brand=brand)))
+        currency = self.request.GET.get("currency", "")
+        if currency not in by_currency:
+            currency = next(iter(by_currency), "")
+        rows = by_currency.get(currency, [])
+        total_gmv = sum((row["gmv"] or ZERO for row in rows), ZERO)
+        for row in rows:
+            row["gmv_share"] = (row["gmv"] or ZERO) / total_gmv * 100 if total_gmv else None
+            row["average_price"] = (row["gmv"] or ZERO) / row["units"] if row["units"] else None
+        products = _ranked(PRODUCTS.bind(self.request, rows))
+        catalog = selectors.products_catalog(self.tenant, product_ids=[row["product_id"] for row in products.rows])
+        for row in products.rows:
+            row["catalog"] = catalog.get(row["product_id"])
+        skus = list(selectors.skus_ranking(self.tenant, period=period, shop=self.shop, currency=currency)) if currency else []
         context.update(
             period=period,
-            order_by=order_by,
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            products=[{**row, "rank": offset + n, "catalog": catalog.get(row["product_id"])} for n, row in enumerate(page.object_list, 1)],
-            skus=[{**row, "rank": n} for n, row in enumerate(skus, 1)],
+            currency=currency,
+            currencies=[(code, len(group)) for code, group in by_currency.items()],
+            table=products,
+            sku_table=_ranked(SKUS.bind(self.request, skus)),
+            stock_table=STOCK.bind(self.request, selectors.products_stock(self.tenant, period=period, shop=self.shop)),
+            brand=brand,
             brand_choices=selectors.brands_for_tenant(self.tenant),
-            export_query=_query_without(self.request, "page"),
+            export_query=_query_without(self.request, "page", "sku_page", "stock_page"),
         )
         return context
 
 
-class ProductExportView(ShopPageView):
-    """``level`` "products" or "skus": the ranking over the chosen period, streamed."""
+class ProductExportView(PeriodPageView):
+    """``level`` "products" or "skus": the ranking over the chosen range, streamed (raw codes)."""
 
     min_role = Role.ANALYST
     query_serializer = ProductQuerySerializer
@@ -287,7 +488,7 @@ class ProductExportView(ShopPageView):
     sku_columns = ("product_id", "product_name", "sku_id", "seller_sku", "sku_name", "currency", "units", "orders", "gmv")
 
     def respond(self, *, export_format: str, level: str, **kwargs):
-        period = self.query.period(self.tenant, self.shop)
+        period = self.period()
         order_by = self.query.validated_data["order_by"]
         if level == "skus":
             rows = selectors.skus_ranking(self.tenant, period=period, shop=self.shop, order_by=order_by)
@@ -302,8 +503,23 @@ class ProductExportView(ShopPageView):
         return export_response(export_format, basename=basename, header=columns, rows=stream, sheet_title=level)
 
 
+PRODUCT_SKUS = Table(
+    "product-skus",
+    [
+        Column("sku_name", "SKU"),
+        Column("seller_sku", "Seller SKU"),
+        Column("units", "Units", numeric=True),
+        Column("orders", "Orders", numeric=True),
+        Column("gmv", "GMV", numeric=True),
+    ],
+    default_sort="-gmv",
+    zero_field="gmv",
+)
+
+
 class ProductDetailView(PeriodPageView):
     template_name = "shop_sync/product_detail.html"
+    keep_params = ("sort", "per_page", "hide_zero")
 
     def handle_no_permission(self):
         # After logging in, land on the product list: a login URL never carries a product id.
@@ -313,35 +529,100 @@ class ProductDetailView(PeriodPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["analytics"] = selectors.product_analytics(
-            self.tenant, product_id=kwargs["product_id"], period=self.period(), shop=self.shop
-        )
+        period = self.period()
+        analytics = selectors.product_analytics(self.tenant, product_id=kwargs["product_id"], period=period, shop=self.shop)
+        previous = {row["currency"]: row for row in analytics.previous_totals}
+        context["analytics"] = analytics
+        context["totals"] = [
+            {
+                "currency": row["currency"],
+                "cards": [
+                    {"key": key, "label": label, "value": row[key], "previous": previous.get(row["currency"], {}).get(key, 0), "kind": kind}
+                    | {"change": _change_pct(row[key], previous.get(row["currency"], {}).get(key, 0))}
+                    for key, label, kind in (
+                        ("gmv", "GMV", "money"),
+                        ("units", "Units", "count"),
+                        ("orders", "Orders", "count"),
+                        ("average_unit_price", "Avg. unit price", "money"),
+                    )
+                ],
+            }
+            for row in analytics.totals
+        ]
+        days = period.dates()
+        charts = []
+        for currency in sorted({row["currency"] for row in analytics.daily}):
+            per_day = {row["day"]: row for row in analytics.daily if row["currency"] == currency}
+            charts.append(
+                Chart(
+                    id=f"chart-product-{currency}",
+                    title=f"Units and GMV per day ({currency})",
+                    labels=[day.isoformat() for day in days],
+                    series=[
+                        Series("Units", [per_day[day]["units"] if day in per_day else 0 for day in days]),
+                        Series("GMV", [per_day[day]["gmv"] if day in per_day else 0 for day in days], axis="y2", kind="line"),
+                    ],
+                    kind="bar",
+                    y_format="count",
+                    y2_format="money",
+                    currency=currency,
+                )
+            )
+        context["charts"] = charts
+        context["table"] = PRODUCT_SKUS.bind(self.request, analytics.skus)
         return context
 
 
 # --- Brands -------------------------------------------------------------------------------
 
+BRANDS = Table(
+    "brands",
+    [
+        Column("brand", "Brand"),
+        Column("orders", "Orders", numeric=True),
+        Column("units", "Units", numeric=True),
+        Column("gmv", "GMV", numeric=True),
+        Column("gmv_share", "Share", numeric=True),
+        Column("previous_gmv", "Comparison GMV", numeric=True, optional=True),
+        Column("gmv_change", "Change", numeric=True),
+    ],
+    default_sort="-gmv",
+    zero_field="gmv",
+)
+BRANDS_ALONE = Table("brands", BRANDS.columns[:5], default_sort="-gmv", zero_field="gmv")
+
 
 class BrandListView(PeriodPageView):
     template_name = "shop_sync/brands.html"
+    keep_params = ("currency", "sort", "per_page", "hide_zero")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.period()
-        brands = selectors.brand_breakdown(self.tenant, period=period, shop=self.shop)
-        currencies = sorted({row.currency for row in brands})
+        rows = [
+            {**asdict(row), "gmv_change": row.gmv_change["percent"], "gmv_delta": row.gmv_change["delta"]}
+            for row in selectors.brand_breakdown(self.tenant, period=period, shop=self.shop)
+        ]
+        by_currency = _per_currency(rows)
+        currency = self.request.GET.get("currency", "")
+        if currency not in by_currency:
+            currency = next(iter(by_currency), "")
+        current = by_currency.get(currency, [])
+        other = next((row for row in current if row["brand"] == OTHER_BRAND), None)
+        top = sorted(current, key=lambda row: (-row["gmv"], row["brand"]))[:15]
+        series = [Series("This range", [row["gmv"] for row in top])]
+        if self.comparing:
+            series.append(Series("Comparison", [row["previous_gmv"] for row in top]))
         context.update(
             period=period,
-            brands=brands,
-            currencies=currencies,
-            chart_data={
-                currency: {
-                    "labels": [row.brand for row in brands if row.currency == currency],
-                    "current": [str(row.gmv) for row in brands if row.currency == currency],
-                    "previous": [str(row.previous_gmv) for row in brands if row.currency == currency],
-                }
-                for currency in currencies
-            },
+            currency=currency,
+            currencies=[(code, len(group)) for code, group in by_currency.items()],
+            table=(BRANDS if self.comparing else BRANDS_ALONE).bind(self.request, current),
+            other=other,
+            chart=Chart(id="chart-brands", title=f"GMV by brand, top {len(top)} ({currency})", labels=[row["brand"] for row in top], series=series, kind="bar", y_format="money", currency=currency, x_label="Brand")
+            if top
+            else None,
+            can_manage=Role.allows(self.request.role, Role.ADMIN),
             export_query=_query_without(self.request, "page"),
         )
         return context

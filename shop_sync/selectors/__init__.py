@@ -16,11 +16,19 @@ The package is split by concern; every public name is re-exported here, so calle
 - ``stats``: order statistics and status breakdowns (from the status rollups when they can);
 - ``products``: product and SKU rankings, one product's analytics;
 - ``kpis``: KPI cards, trends and brands from the daily rollups;
+- ``brands``: the brand dictionary and rules suggested from unmatched product names;
 - ``syncs``: the shops' sync status and history;
 - ``overview``: global-search hits and the business overview's figures.
 """
 
 from core.selectors import sync_run_progress
+from shop_sync.selectors.brands import (
+    SUGGESTION_MIN_PRODUCTS,
+    BrandSuggestion,
+    UnmatchedSummary,
+    brand_rule_suggestions,
+    brand_rules_for_tenant,
+)
 from shop_sync.selectors.common import CANCELLED, CENT, ZERO, Period, period_ending, today_for, zone
 from shop_sync.selectors.kpis import BrandRow, KpiSummary, KpiTotals, brand_breakdown, brands_for_tenant, kpi_summary
 from shop_sync.selectors.orders import (
@@ -42,6 +50,7 @@ from shop_sync.selectors.products import (
     product_analytics,
     products_catalog,
     products_ranking,
+    products_stock,
     skus_ranking,
 )
 from shop_sync.selectors.shops import ORDER_LIST_DEFERRED, SHOP_SECRETS, shop_get, shop_resolve_for_sync, shops_for_tenant
@@ -50,8 +59,10 @@ from shop_sync.selectors.stats import (
     CurrencyTotals,
     OrderStats,
     StatusCount,
+    StatusMix,
     order_stats,
     order_status_breakdown,
+    order_status_mix,
     orders_version,
     status_rollups_for,
 )
@@ -74,6 +85,11 @@ __all__ = [
     "search_hits",
     "order_timeline",
     "order_line_groups",
+    "SUGGESTION_MIN_PRODUCTS",
+    "BrandSuggestion",
+    "UnmatchedSummary",
+    "brand_rule_suggestions",
+    "brand_rules_for_tenant",
     "AGGREGATE_CACHE_SECONDS",
     "BrandRow",
     "CANCELLED",
@@ -111,6 +127,9 @@ __all__ = [
     "product_analytics",
     "products_catalog",
     "products_ranking",
+    "products_stock",
+    "order_status_mix",
+    "StatusMix",
     "shop_get",
     "shop_resolve_for_sync",
     "shop_target",

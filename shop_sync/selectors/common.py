@@ -39,10 +39,13 @@ def _change(current, previous) -> dict:
 
 @dataclass(frozen=True)
 class Period:
-    """Days ``start``..``end`` (both included) and the equal period just before them."""
+    """Days ``start``..``end`` (both included) and the period they are compared with: the equal
+    period just before them unless ``compare_start``/``compare_end`` name another (a year back)."""
 
     start: date
     end: date
+    compare_start: date | None = None
+    compare_end: date | None = None
 
     @property
     def days(self) -> int:
@@ -50,6 +53,8 @@ class Period:
 
     @property
     def previous(self) -> Period:
+        if self.compare_start is not None and self.compare_end is not None:
+            return Period(self.compare_start, self.compare_end)
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def dates(self) -> list[date]:

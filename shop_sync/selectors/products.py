@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 
 from core.exceptions import NotFound
 from core.models import Tenant
@@ -30,12 +30,16 @@ def _lines_in_period(tenant: Tenant, *, shop: ShopConnection | None, period: Per
     return OrderLine.objects.for_tenant(tenant).filter(order__in=sold.values("pk"))
 
 
-def products_ranking(tenant: Tenant, *, period: Period, shop: ShopConnection | None = None, order_by: str = "gmv", brand: str = ""):
+def products_ranking(
+    tenant: Tenant, *, period: Period, shop: ShopConnection | None = None, order_by: str = "gmv", brand: str = "", currency: str = ""
+):
     """Products ranked by GMV or units sold in the period (units = line items, one per unit),
     per currency. Rows: product_id, product_name, brand, currency, units, orders, gmv."""
     lines = _lines_in_period(tenant, shop=shop, period=period)
     if brand:
         lines = lines.filter(brand=brand)
+    if currency:
+        lines = lines.filter(currency=currency)
     return (
         lines.order_by()
         .values("product_id", "currency")
@@ -50,12 +54,16 @@ def products_ranking(tenant: Tenant, *, period: Period, shop: ShopConnection | N
     )
 
 
-def skus_ranking(tenant: Tenant, *, period: Period, shop: ShopConnection | None = None, product_id: str = "", order_by: str = "gmv"):
+def skus_ranking(
+    tenant: Tenant, *, period: Period, shop: ShopConnection | None = None, product_id: str = "", order_by: str = "gmv", currency: str = ""
+):
     """SKU level: the same figures per SKU. Rows: product_id, sku_id, seller_sku, sku_name,
     product_name, currency, units, orders, gmv."""
     lines = _lines_in_period(tenant, shop=shop, period=period)
     if product_id:
         lines = lines.filter(product_id=product_id)
+    if currency:
+        lines = lines.filter(currency=currency)
     ordering = tuple(column.replace("product_id", "sku_id") for column in PRODUCT_ORDERINGS[order_by])
     return (
         lines.order_by()
@@ -70,6 +78,29 @@ def skus_ranking(tenant: Tenant, *, period: Period, shop: ShopConnection | None 
         )
         .order_by(*ordering)
     )
+
+
+def products_stock(tenant: Tenant, *, period: Period, shop: ShopConnection | None = None) -> list[dict]:
+    """The catalogue with its stock against the period's sales, for spotting slow movers: per
+    product (of each shop) its SKUs' inventory, units sold in the period and days of cover at that pace (None
+    when nothing sold). Two grouped queries."""
+    products = Product.objects.for_tenant(tenant)
+    if shop:
+        products = products.filter(shop=shop)
+    catalogue = products.order_by().values("product_id", "title", "status", "brand", "shop__name", "shop_id").annotate(inventory=Coalesce(Sum("skus__inventory_quantity"), 0))
+    sold = dict(
+        ((shop_id, product_id), n)
+        for shop_id, product_id, n in _lines_in_period(tenant, shop=shop, period=period)
+        .order_by()
+        .values_list("order__shop_id", "product_id")
+        .annotate(n=Count("id"))
+    )
+    rows = []
+    for row in catalogue:
+        units = sold.get((row["shop_id"], row["product_id"]), 0)
+        cover = round(row["inventory"] * period.days / units) if units else None
+        rows.append({**row, "units": units, "days_of_cover": cover})
+    return rows
 
 
 def products_catalog(tenant: Tenant, *, product_ids) -> dict[str, Product]:

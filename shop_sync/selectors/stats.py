@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -162,3 +163,29 @@ def _cached_while_orders_unchanged(tenant: Tenant, name: str, filters: OrderFilt
         value = compute()
         cache.set(key, value, AGGREGATE_CACHE_SECONDS)
     return value
+
+
+# --- Status mix over time -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusMix:
+    days: list[date]
+    statuses: list[str]  # most orders first
+    counts: dict[str, list[int]]  # per status: orders per day, aligned with ``days``
+
+
+def order_status_mix(tenant: Tenant, *, start: date, end: date, shop: ShopConnection | None = None) -> StatusMix | None:
+    """Orders per day and status (days in each shop's zone), from the status rollups in one
+    grouped query; None while a shop's rollups are not built yet (a scan would be the price)."""
+    rollups = status_rollups_for(tenant, OrderFilters(shop=shop, date_from=start, date_to=end))
+    if rollups is None:
+        return None
+    rows = rollups.order_by().values_list("day", "status").annotate(n=Sum("orders")).filter(n__gt=0)
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    index = {day: n for n, day in enumerate(days)}
+    counts: dict[str, list[int]] = {}
+    for day, status, n in rows:
+        counts.setdefault(status, [0] * len(days))[index[day]] += n
+    statuses = sorted(counts, key=lambda status: (-sum(counts[status]), status))
+    return StatusMix(days=days, statuses=statuses, counts={status: counts[status] for status in statuses})

@@ -26,12 +26,14 @@ The package is split by concern; every public name is re-exported here, so calle
 - ``rollups``: the daily status rollups and the daily (shop and brand) rollups;
 - ``webhooks``: platform pushes and refreshing single orders;
 - ``products``: the product and SKU catalogue;
+- ``brands``: the brand dictionary's rules and re-applying them to stored lines and rollups;
 - ``common``: the few helpers those share (the shop's write lock and zone, reading numbers).
 """
 
 from core.connections import OAUTH_STATE_TTL
 from core.exceptions import ApplicationError
 from core.selectors import sync_run_active
+from shop_sync.services.brands import BrandsReapplied, brand_rule_delete, brand_rule_save, brands_reapply
 from shop_sync.services.oauth import (
     PROVIDER,
     REGION_SETTINGS,
@@ -74,6 +76,10 @@ from shop_sync.services.webhooks import (
 )
 
 __all__ = [
+    "BrandsReapplied",
+    "brand_rule_delete",
+    "brand_rule_save",
+    "brands_reapply",
     "ANALYZE_AFTER_ORDERS",
     "ApplicationError",
     "CANCELLED",

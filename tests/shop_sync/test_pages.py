@@ -3,6 +3,7 @@ loaded on demand, products, brands, the sync page, CSV/XLSX exports, roles and e
 
 import csv
 import io
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -56,16 +57,34 @@ def test_dashboard_kpi_cards_and_period_over_period(viewer, shop):
     response = viewer.get("/shop/", {"end": "2026-03-30"})
     assert response.status_code == 200
     page = parse(response.content)
+    # One currency: one set of cards, money with its symbol, the change against the previous 30 days.
     assert page.find(id="kpi-orders").find(cls="stat-value").text == "10"
-    gmv = page.find(id="kpi-gmv-MYR")
-    assert gmv.find(cls="stat-value").text == "1,000.00"
-    assert gmv.find(cls="change").text == "▲ 100.0% vs previous period"
+    gmv = page.find(id="kpi-gmv")
+    assert gmv.find(cls="stat-value").text == "RM 1,000.00"
+    assert gmv.find(cls="stat-value").attrs["title"] == "RM\xa01,000.00"
+    assert gmv.find(cls="stat-sub").text == "▲ 100.0% vs RM 500.00"
+    assert page.find(id="kpi-cancelled").find(cls="stat-sub").text == "new vs 0"
+    assert page.find(id="date-range").find("summary").text == "1 Mar – 30 Mar 2026 vs 30 Jan 2026 – 28 Feb 2026"
+    assert "shop days in Asia/Kuala_Lumpur" in page.find(cls="range-note").text
     assert page.find(id="comparison").rows()[:2] == [
-        ["MYR", "GMV", "1,000.00", "500.00", "500.00", "100.0%"],
+        ["GMV", "RM 1,000.00", "RM 500.00", "RM 500.00", "100.0%"],
         ["Orders", "10", "8", "2", "25.0%"],
     ]
-    assert page.find("canvas", id="chart-gmv") and page.find("script", id="trend-data")
-    assert '"orders": [4, 0' in page.find("script", id="trend-data").text
+    spec = json.loads(page.find("script", id="chart-orders-data").text)
+    assert spec["kind"] == "bar" and spec["series"][0]["values"][:2] == [4, 0] and len(spec["labels"]) == 30
+    assert json.loads(page.find("script", id="chart-gmv-MYR-data").text)["series"][0]["values"][-1] == 600.0
+
+
+def test_dashboard_shows_cards_per_currency_only_with_several_currencies(viewer, shop, tenant_a):
+    idr = make_shop(tenant_a, shop_id="7494000000009", name="Glow ID", currency="IDR", time_zone="Asia/Jakarta")
+    make_rollup(shop, date(2026, 3, 30), orders=2, gmv="80.00")
+    make_rollup(idr, date(2026, 3, 30), orders=3, gmv="150000.00")
+    page = parse(viewer.get("/shop/", {"end": "2026-03-30", "compare": "none"}).content)
+    assert page.find(id="kpi-gmv-IDR").find(cls="stat-value").text == "Rp 150K"
+    assert page.find(id="kpi-gmv-IDR").find(cls="stat-value").attrs["title"] == "Rp\xa0150,000"
+    assert page.find(id="kpi-gmv-MYR").find(cls="stat-value").text == "RM 80.00"
+    assert not page.find_all(id="kpi-gmv") and not page.find_all(id="comparison")
+    assert "each shop's own zone" in page.find(cls="range-note").text
 
 
 def test_dashboard_with_a_shop_but_no_data_says_to_sync(viewer, shop):
@@ -197,13 +216,17 @@ def test_products_and_brands_pages(viewer, shop):
     make_rollup(shop, date(2026, 3, 1), orders=1, gmv="60.00", brand="Glowy")
     make_rollup(shop, date(2026, 2, 22), orders=1, gmv="30.00", brand="Glowy")
     products = parse(viewer.get("/shop/products/", {"end": "2026-03-01", "days": 7}).content)
-    assert products.find(id="products-table").rows() == [["1", "Glowy Serum 1729000001", "Glowy", "—", "3", "1", "60.00 MYR"]]
-    assert products.find(id="skus-table").rows() == [["1", "M GL-30", "Glowy Serum", "3", "1", "60.00 MYR"]]
+    assert products.find(id="products-table").rows() == [["1", "Glowy Serum", "Glowy", "–", "3", "1", "RM 60.00", "100.0%", "RM 20.00"]]
+    assert products.find(id="skus-table").rows() == [["1", "M", "GL-30", "Glowy Serum", "3", "1", "RM 60.00"]]
     detail = parse(viewer.get("/shop/products/1729000001/", {"end": "2026-03-01", "days": 7}).content)
-    assert detail.find(id="product-totals").rows()[0] == ["This period", "MYR", "3", "1", "60.00", "20.00"]
+    assert detail.find(id="product-units").find(cls="stat-value").text == "3"
+    assert detail.find(id="product-average_unit_price").find(cls="stat-value").attrs["title"] == "RM\xa020.00"
+    assert detail.find(id="product-skus-table").rows() == [["M", "GL-30", "3", "1", "RM 60.00"]]
+    trend = json.loads(detail.find("script", id="chart-product-MYR-data").text)
+    assert trend["labels"][-1] == "2026-03-01" and trend["series"][0]["values"][-1] == 3 and trend["series"][1]["values"][-1] == 60.0
     brands = parse(viewer.get("/shop/brands/", {"end": "2026-03-01", "days": 7}).content)
-    assert brands.find(id="brands-table").rows() == [["Glowy", "MYR", "1", "1", "60.00", "100.0%", "30.00", "100.0%"]]
-    assert brands.find("canvas", id="chart-brands-MYR")
+    assert brands.find(id="brands-table").rows() == [["Glowy", "1", "1", "RM 60.00", "100.0%", "RM 30.00", "▲ 100.0%"]]
+    assert brands.find("canvas", id="chart-brands")
     assert "Export CSV" not in viewer.get("/shop/brands/", {"end": "2026-03-01"}).content.decode()
 
 
