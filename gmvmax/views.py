@@ -200,8 +200,8 @@ def rooms_chart(campaign, sessions: list[dict]) -> Chart | None:
         title=f"Live sessions by GMV (top {len(top)})",
         labels=[s["live_name"] or s["room_id"] for s in top],
         series=[
-            Series("GMV", [s["gmv"] for s in top]),
             Series("Cost", [s["cost"] for s in top]),
+            Series("GMV", [s["gmv"] for s in top]),
             Series("ROI", [s["roi"] for s in top], axis="y2", kind="line"),
         ],
         kind="bar",
@@ -411,7 +411,7 @@ class _ExportView(GmvMaxPageMixin, TenantPageView):
     min_role = Role.ANALYST
 
     def get(self, request, *args, export_format: str, **kwargs):
-        query, errors = self.read_query()
+        query, _date_range, errors = self.read_query()
         if errors:
             raise InvalidQuery(errors)  # validated before anything streams
         rows = campaigns_for_query(self.tenant, query)  # an unknown shop number: 400 naming it
