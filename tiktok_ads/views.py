@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from core.exceptions import ApplicationError
-from core.models import Role
 from core.formatting import currency_symbol
+from core.models import Role
 from core.tables import Column, Table
 from core.web import TenantPageView, TenantRequiredMixin
 from tiktok_ads import selectors
