@@ -81,11 +81,13 @@ def test_drill_down_sort_campaigns_and_choose_columns(world, browser_page):
     _login(page, f"/gmv-max/?promotion_type=LIVE_GMV_MAX%26startDate={start.isoformat()}%26endDate={end.isoformat()}")
     expect(page.locator("h1")).to_have_text("GMV Max")
     expect(page.locator("#breakdown h2")).to_have_text("Breakdown by Account")
-    expect(page.locator("#date-range summary")).to_contain_text("Custom")
+    expect(page.locator("#date-range input[name=range][value=custom]")).to_be_checked()  # the seed's range, as a custom one
+    expect(page.locator("#dr-start")).to_have_value(start.isoformat())
     account_row = page.locator(f"#account-{account.pk}")
     expect(account_row.locator(".account-name")).to_have_text("Glow Corner MY Live")
     # No visible "Expand" header; names on one line with the full name in the title.
-    assert page.locator("#accounts-table thead th").first.inner_text().strip() == ""
+    expand = page.locator("#accounts-table thead th").first.locator("span")
+    assert expand.evaluate("s => s.className + ' ' + Math.round(s.getBoundingClientRect().width)") == "visually-hidden 1"
     assert account_row.locator(".account-name").evaluate("c => getComputedStyle(c).whiteSpace") == "nowrap"
 
     # Account ▶ → its campaigns, largest cost first.
@@ -127,12 +129,12 @@ def test_drill_down_sort_campaigns_and_choose_columns(world, browser_page):
     expect(body.locator("figure.chart canvas")).to_have_count(1)
 
     # The column chooser hides a live metric at every level, the rooms included.
-    for th in (page.locator("#accounts-table > thead th[data-col=live_views]"), table.locator("th[data-col=live_views]"), rooms.locator("th[data-col=live_views]")):
+    for th in (page.locator("#accounts-table > thead th[data-col=live_views]"), page.locator(f"#campaigns-{account.pk} > thead th[data-col=live_views]"), rooms.locator("th[data-col=live_views]")):
         expect(th).to_be_visible()
     page.locator("details.column-chooser[data-table=accounts-table] summary").click()
     page.locator("details.column-chooser[data-table=accounts-table] input[data-column=live_views]").uncheck()
     expect(page.locator("#accounts-table > thead th[data-col=live_views]")).to_be_hidden()
-    expect(table.locator("th[data-col=live_views]")).to_be_hidden()
+    expect(page.locator(f"#campaigns-{account.pk} > thead th[data-col=live_views]")).to_be_hidden()
     expect(rooms.locator("th[data-col=live_views]")).to_be_hidden()
     expect(page.locator("#accounts-table > thead th[data-col=live_follows]")).to_be_visible()
     # Remembered in this browser: still hidden after a reload.
