@@ -202,7 +202,7 @@ def rooms_chart(campaign, sessions: list[dict]) -> Chart | None:
         series=[
             Series("Cost", [s["cost"] for s in top]),
             Series("GMV", [s["gmv"] for s in top]),
-            Series("ROI", [s["roi"] for s in top], axis="y2", kind="line"),
+            Series("ROI", [s["roi"] for s in top], axis="y2"),
         ],
         kind="bar",
         y_format="money",

@@ -29,8 +29,7 @@ ADVERTISERS = Table(
         Column("status", "Status"),
         Column("currency", "Currency"),
         Column("time_zone", "Time zone"),
-        Column("stores", "TikTok Shop stores", sort=None),
-        Column("connection_pk", "Authorization", numeric=True),
+        Column("stores", "Stores (shop number)", sort=None),
         Column("created_at", "Added"),
     ],
     default_sort="name",
@@ -48,7 +47,6 @@ def _advertiser_row(advertiser) -> dict:
         "currency_symbol": currency_symbol(advertiser.currency),
         "time_zone": advertiser.time_zone,
         "stores": list(advertiser.stores.all()),
-        "connection_pk": advertiser.connection_id,
         "created_at": advertiser.created_at,
     }
 
