@@ -228,7 +228,7 @@ class GmvMaxTableView(GmvMaxPageMixin, TenantPageView):
         if date_range is not None:
             context.update(date_range_context(date_range, zone=_zone(self.tenant)))
         else:
-            context.update(date_range_context(date_range_for_request_default(request, self.tenant), zone=_zone(self.tenant)))
+            context.update(date_range_context(_default_range(self.tenant), zone=_zone(self.tenant)))
         if errors:
             return self.render_to_response(context, status=400)
         try:
@@ -281,7 +281,7 @@ class GmvMaxTableView(GmvMaxPageMixin, TenantPageView):
         return self.render_to_response(context)
 
 
-def date_range_for_request_default(request, tenant):
+def _default_range(tenant):
     """The picker's range when the query was refused: the default, so the form still renders."""
     return date_range_resolve({}, zone=_zone(tenant), default="last_7")
 
