@@ -268,3 +268,11 @@ def test_ad_accounts_table_sorts_and_shows_labels(world, client_a):
     assert 'data-copy="7000001"' in page
     assert "Asia/Kuala_Lumpur (UTC+08:00)" in page and "MYR <span class=\"muted\">(RM)</span>" in page
 
+
+
+def test_search_page_and_home_show_gmv_max(world, client_a):
+    alpha = world["campaigns"]["Alpha live"]
+    found = client_a.get("/search/", {"q": "Alpha"}).content.decode()
+    assert "Alpha live" in found and f"trend={alpha.pk}" in found
+    home = client_a.get("/", {"range": "custom", "start": "2026-03-01", "end": "2026-03-02"}).content.decode()
+    assert "GMV Max reports" in home and "Glow MY" in home
