@@ -8,6 +8,7 @@ was launched yesterday, so that room is ONGOING."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -140,3 +141,12 @@ def test_drill_down_sort_campaigns_and_choose_columns(world, browser_page):
     # Remembered in this browser: still hidden after a reload.
     page.reload()
     expect(page.locator("#accounts-table > thead th[data-col=live_views]")).to_be_hidden()
+
+    # A custom range from the picker goes out under the seed's names.
+    page.locator("#date-range summary").click()
+    page.locator("#date-range input[name=range][value=custom]").check()
+    page.fill("#dr-start", end.isoformat())
+    page.fill("#dr-end", end.isoformat())
+    page.locator("#date-range button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"startDate={end.isoformat()}&endDate={end.isoformat()}"))
+    expect(page.locator("#dr-start")).to_have_value(end.isoformat())

@@ -23,6 +23,16 @@
     }
   });
 
+  // A custom range goes out under the seed's names (startDate/endDate), as its links and API use.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "gmv-filters") return;
+    var custom = form.querySelector("input[name=range][value=custom]");
+    if (!custom || !custom.checked) return;
+    var start = form.querySelector("#dr-start"), end = form.querySelector("#dr-end");
+    if (start && end) { start.name = "startDate"; end.name = "endDate"; custom.disabled = true; }
+  });
+
   // The chooser sits above the accounts table; campaign and room tables arrive later by htmx.
   document.addEventListener("htmx:afterSettle", function () {
     if (typeof window.applyColumns !== "function") return;
