@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class GmvMaxError(StrEnum):
     UNKNOWN_CAMPAIGN = "unknown_campaign"
+    UNKNOWN_ACCOUNT = "unknown_account"
     UNKNOWN_BACKFILL = "unknown_backfill"
     UNKNOWN_SHOP_NUMBER = "unknown_shop_number"
     ROOMS_NOT_FETCHED = "rooms_not_fetched"  # an export of rooms no fetch has stored yet

@@ -12,6 +12,7 @@ EXPORT = r"export\.(?P<export_format>csv|xlsx)$"
 urlpatterns = [
     path("", views.GmvMaxTableView.as_view(), name="table"),
     re_path(r"^accounts/" + EXPORT, views.AccountsExportView.as_view(), name="accounts-export"),
+    path("accounts/<int:pk>/campaigns/", views.CampaignsPartialView.as_view(), name="campaigns"),
     re_path(r"^campaigns/" + EXPORT, views.CampaignsExportView.as_view(), name="campaigns-export"),
     path("campaigns/<int:pk>/rooms/", views.RoomsPartialView.as_view(), name="rooms"),
     path("backfills/<int:pk>/", views.BackfillPartialView.as_view(), name="backfill"),

@@ -7,6 +7,19 @@ class TiktokAdsConfig(PlatformAppConfig):
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
     nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
+    labels = {
+        "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
+        # The Business API's advertiser states.
+        "advertiser_status": {
+            "STATUS_ENABLE": "Active",
+            "ACTIVATE": "Active",
+            "STATUS_DISABLE": "Disabled",
+            "STATUS_PENDING_CONFIRM": "Awaiting review",
+            "STATUS_CONFIRM_FAIL": "Review failed",
+            "STATUS_LIMIT": "Limited",
+            "STATUS_SELF_SERVICE_UNAUDITED": "Awaiting verification",
+        },
+    }
     beat_schedules = (
         BeatEntry(
             "TikTok advertisers and stores refresh",
@@ -26,3 +39,14 @@ class TiktokAdsConfig(PlatformAppConfig):
         from tiktok_ads.demo import demo_connect
 
         demo_connect(tenant, auth_code=partial(upstreams.auth_code, "tiktok_business") if upstreams is not None else None)
+
+    def overview(self, tenant, date_range):
+        """Onboarding: connecting an ad account is step 3 (ad spend comes from GMV Max)."""
+        from django.urls import reverse
+
+        from core.registry import ChecklistStep, Overview
+        from tiktok_ads.selectors import has_active_advertiser
+
+        done = has_active_advertiser(tenant)
+        step = ChecklistStep(3, "Connect a TikTok ad account", done, reverse("tiktok_ads:advertisers"), hint="GMV Max reports and ad spend")
+        return Overview(checklist=[step])

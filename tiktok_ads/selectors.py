@@ -45,6 +45,17 @@ def connections_with_advertisers(tenant: Tenant) -> list[tuple[BusinessConnectio
     return [(connection, by_connection.get(connection.pk, [])) for connection in connections]
 
 
+def advertisers_listed(tenant: Tenant) -> QuerySet[Advertiser]:
+    """The active advertisers of connections not disconnected (what the ad accounts page lists),
+    with their connection and stores."""
+    return advertisers_for_tenant(tenant).exclude(connection__status=ConnectionStatus.DISCONNECTED)
+
+
+def has_active_advertiser(tenant: Tenant) -> bool:
+    """Onboarding: is an ad account connected?"""
+    return advertisers_listed(tenant).exists()
+
+
 def _gmvmax_rows(tenant: Tenant) -> QuerySet[AdvertiserStore]:
     return (
         AdvertiserStore.objects.for_tenant(tenant)

@@ -11,13 +11,44 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from core.exceptions import ApplicationError
+from core.formatting import currency_symbol
 from core.models import Role
+from core.tables import Column, Table
 from core.web import TenantPageView, TenantRequiredMixin
 from tiktok_ads import selectors
 from tiktok_ads.models import ConnectionStatus
 from tiktok_ads.services import advertisers_refresh, business_oauth_complete, business_oauth_start, connection_disconnect
 
 ADVERTISERS_PAGE = "tiktok_ads:advertisers"
+
+ADVERTISERS = Table(
+    "advertisers",
+    [
+        Column("name", "Ad account"),
+        Column("advertiser_id", "Advertiser ID"),
+        Column("status", "Status"),
+        Column("currency", "Currency"),
+        Column("time_zone", "Time zone"),
+        Column("stores", "Stores (shop number)", sort=None),
+        Column("created_at", "Added"),
+    ],
+    default_sort="name",
+)
+
+
+def _advertiser_row(advertiser) -> dict:
+    """A row of the ad accounts table: the connection's state is the account's (a token that
+    needs re-authorization stops its reports)."""
+    return {
+        "name": advertiser.name,
+        "advertiser_id": advertiser.advertiser_id,
+        "status": advertiser.connection.status,
+        "currency": advertiser.currency,
+        "currency_symbol": currency_symbol(advertiser.currency),
+        "time_zone": advertiser.time_zone,
+        "stores": list(advertiser.stores.all()),
+        "created_at": advertiser.created_at,
+    }
 
 
 class AdvertiserListView(TenantPageView):
@@ -26,7 +57,9 @@ class AdvertiserListView(TenantPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         connections = selectors.connections_with_advertisers(self.tenant)
+        rows = [_advertiser_row(advertiser) for _connection, advertisers in connections for advertiser in advertisers]
         context.update(
+            table=ADVERTISERS.bind(self.request, rows),
             connections=connections,
             shop_numbers=selectors.shop_numbers(self.tenant),
             needs_reauth=[connection for connection, _ in connections if connection.status == ConnectionStatus.NEEDS_REAUTH],

@@ -9,6 +9,7 @@ from gmvmax.selectors.coverage import (
     stats_backfill_remaining,
     stats_missing,
 )
+from gmvmax.selectors.overview import SearchHit, ad_spend_by_day, daily_trend, search_hits, stats_last_fetched
 from gmvmax.selectors.report import (
     CENT,
     SUMMED,
@@ -39,6 +40,11 @@ from gmvmax.selectors.rooms import (
 )
 
 __all__ = [
+    "SearchHit",
+    "ad_spend_by_day",
+    "daily_trend",
+    "search_hits",
+    "stats_last_fetched",
     "CENT",
     "LAUNCHED_FORMAT",
     "ROOM_CACHE_SECONDS",

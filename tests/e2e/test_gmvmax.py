@@ -1,7 +1,7 @@
-"""Real Chromium on the GMV Max table: pick LIVE GMV MAX and a range, expand an account, expand
-a LIVE campaign, see "Loading live sessions..." while the worker fetches, then the rooms with the
-seed's columns and ONGOING (green) / END (gray) badges; the live-metrics toggle; "Yesterday"
-clears the expansions.
+"""Real Chromium on the GMV Max table, opened with the seed's parameters: expand an account, sort
+its campaigns by GMV by clicking the header (only that table is swapped, the account stays open),
+expand a LIVE campaign, see "Loading live sessions..." while the worker fetches, then the rooms
+(sortable, paged) with their status chips; hide a live-metric column with the column chooser.
 
 The sandbox clock is frozen ten minutes after a room of the demo's "Glow Corner MY Live" account
 was launched yesterday, so that room is ONGOING."""
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.services import tenant_create
 from core.tenancy import tenant_scope
-from gmvmax import services
+from gmvmax import selectors, services
 from gmvmax.models import GmvMaxCampaign
 from sandbox.emulators.tiktok_business import data
 from tests.conftest import make_user
@@ -67,62 +67,86 @@ def world(transactional_db, sandbox_live, settings):
     return {"campaign": campaign, "room": room, "start": start, "end": yesterday}
 
 
-def test_drill_down_to_live_sessions_and_yesterday_clears_expansions(world, browser_page):
-    page = browser_page
-    campaign, room = world["campaign"], world["room"]
-    account = campaign.advertiser
-    page.goto("/login/?next=/gmv-max/")
+def _login(page, next_url):
+    page.goto(f"/login/?next={next_url}")
     page.fill("#id_username", "ikram")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+
+
+def test_drill_down_sort_campaigns_and_choose_columns(world, browser_page):
+    page = browser_page
+    campaign, room = world["campaign"], world["room"]
+    account = campaign.advertiser
+    start, end = world["start"], world["end"]
+    _login(page, f"/gmv-max/?promotion_type=LIVE_GMV_MAX%26startDate={start.isoformat()}%26endDate={end.isoformat()}")
     expect(page.locator("h1")).to_have_text("GMV Max")
-
-    # LIVE GMV MAX over the last week, fetched.
-    page.select_option("#f-metric", "LIVE_GMV_MAX")
-    page.fill("#f-start", world["start"].isoformat())
-    page.fill("#f-end", world["end"].isoformat())
-    page.click("#btn-fetch")
     expect(page.locator("#breakdown h2")).to_have_text("Breakdown by Account")
+    expect(page.locator("#date-range input[name=range][value=custom]")).to_be_checked()  # the seed's range, as a custom one
+    expect(page.locator("#dr-start")).to_have_value(start.isoformat())
     account_row = page.locator(f"#account-{account.pk}")
-    expect(account_row.locator(".account-name")).to_contain_text("Glow Corner MY Live")
+    expect(account_row.locator(".account-name")).to_have_text("Glow Corner MY Live")
+    # No visible "Expand" header; names on one line with the full name in the title.
+    expand = page.locator("#accounts-table thead th").first.locator("span")
+    assert expand.evaluate("s => s.className + ' ' + Math.round(s.getBoundingClientRect().width)") == "visually-hidden 1"
+    assert account_row.locator(".account-name").evaluate("c => getComputedStyle(c).whiteSpace") == "nowrap"
 
-    # Account ▶ → its campaigns.
+    # Account ▶ → its campaigns, largest cost first.
+    with tenant_scope(account.tenant):
+        rows = selectors.campaigns_report(account.tenant, start=start, end=end, promotion_type="LIVE_GMV_MAX")
+    mine = [row for row in rows if row["advertiser_pk"] == account.pk]
+    assert len(mine) > 1
+    by_cost = [row["campaign_id"] for row in sorted(mine, key=lambda r: (-r["cost"], r["pk"]))]
+    by_gmv = [row["campaign_id"] for row in sorted(mine, key=lambda r: (-r["gmv"], r["pk"]))]
     campaigns = page.locator(f"#account-{account.pk}-campaigns")
     expect(campaigns).to_be_hidden()
     account_row.locator("button.row-toggle").click()
     expect(campaigns).to_be_visible()
-    expect(account_row.locator("button.row-toggle")).to_have_text("▼")
-    campaign_row = page.locator(f"#campaign-{campaign.pk}")
-    expect(campaign_row).to_contain_text(campaign.campaign_id)
+    table = page.locator(f"#campaigns-{account.pk}")
+    ids = table.locator("tbody tr.campaign-row")
+    assert [ids.nth(i).get_attribute("data-campaign-id") for i in range(ids.count())] == by_cost
+
+    # Sort by GMV: the header's link swaps only this table (htmx); the account stays open.
+    table.locator("th[data-col=gmv] a.sort").click()
+    expect(table.locator("th[data-col=gmv]")).to_have_attribute("aria-sort", "descending")
+    table = page.locator(f"#campaigns-{account.pk}")
+    ids = table.locator("tbody tr.campaign-row")
+    assert [ids.nth(i).get_attribute("data-campaign-id") for i in range(ids.count())] == by_gmv
+    expect(campaigns).to_be_visible()
+    assert "c_sort" not in page.url  # the page's own URL is untouched
 
     # Campaign ▶ → "Loading live sessions..." while the worker fetches, then the rooms.
+    campaign_row = page.locator(f"#campaign-{campaign.pk}")
     campaign_row.locator("button.row-toggle").click()
     body = page.locator(f"#campaign-{campaign.pk}-rooms-body")
-    expect(body.locator(".rooms-loading")).to_have_text("Loading live sessions...")
     rooms = page.locator(f"#rooms-{campaign.pk}")
     expect(rooms).to_be_visible(timeout=20_000)
-    headers = rooms.locator("thead th:visible").all_inner_texts()
-    assert headers == ROOM_COLUMNS
+    headers = [text.strip() for text in rooms.locator("thead th:visible").all_inner_texts()]
+    assert headers[: len(ROOM_COLUMNS)] == ROOM_COLUMNS
     ongoing = rooms.locator(f"tr.room-row[data-room-id='{room.room_id}']")
-    expect(ongoing.locator(".badge")).to_have_text("ONGOING")
+    expect(ongoing.locator(".chip")).to_have_text("Live now")
     expect(ongoing.locator("[data-field=launched_time]")).to_have_text(room.launched.strftime("%Y-%m-%d %H:%M:%S"))
-    assert ongoing.locator(".badge").evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(220, 250, 230)"  # green
-    ended = rooms.locator(".badge.live-end").first
-    expect(ended).to_have_text("END")
-    assert ended.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(234, 236, 240)"  # gray
     expect(body.locator(".rooms-loading")).to_have_count(0)
+    expect(body.locator("figure.chart canvas")).to_have_count(1)
 
-    # The live metrics are behind a toggle.
-    expect(rooms.locator("th.extra").first).to_be_hidden()
-    page.check("#toggle-extra")
-    expect(rooms.locator("th.extra").first).to_be_visible()
-    expect(rooms.locator("th.extra")).to_have_text(["Live views", "10-second views", "Follows", "Cost per view"])
+    # The column chooser hides a live metric at every level, the rooms included.
+    for th in (page.locator("#accounts-table > thead th[data-col=live_views]"), page.locator(f"#campaigns-{account.pk} > thead th[data-col=live_views]"), rooms.locator("th[data-col=live_views]")):
+        expect(th).to_be_visible()
+    page.locator("details.column-chooser[data-table=accounts-table] summary").click()
+    page.locator("details.column-chooser[data-table=accounts-table] input[data-column=live_views]").uncheck()
+    expect(page.locator("#accounts-table > thead th[data-col=live_views]")).to_be_hidden()
+    expect(page.locator(f"#campaigns-{account.pk} > thead th[data-col=live_views]")).to_be_hidden()
+    expect(rooms.locator("th[data-col=live_views]")).to_be_hidden()
+    expect(page.locator("#accounts-table > thead th[data-col=live_follows]")).to_be_visible()
+    # Remembered in this browser: still hidden after a reload.
+    page.reload()
+    expect(page.locator("#accounts-table > thead th[data-col=live_views]")).to_be_hidden()
 
-    # Yesterday: a new range, every expansion cleared.
-    page.click("#btn-yesterday")
-    expect(page).to_have_url(re.compile(rf"startDate={world['end'].isoformat()}&endDate={world['end'].isoformat()}"))
-    expect(page.locator("#f-start")).to_have_value(world["end"].isoformat())
-    expect(page.locator("[data-expand][aria-expanded=true]")).to_have_count(0)
-    expect(page.locator(f"#account-{account.pk}-campaigns")).to_be_hidden()
-    expect(page.locator(f"#campaign-{campaign.pk}-rooms")).to_be_hidden()
-    expect(page.locator(f"#account-{account.pk} button.row-toggle")).to_have_text("▶")
+    # A custom range from the picker goes out under the seed's names.
+    page.locator("#date-range summary").click()
+    page.locator("#date-range input[name=range][value=custom]").check()
+    page.fill("#dr-start", end.isoformat())
+    page.fill("#dr-end", end.isoformat())
+    page.locator("#date-range button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"startDate={end.isoformat()}&endDate={end.isoformat()}"))
+    expect(page.locator("#dr-start")).to_have_value(end.isoformat())

@@ -1,5 +1,5 @@
 """Real Chromium: connect TikTok advertisers through the sandbox's authorize page and see them,
-with their shop numbers, on the Advertisers page."""
+with their shop numbers, on the Ad accounts page."""
 
 import os
 
@@ -37,7 +37,7 @@ def test_connect_advertisers_in_the_browser(owner, live_sandbox, browser_page):
     page.fill("#id_username", "amir")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Advertisers")
+    expect(page.locator("h1")).to_have_text("Ad accounts")
     expect(page.locator("#empty-no-advertiser")).to_contain_text("No advertiser connected yet")
 
     page.click("#connect-advertisers button")
@@ -45,7 +45,7 @@ def test_connect_advertisers_in_the_browser(owner, live_sandbox, browser_page):
     page.check("input[name=fixture][value=demo]")
     page.click("button:has-text('Confirm')")
 
-    expect(page.locator("h1")).to_have_text("Advertisers")
+    expect(page.locator("h1")).to_have_text("Ad accounts")
     expect(page.locator(".messages")).to_contain_text("Connected Glow Corner ID, Glow Corner MY")
     assert Advertiser.all_tenants.filter(tenant__slug="glow-ads").count() == 4
     expect(page.locator("#shop-numbers tbody tr")).to_have_count(3)

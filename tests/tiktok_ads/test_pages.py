@@ -112,7 +112,7 @@ def test_the_top_bar_links_the_page(tenant_a, web_client_for):
 
     html = client.get("/").content.decode()
 
-    assert 'href="/ads/"' in html and ">Advertisers<" in html
+    assert 'href="/ads/"' in html and ">Ad accounts<" in html
     assert urlsplit(settings.TIKTOK_BUSINESS_REDIRECT_URI).path == "/ads/oauth/callback/"
 
 

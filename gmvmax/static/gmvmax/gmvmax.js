@@ -1,6 +1,5 @@
-// GMV Max table: ▶/▼ rows (accounts → campaigns → rooms; htmx loads rooms on first expand),
-// the live-metrics toggle, and the seed's rule that expansions are cleared when the metric,
-// the range or "Yesterday" change (and on Fetch, which reloads the page).
+// GMV Max table: ▶/▼ rows (accounts → campaigns → rooms; htmx loads rooms on first expand), and
+// the live-metrics column chooser, whose choice also applies to the nested tables htmx swaps in.
 (function () {
   function setExpanded(button, open) {
     var row = document.getElementById(button.getAttribute("data-expand"));
@@ -10,58 +9,33 @@
     button.textContent = open ? "▼" : "▶";
   }
 
-  function collapseAll() {
-    document.querySelectorAll("[data-expand][aria-expanded=true]").forEach(function (button) { setExpanded(button, false); });
-  }
-
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-expand]");
     if (button) {
       setExpanded(button, button.getAttribute("aria-expanded") !== "true");
       return;
     }
-    // A click anywhere on an account or campaign row (not on a link) works its ▶ button.
+    // A click anywhere on an account or campaign row (not on a control) works its ▶ button.
     var row = event.target.closest && event.target.closest("tr.account-row, tr.campaign-row");
-    if (row && !event.target.closest("a, button, input, select")) {
+    if (row && !event.target.closest("a, button, input, select, summary")) {
       var toggle = row.querySelector("[data-expand]");
       if (toggle) toggle.click();
-      return;
-    }
-    var yesterday = event.target.closest && event.target.closest("#btn-yesterday");
-    if (yesterday) {
-      collapseAll();
-      var day = yesterday.getAttribute("data-yesterday");
-      document.getElementById("f-start").value = day;
-      document.getElementById("f-end").value = day;
-      var form = document.getElementById("gmv-filters");
-      form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
 
-  document.addEventListener("change", function (event) {
-    var field = event.target;
-    if (field.hasAttribute && field.hasAttribute("data-clears-expansion")) collapseAll();
-    if (field.id === "toggle-extra") {
-      document.body.classList.toggle("gmv-show-extra", field.checked);
-      try { window.localStorage.setItem("gmvmax.extra", field.checked ? "1" : ""); } catch (e) { /* private mode */ }
-    }
-  });
-
+  // A custom range goes out under the seed's names (startDate/endDate), as its links and API use.
   document.addEventListener("submit", function (event) {
-    if (event.target.id === "gmv-filters") collapseAll();
+    var form = event.target;
+    if (form.id !== "gmv-filters") return;
+    var custom = form.querySelector("input[name=range][value=custom]");
+    if (!custom || !custom.checked) return;
+    var start = form.querySelector("#dr-start"), end = form.querySelector("#dr-end");
+    if (start && end) { start.name = "startDate"; end.name = "endDate"; custom.disabled = true; }
   });
 
-  function restoreToggle() {
-    var toggle = document.getElementById("toggle-extra");
-    var on = false;
-    try { on = window.localStorage.getItem("gmvmax.extra") === "1"; } catch (e) { on = false; }
-    if (toggle) toggle.checked = on;
-    document.body.classList.toggle("gmv-show-extra", on && !!toggle);
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", restoreToggle);
-  } else {
-    restoreToggle();
-  }
+  // The chooser sits above the accounts table; campaign and room tables arrive later by htmx.
+  document.addEventListener("htmx:afterSettle", function () {
+    if (typeof window.applyColumns !== "function") return;
+    document.querySelectorAll("details.column-chooser[data-table=accounts-table]").forEach(window.applyColumns);
+  });
 })();
