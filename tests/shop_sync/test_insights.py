@@ -158,7 +158,7 @@ def test_stock_table_shows_slow_movers(viewer, shop):
     make_order(shop, created=local(shop, 2026, 3, 1, 10, 0), lines=[{"product_id": "11", "product_name": "Glowy Serum", "sale_price": "50.00"}] * 2)
     page = parse(viewer.get("/shop/products/", {"days": 10, "end": "2026-03-01"}).content)
     # 30 in stock at 2 units per 10 days: 150 days of cover; the cream sold nothing.
-    assert page.find(id="stock-table").rows() == [["Glowy Serum", "Glow MY", "–", "Activate", "30", "2", "150"], ["Dusty Cream", "Glow MY", "–", "Activate", "8", "0", "No sales"]]
+    assert page.find(id="stock-table").rows() == [["Glowy Serum", "Glow MY", "–", "Live", "30", "2", "150"], ["Dusty Cream", "Glow MY", "–", "Live", "8", "0", "No sales"]]
 
 
 # --- Brand dictionary ---------------------------------------------------------------------

@@ -286,6 +286,7 @@ def test_navigation_lists_the_shop_pages(viewer):
         "Orders",
         "Products",
         "Brands",
+        "Brand dictionary Rules that assign products to brands",
         "Shops & sync",
     ]
 
