@@ -31,11 +31,11 @@ def overview_source(monkeypatch):
             raising=False,
         )
 
-    sandbox_as_platform_app(monkeypatch)
+    sandbox_as_platform_app(monkeypatch, alone=True)
     return install
 
 
-def sandbox_as_platform_app(monkeypatch):
+def sandbox_as_platform_app(monkeypatch, *, alone: bool = False):
     """platform_apps() lists PlatformAppConfig instances only; let the sandbox count as one."""
     from core.registry import PlatformAppConfig
 
@@ -45,7 +45,8 @@ def sandbox_as_platform_app(monkeypatch):
         if not hasattr(sandbox, name):
             monkeypatch.setattr(sandbox, name, value, raising=False)
     platform = [config for config in apps.get_app_configs() if isinstance(config, PlatformAppConfig)]
-    monkeypatch.setattr("core.registry.platform_apps", lambda: iter([*platform, sandbox]))
+    # alone: the overview reads only what the test hands over, not the real apps' (empty) data.
+    monkeypatch.setattr("core.registry.platform_apps", lambda: iter([sandbox] if alone else [*platform, sandbox]))
     return sandbox
 
 
@@ -120,12 +121,18 @@ def test_overview_recent_syncs_poll_while_running(web_client_for, tenant_a, tena
     assert b"B orders" not in response.content
 
 
-def test_overview_empty_states(web_client_for, tenant_a):
+def test_overview_of_a_new_tenant_is_the_onboarding_checklist(web_client_for, tenant_a):
     client, _ = web_client_for(tenant_a, Role.OWNER)
 
     page = parse(client.get("/").content)
 
-    assert page.find(id="freshness").find(cls="empty").find("h2").text == "No syncs yet"
+    steps = [(li.find(cls="step-label").text, li.find("a").attrs["href"]) for li in page.find(id="onboarding").find_all("li")]
+    assert steps == [
+        ("Connect a TikTok Shop", "/shop/sync/"),
+        ("First order sync (starts by itself after connecting)", "/shop/sync/"),
+        ("Connect a TikTok ad account GMV Max reports and ad spend", "/ads/"),
+        ("Add a conversion destination", "/conversions/destinations/"),
+    ]
     assert page.find(id="overview-sources").find(cls="empty").find("h2").text == "Nothing in this range yet"
 
 
