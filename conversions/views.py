@@ -365,6 +365,11 @@ class DestinationCreateView(_DestinationFormView):
             raise InvalidQuery({"platform": [f"Pick one of: {', '.join(Platform.values)}."]})
         return super().post(request, *args, **kwargs)
 
+    def handle_application_error(self, exc):
+        if self.platform not in Platform.values:  # no form to show the error on
+            return TenantRequiredMixin.handle_application_error(self, exc)
+        return super().handle_application_error(exc)
+
 
 class DestinationEditView(_DestinationFormView):
     def dispatch(self, request, *args, **kwargs):
