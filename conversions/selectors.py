@@ -17,8 +17,6 @@ from conversions.platforms import breaker_name
 from core.breaker import circuit_open_remaining
 from core.models import Tenant
 
-EVENTS_PAGE_SIZE = 50
-
 
 @dataclass
 class EventFilters:
