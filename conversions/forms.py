@@ -44,7 +44,9 @@ class DestinationForm(forms.Form):
     mode = forms.ChoiceField(choices=DestinationMode.choices, initial=DestinationMode.LIVE, help_text="Mock: events are marked skipped, nothing is sent.")
     test_event_code = forms.CharField(max_length=64, required=False, help_text="Sent with every event while set: the platform shows them as test events only.")
     phone_country_code = forms.CharField(max_length=4, required=False, label="Default calling code", help_text="For phones without one, e.g. 62; empty: the workspace default.")
-    batch_size = forms.IntegerField(required=False, min_value=1, max_value=2000, help_text="Events per request; empty: the platform's default.")
+    batch_size = forms.IntegerField(
+        required=False, min_value=1, max_value=2000, widget=forms.TextInput(attrs={"inputmode": "numeric"}), help_text="Events per request; empty: the platform's default."
+    )
 
     def __init__(self, *args, platform: str, destination: Destination | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,7 @@ def _event_filters(request) -> selectors.EventFilters:
 
 
 EVENTS = Table(
-    "events",
+    "events-table",
     [
         Column("event_id", "Event id"),
         Column("name", "Event"),
@@ -172,16 +172,16 @@ class EventDetailView(EventDeliveriesView):
 
 
 HEALTH = Table(
-    "destinations",
+    "destinations-table",
     [
         Column("name", "Destination"),
         Column("state", "State"),
-        Column("breaker", "Sending", optional=True),
+        Column("breaker", "Circuit breaker", optional=True, hidden=True),
         Column("sent", "Sent", numeric=True),
         Column("retrying", "Retrying", numeric=True, optional=True),
         Column("held", "Held", numeric=True),
         Column("failed", "Failed", numeric=True),
-        Column("skipped", "Skipped", numeric=True, optional=True),
+        Column("skipped", "Skipped", numeric=True, optional=True, hidden=True),
         Column("success_rate", "Success rate", numeric=True, help="Sent ÷ (sent + failed for good), every delivery so far"),
         Column("last_error_at", "Last error"),
     ],
