@@ -139,3 +139,24 @@ def test_csv_export_of_the_events_list(delivered, tiktok_a, meta_a, web_client_f
     assert [row[0] for row in rows[1:]] == ["appt-1"]
     assert rows[1][7:] == ["DEAD: Meta 100: Invalid parameter", "SENT"]
     assert analyst.get("/conversions/events/export.xlsx").status_code == 200
+
+
+def test_events_table_sorts_pages_and_keeps_the_seed_date_parameters(delivered, web_client_for):
+    client, _ = web_client_for(delivered, Role.VIEWER)
+    first, second = event(delivered, "appt-1"), event(delivered, "appt-2")
+    worst_first = client.get("/conversions/", {"sort": "worst_status"})
+    assert [row["event"].pk for row in worst_first.context["rows"]] == [first.pk, second.pk]  # a failed delivery first
+    best_first = client.get("/conversions/", {"sort": "-worst_status"})
+    assert [row["event"].pk for row in best_first.context["rows"]] == [second.pk, first.pk]
+    by_id = client.get("/conversions/", {"sort": "-event_id", "per_page": "25"})
+    assert [row["event"].event_id for row in by_id.context["rows"]] == ["appt-2", "appt-1"]
+    assert by_id.context["table"].per_page == 25
+    html = by_id.content.decode()
+    assert 'aria-sort="descending"' in html and 'id="events-table-per-page"' in html
+
+    # The list's own date parameters still pick the range (and the range is remembered).
+    today = first.event_time.date()
+    assert len(client.get("/conversions/", {"date_from": today.isoformat(), "date_to": today.isoformat()}).context["rows"]) == 2
+    before = client.get("/conversions/", {"date_from": "2025-01-01", "date_to": "2025-01-31"})
+    assert before.context["rows"] == [] and before.context["date_range"].start.isoformat() == "2025-01-01"
+    assert client.get("/conversions/").context["date_range"].end.isoformat() == "2025-01-31"  # from the session
