@@ -331,7 +331,8 @@ class _DestinationFormView(FormRefusalMixin, TenantPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", self.make_form())
+        if "form" not in context:
+            context["form"] = self.make_form()
         context.update(platform=self.platform, destination=self.destination)
         return context
 

@@ -74,6 +74,8 @@ def test_google_ads_and_meta_forms_ask_for_their_own_fields(tenant_a, web_client
     ads = Destination.objects.for_tenant(tenant_a).get(name="Ads")
     assert (ads.customer_id, ads.refresh_token) == ("1234567890", "rt")
 
+    chooser = admin.get("/conversions/settings/new/")
+    assert chooser.status_code == 200 and 'href="?platform=GOOGLE_ADS"' in chooser.content.decode()
     meta = admin.get("/conversions/settings/new/", {"platform": "META"}).content.decode()
     assert "Pixel (dataset) id" in meta and "Conversions API access token" in meta
     assert admin.get("/conversions/settings/new/", {"platform": "SNAPCHAT"}).status_code == 400
