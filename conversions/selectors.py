@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
 from conversions import mapping
@@ -15,7 +16,10 @@ from conversions.clients import destination_breaker
 from conversions.models import OPEN_STATUSES, Delivery, DeliveryStatus, Destination, DestinationState, Event
 from conversions.platforms import breaker_name
 from core.breaker import circuit_open_remaining
+from core.formatting import current_zone, moment
+from core.formatting import day as format_day
 from core.models import Tenant
+from core.registry import ChecklistStep, DailyFigure, Freshness, Overview, SearchResult, label
 
 
 @dataclass
@@ -232,20 +236,16 @@ class DeliveryState:
 
 def _clock(moment: datetime, now: datetime) -> str:
     """``14:05`` today, ``5 Dec, 14:05`` another day (in the tenant's zone)."""
-    from core.formatting import current_zone, day
-
     local = moment.astimezone(current_zone())
     if local.date() == now.astimezone(current_zone()).date():
         return local.strftime("%H:%M")
-    return f"{day(local, fmt='short')}, {local.strftime('%H:%M')}"
+    return f"{format_day(local, fmt='short')}, {local.strftime('%H:%M')}"
 
 
 def delivery_state(delivery: Delivery, *, destination_state: str | None = None, now: datetime | None = None) -> DeliveryState:
     """A PENDING row may be queued, held by its destination or waiting for a retry; a FAILED one
     is retrying; a DEAD one failed for good. The destination's state (current, not the row's
     copy of it) says whether it is held."""
-    from core.registry import label
-
     now = now or timezone.now()
     status = delivery.status
     reason = delivery.reason or ""
@@ -282,8 +282,6 @@ _STATUS_RANK = {DeliveryStatus.DEAD: 0, DeliveryStatus.FAILED: 1, DeliveryStatus
 def events_in_range(tenant: Tenant, filters: EventFilters, *, start: date, end: date) -> QuerySet[Event]:
     """The events list for a date range (event time, tenant's zone, end inclusive), each with
     ``worst_status`` (0 = a failed delivery … 5 = all sent) to sort on."""
-    from django.db.models import Case, IntegerField, Min, Value, When
-
     events = events_list(tenant, EventFilters(**{**filters.__dict__, "date_from": start, "date_to": end}))
     rank = Case(*[When(deliveries__status=status, then=Value(value)) for status, value in _STATUS_RANK.items()], output_field=IntegerField())
     return events.annotate(worst_status=Min(rank))
@@ -291,11 +289,6 @@ def events_in_range(tenant: Tenant, filters: EventFilters, *, start: date, end: 
 
 def events_search(tenant: Tenant, query: str, *, limit: int):
     """Events whose event id is ``query`` or starts with it (exact match first)."""
-    from django.urls import reverse
-
-    from core.formatting import moment
-    from core.registry import SearchResult
-
     query = (query or "").strip()
     if not query:
         return []
@@ -326,11 +319,6 @@ def delivered_per_day(tenant: Tenant, start: date, end: date) -> list[tuple[date
 def conversions_overview(tenant: Tenant, date_range):
     """Delivered conversions per day and destination for the range and its comparison span,
     when deliveries were last sent, and the onboarding step."""
-    from django.db.models import Max
-    from django.urls import reverse
-
-    from core.registry import ChecklistStep, DailyFigure, Freshness, Overview
-
     spans = [(date_range.start, date_range.end)]
     if date_range.compare_start is not None:
         spans.append((date_range.compare_start, date_range.compare_end))
