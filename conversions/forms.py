@@ -60,7 +60,10 @@ class DestinationForm(forms.Form):
                 field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
                 field.help_text = f"Stored: {mask_secret(stored)}. Leave blank to keep it." if stored else "Write-only: it is encrypted and never shown again."
             self.fields[name] = field
-        for event_name, default in mapping.mapping_for(platform).items():
+        defaults = mapping.mapping_for(platform)
+        # The destination's own keys too (a custom canonical event), so saving keeps them.
+        for event_name in {**defaults, **(destination.event_mapping if destination else {})}:
+            default = defaults.get(event_name)
             target = "the conversion action above" if default == mapping.DEFAULT_ACTION else (default or "not sent")
             self.fields[MAPPING_PREFIX + event_name] = forms.CharField(
                 max_length=100, required=False, label=event_name, help_text=f"Empty: {target}. “-” sends nothing."

@@ -158,3 +158,12 @@ def test_send_test_event_to_google_ads_and_meta(tenant_a, sandbox, web_client_fo
     assert '<span class="chip chip-ok">Accepted</span> HTTP 200' in html, html
     emulator = {"GOOGLE_ADS": "google-ads", "META": "meta-graph"}[platform]
     assert ConversionReceipt.objects.filter(emulator=emulator, event_id__startswith="test-").count() == 1
+
+
+def test_saving_keeps_a_custom_event_mapping(tenant_a, web_client_for):
+    tiktok = make_destination(tenant_a, Platform.TIKTOK, event_mapping={"PURCHASE": "CompletePayment"})
+    admin, _ = web_client_for(tenant_a, Role.ADMIN)
+    form = admin.get(f"/conversions/settings/{tiktok.pk}/").context["form"]
+    assert form.initial["map_PURCHASE"] == "CompletePayment"
+    admin.post(f"/conversions/settings/{tiktok.pk}/", {"name": "TikTok", "mode": "live", "pixel_id": "CPIXEL123", "map_PURCHASE": "CompletePayment", "map_TRIAL_CANCELED": "Contact"})
+    assert stored(tenant_a, tiktok.pk).event_mapping == {"PURCHASE": "CompletePayment", "TRIAL_CANCELED": "Contact"}
