@@ -111,6 +111,7 @@ _.context_object_name
 _.paginate_by
 _.http_method_names
 _.app_name
+_.get_template_names
 # DRF views, viewsets and serializers.
 _.authentication_classes
 _.permission_classes
@@ -288,6 +289,12 @@ _.breaker_retry_in
 _.held
 _.dead
 _.batches
+# Conversions pages: a delivery's state in words, the destination form's field groups.
+_.explanation
+_.credential_fields
+_.settings_fields
+_.mapping_fields
+_.state_tone
 # CallRecord: what one request() did, read from client.last_call by callers and the suite.
 _.throttled
 

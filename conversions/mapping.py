@@ -56,10 +56,14 @@ def parse_overrides(text: str) -> dict[str, str | None]:
     return overrides
 
 
+def env_overrides(platform: str) -> dict[str, str | None]:
+    return parse_overrides(getattr(settings, _ENV_SETTINGS[platform], ""))
+
+
 def mapping_for(platform: str, destination_mapping: dict | None = None) -> dict[str, str | None]:
     """The effective mapping of a platform, with the destination's overrides on top."""
     mapping = dict(_DEFAULTS[platform])
-    mapping.update(parse_overrides(getattr(settings, _ENV_SETTINGS[platform], "")))
+    mapping.update(env_overrides(platform))
     for name, target in (destination_mapping or {}).items():
         target = str(target).strip() if target is not None else ""
         mapping[str(name)] = target if target and target != "-" else None

@@ -6,17 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
+from conversions import mapping
 from conversions.clients import destination_breaker
 from conversions.models import OPEN_STATUSES, Delivery, DeliveryStatus, Destination, DestinationState, Event
 from conversions.platforms import breaker_name
 from core.breaker import circuit_open_remaining
+from core.formatting import current_zone, moment
+from core.formatting import day as format_day
 from core.models import Tenant
-
-EVENTS_PAGE_SIZE = 50
+from core.registry import ChecklistStep, DailyFigure, Freshness, Overview, SearchResult, label
 
 
 @dataclass
@@ -112,6 +115,21 @@ class DestinationHealth:
     held: int
     due: int
 
+    @property
+    def error_resolved_at(self) -> datetime | None:
+        """When the last error stopped being current: the destination is active and has sent
+        successfully since (``last_success_at`` moves on with every success, so it's "since")."""
+        destination = self.destination
+        if not (destination.last_error and destination.last_error_at and destination.last_success_at):
+            return None
+        if destination.state != DestinationState.ACTIVE or destination.last_success_at <= destination.last_error_at:
+            return None
+        return destination.last_success_at
+
+    @property
+    def has_current_error(self) -> bool:
+        return bool(self.destination.last_error) and self.error_resolved_at is None
+
 
 def destination_health(tenant: Tenant) -> list[DestinationHealth]:
     """Per destination: breaker state, deliveries per status, and how many are held (waiting on
@@ -153,13 +171,14 @@ def destination_health(tenant: Tenant) -> list[DestinationHealth]:
     return health
 
 
-def delivery_counts_per_day(tenant: Tenant, *, days: int = 14) -> dict:
+def delivery_counts_per_day(tenant: Tenant, *, start: date | None = None, end: date | None = None, days: int = 14) -> dict:
     """Deliveries created per day (in the current time zone) and their status now: chart data."""
-    today = timezone.localdate()
-    start = today - timedelta(days=days - 1)
+    end = end or timezone.localdate()
+    start = start or end - timedelta(days=days - 1)
+    days = (end - start).days + 1
     rows = (
         Delivery.objects.for_tenant(tenant)
-        .filter(created_at__gte=_day_start(start))
+        .filter(created_at__gte=_day_start(start), created_at__lt=_day_start(end + timedelta(days=1)))
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "status")
         .annotate(n=Count("id"))
@@ -177,3 +196,197 @@ def delivery_counts_per_day(tenant: Tenant, *, days: int = 14) -> dict:
 def replayable_deliveries(tenant: Tenant, *, destination: Destination | None = None) -> QuerySet[Delivery]:
     deliveries = Delivery.objects.for_tenant(tenant).filter(status__in=[DeliveryStatus.DEAD, DeliveryStatus.PENDING, DeliveryStatus.FAILED])
     return deliveries.filter(destination=destination) if destination is not None else deliveries
+
+
+# --- What a delivery really is, in words -------------------------------------------------------
+
+# Skip reasons (the seed's exact texts, kept on the row) → a short code for the chip's label.
+SKIP_CODES = (
+    ("mock mode", "MOCK_MODE"),
+    ("Missing env:", "MISSING_CREDENTIALS"),
+    ("mapping for:", "NOT_MAPPED"),
+    ("user identifiers", "NO_IDENTIFIERS"),
+    ("older than 7 days", "TOO_OLD"),
+    ("in the future", "IN_FUTURE"),
+)
+# Chip tone words (``|chip``) per state.
+STATE_TONES = {"QUEUED": "processing", "SENDING": "running", "SENT": "sent", "SKIPPED": "skipped", "RETRYING": "retrying", "HELD": "held", "FAILED": "failed"}
+
+
+def skip_code(reason: str) -> str:
+    for needle, code in SKIP_CODES:
+        if needle in (reason or ""):
+            return code
+    return "OTHER"
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """Where a delivery really stands: ``code`` (QUEUED, SENDING, SENT, SKIPPED, RETRYING, HELD,
+    FAILED), the chip's words, and a sentence explaining it."""
+
+    code: str
+    text: str
+    explanation: str
+
+    @property
+    def tone(self) -> str:
+        return STATE_TONES[self.code]
+
+
+def _clock(moment: datetime, now: datetime) -> str:
+    """``14:05`` today, ``5 Dec, 14:05`` another day (in the tenant's zone)."""
+    local = moment.astimezone(current_zone())
+    if local.date() == now.astimezone(current_zone()).date():
+        return local.strftime("%H:%M")
+    return f"{format_day(local, fmt='short')}, {local.strftime('%H:%M')}"
+
+
+def delivery_state(delivery: Delivery, *, destination_state: str | None = None, now: datetime | None = None) -> DeliveryState:
+    """A PENDING row may be queued, held by its destination or waiting for a retry; a FAILED one
+    is retrying; a DEAD one failed for good. The destination's state (current, not the row's
+    copy of it) says whether it is held."""
+    now = now or timezone.now()
+    status = delivery.status
+    reason = delivery.reason or ""
+    state_now = destination_state or delivery.destination.state
+    if status == DeliveryStatus.SENT:
+        when = f" at {_clock(delivery.sent_at, now)}" if delivery.sent_at else ""
+        return DeliveryState("SENT", "Sent", f"Accepted by the platform{when}.")
+    if status == DeliveryStatus.SKIPPED:
+        words = label(skip_code(reason), "skip_reason") or "not sent"
+        return DeliveryState("SKIPPED", f"Skipped: {words}", f"Not sent: {reason}." if reason else "Not sent.")
+    if status == DeliveryStatus.DEAD:
+        short = reason if len(reason) <= 40 else reason[:39] + "…"
+        return DeliveryState("FAILED", f"Failed: {short}" if short else "Failed", f"The platform refused it for good: {reason or 'no reason given'}. Fix the cause, then replay it.")
+    if status == DeliveryStatus.SENDING:
+        return DeliveryState("SENDING", "Sending", "A worker is sending it now.")
+    if status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED) and state_now != DestinationState.ACTIVE:
+        words = label(state_now, "destination_state_held") or "destination not active"
+        return DeliveryState("HELD", f"Held — {words}", f"Waiting for the destination to be fixed and resumed ({label(state_now, 'destination_state') or state_now}). It is sent as soon as an admin resumes it.")
+    if delivery.next_attempt_at and delivery.next_attempt_at > now:
+        at = _clock(delivery.next_attempt_at, now)
+        why = reason.removeprefix("Held: ") or "the last attempt failed"
+        return DeliveryState("RETRYING", f"Retrying at {at}", f"{why[:1].upper()}{why[1:]}; next attempt at {at} (attempt {delivery.attempts + 1}).")
+    if status == DeliveryStatus.FAILED:
+        return DeliveryState("RETRYING", "Retrying now", f"{reason or 'The last attempt failed'}; the next attempt is due now.")
+    return DeliveryState("QUEUED", "Queued", "Waiting for the next delivery run (within a minute).")
+
+
+# --- The events table, search and the business overview ----------------------------------------
+
+# Worst first: sorting the deliveries column ascending puts events needing attention on top.
+_STATUS_RANK = {DeliveryStatus.DEAD: 0, DeliveryStatus.FAILED: 1, DeliveryStatus.PENDING: 2, DeliveryStatus.SENDING: 3, DeliveryStatus.SKIPPED: 4, DeliveryStatus.SENT: 5}
+
+
+def events_in_range(tenant: Tenant, filters: EventFilters, *, start: date, end: date) -> QuerySet[Event]:
+    """The events list for a date range (event time, tenant's zone, end inclusive), each with
+    ``worst_status`` (0 = a failed delivery … 5 = all sent) to sort on."""
+    events = events_list(tenant, EventFilters(**{**filters.__dict__, "date_from": start, "date_to": end}))
+    rank = Case(*[When(deliveries__status=status, then=Value(value)) for status, value in _STATUS_RANK.items()], output_field=IntegerField())
+    return events.annotate(worst_status=Min(rank))
+
+
+def events_search(tenant: Tenant, query: str, *, limit: int):
+    """Events whose event id is ``query`` or starts with it (exact match first)."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    events = list(Event.objects.for_tenant(tenant).filter(event_id__startswith=query).order_by("-received_at", "-id")[: limit + 1])
+    exact = [event for event in events if event.event_id == query]
+    if not exact:
+        exact = list(Event.objects.for_tenant(tenant).filter(event_id=query)[:1])
+    ordered = exact + [event for event in events if event not in exact]
+    return [
+        SearchResult("Conversion event", event.event_id, reverse("conversions:event-detail", args=[event.pk]), f"{event.name} · {moment(event.event_time)}")
+        for event in ordered[:limit]
+    ]
+
+
+def delivered_per_day(tenant: Tenant, start: date, end: date) -> list[tuple[date, str, int]]:
+    """Deliveries sent per day (of sending, tenant's zone) and destination name."""
+    rows = (
+        Delivery.objects.for_tenant(tenant)
+        .filter(status=DeliveryStatus.SENT, sent_at__gte=_day_start(start), sent_at__lt=_day_start(end + timedelta(days=1)))
+        .annotate(day=TruncDate("sent_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "destination__name")
+        .annotate(n=Count("id"))
+        .order_by("day", "destination__name")
+    )
+    return [(row["day"], row["destination__name"], row["n"]) for row in rows]
+
+
+def conversions_overview(tenant: Tenant, date_range):
+    """Delivered conversions per day and destination for the range and its comparison span,
+    when deliveries were last sent, and the onboarding step."""
+    spans = [(date_range.start, date_range.end)]
+    if date_range.compare_start is not None:
+        spans.append((date_range.compare_start, date_range.compare_end))
+    figures = [DailyFigure(day=day, source=name, conversions=count) for start, end in spans for day, name, count in delivered_per_day(tenant, start, end)]
+    last_sent = Delivery.objects.for_tenant(tenant).filter(status=DeliveryStatus.SENT).aggregate(at=Max("sent_at"))["at"]
+    has_destination = Destination.objects.for_tenant(tenant).exists()
+    return Overview(
+        figures=figures,
+        freshness=[Freshness("Conversion deliveries", last_sent, reverse("conversions:health"))] if has_destination else [],
+        checklist=[ChecklistStep(4, "Add a conversion destination", has_destination, reverse("conversions:destination-new"))],
+    )
+
+
+def success_rates(tenant: Tenant, start: date, end: date) -> tuple[list[date], dict[str, list[float | None]]]:
+    """Per day (the delivery's creation, tenant's zone) and destination: sent ÷ (sent + failed
+    for good), in percent. Skipped and still-open deliveries have no outcome yet and are left
+    out; a day without outcomes is None (a gap, not 0 %)."""
+    rows = (
+        Delivery.objects.for_tenant(tenant)
+        .filter(status__in=[DeliveryStatus.SENT, DeliveryStatus.DEAD], created_at__gte=_day_start(start), created_at__lt=_day_start(end + timedelta(days=1)))
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "destination_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    tally: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: {DeliveryStatus.SENT: 0, DeliveryStatus.DEAD: 0})
+    for row in rows:
+        tally[(row["destination_id"], row["day"])][row["status"]] += row["n"]
+    series = {}
+    for destination in destinations_for_tenant(tenant):
+        values: list[float | None] = []
+        for day in days:
+            counts = tally.get((destination.pk, day))
+            decided = counts[DeliveryStatus.SENT] + counts[DeliveryStatus.DEAD] if counts else 0
+            values.append(round(counts[DeliveryStatus.SENT] * 100 / decided, 1) if decided else None)
+        series[destination.name] = values
+    return days, series
+
+
+# --- Event mapping --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MappingCell:
+    target: str | None  # the platform event (Google Ads: conversion action id); None: not sent
+    origin: str  # "default", "environment" or "destination"
+
+
+def event_mapping_table(tenant: Tenant) -> tuple[list[str], list[tuple[Destination, dict[str, MappingCell]]]]:
+    """Canonical events × destinations: what each event becomes and where that rule comes from."""
+    destinations = list(destinations_for_tenant(tenant))
+    names: list[str] = list(mapping.TIKTOK_DEFAULTS)
+    for name in event_names(tenant):
+        if name not in names:
+            names.append(name)
+    table = []
+    for destination in destinations:
+        env = mapping.env_overrides(destination.platform)
+        cells = {}
+        for name in names:
+            target = mapping.resolve_event(destination, name)
+            if name in (destination.event_mapping or {}):
+                origin = "destination"
+            elif name in env:
+                origin = "environment"
+            else:
+                origin = "default"
+            cells[name] = MappingCell(target, origin)
+        table.append((destination, cells))
+    return names, table

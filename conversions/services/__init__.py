@@ -22,7 +22,17 @@ The package is split by concern; every public name is re-exported here, so calle
 """
 
 from conversions.services.delivery import delivery_send_batch, destination_deliver
-from conversions.services.destinations import destination_resume, destination_wake_later, test_event_send
+from conversions.services.destinations import (
+    PLATFORM_FIELDS,
+    SECRET_FIELDS,
+    destination_delete,
+    destination_pause,
+    destination_resume,
+    destination_save,
+    destination_test_send,
+    destination_wake_later,
+    test_event_send,
+)
 from conversions.services.ingest import EVENT_FIELDS, IngestResult, deliveries_enqueue, events_ingest
 from conversions.services.outbox import (
     RESPONSE_BODY_LIMIT,
@@ -55,6 +65,8 @@ __all__ = [
     "BOOKING_PROVIDER",
     "DELIVERY_HEADER",
     "DeliverRun",
+    "PLATFORM_FIELDS",
+    "SECRET_FIELDS",
     "EVENT_FIELDS",
     "IngestResult",
     "Outcome",
@@ -71,8 +83,12 @@ __all__ = [
     "deliveries_replay",
     "deliveries_sweep",
     "delivery_send_batch",
+    "destination_delete",
     "destination_deliver",
+    "destination_pause",
     "destination_resume",
+    "destination_save",
+    "destination_test_send",
     "destination_wake_later",
     "events_ingest",
     "inbound_source_create",

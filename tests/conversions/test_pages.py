@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -15,6 +16,12 @@ from tests.conversions.conftest import event_payload
 from tests.conversions.helpers import delivery_of, event, ingest
 
 pytestmark = pytest.mark.django_db
+
+
+def chips(html: str, event_pk: int) -> list[str]:
+    """The delivery chips of an event's row, as read."""
+    row = html.split(f'id="event-{event_pk}"')[1].split("</tr>")[0]
+    return [f"{name}{rest}" for name, rest in re.findall(r'delivery-chip"[^>]*><span class="chip-dest">(.*?)</span>(.*?)</span>', row)]
 
 
 @pytest.fixture
@@ -38,9 +45,11 @@ def test_events_page_shows_a_chip_per_destination(delivered, tiktok_a, meta_a, w
     html = response.content.decode()
     first = event(delivered, "appt-1")
     assert f'id="event-{first.pk}"' in html
-    assert "TikTok · SENT" in html
-    assert "Meta · DEAD" in html
-    assert "No TikTok event mapping for: TRIAL_CANCELED" in html  # the chip's title says why
+    assert chips(html, first.pk) == ["Meta · Failed: Meta 100: Invalid parameter", "TikTok · Sent"]
+    second = event(delivered, "appt-2")
+    assert chips(html, second.pk) == ["Meta · Skipped: event not mapped", "TikTok · Skipped: event not mapped"]
+    assert "Not sent: No TikTok event mapping for: TRIAL_CANCELED." in html  # the chip's title says why
+    assert "$50.00" in html
     assert f'hx-get="/conversions/events/{first.pk}/deliveries/"' in html
 
 
@@ -53,6 +62,9 @@ def test_events_page_filters(delivered, web_client_for):
     bad = client.get("/conversions/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
     assert bad.status_code == 400
     assert "Must be on or after date_from." in bad.content.decode()
+    bad = client.get("/conversions/", {"range": "custom", "start": "2026-13-01"})
+    assert bad.status_code == 400
+    assert '<span class="mono">start</span>: Enter a date as YYYY-MM-DD.' in bad.content.decode()
 
 
 def test_expanded_row_shows_requests_and_responses_with_identifiers_masked(delivered, web_client_for):
@@ -87,12 +99,15 @@ def test_health_page_shows_counts_held_and_chart(delivered, tiktok_a, meta_a, we
     response = client.get("/conversions/destinations/")
     html = response.content.decode()
     assert "Needs a new token" in html and "Meta 190: token expired" in html
+    assert 'hx-trigger="every 5s"' in html
     health = {item.destination.pk: item for item in response.context["health"]}
     assert health[tiktok_a.pk].counts["SENT"] == 1 and health[tiktok_a.pk].counts["SKIPPED"] == 1
     assert (health[meta_a.pk].counts["DEAD"], health[meta_a.pk].held) == (1, 1)
     chart = response.context["chart_data"]
     assert sum(chart["series"]["SENT"]) == 1 and sum(chart["series"]["DEAD"]) == 1
-    assert json.loads(html.split('id="delivery-data" type="application/json">')[1].split("</script>")[0]) == chart
+    spec = json.loads(html.split('id="chart-deliveries-data" type="application/json">')[1].split("</script>")[0])
+    assert spec["labels"] == chart["labels"] and spec["kind"] == "stacked"
+    assert {series["label"]: sum(series["values"]) for series in spec["series"]}["Sent"] == 1
 
 
 def test_replay_and_resume_are_admin_actions(delivered, meta_a, platforms, web_client_for, django_capture_on_commit_callbacks):
@@ -124,3 +139,24 @@ def test_csv_export_of_the_events_list(delivered, tiktok_a, meta_a, web_client_f
     assert [row[0] for row in rows[1:]] == ["appt-1"]
     assert rows[1][7:] == ["DEAD: Meta 100: Invalid parameter", "SENT"]
     assert analyst.get("/conversions/events/export.xlsx").status_code == 200
+
+
+def test_events_table_sorts_pages_and_keeps_the_seed_date_parameters(delivered, web_client_for):
+    client, _ = web_client_for(delivered, Role.VIEWER)
+    first, second = event(delivered, "appt-1"), event(delivered, "appt-2")
+    worst_first = client.get("/conversions/", {"sort": "worst_status"})
+    assert [row["event"].pk for row in worst_first.context["rows"]] == [first.pk, second.pk]  # a failed delivery first
+    best_first = client.get("/conversions/", {"sort": "-worst_status"})
+    assert [row["event"].pk for row in best_first.context["rows"]] == [second.pk, first.pk]
+    by_id = client.get("/conversions/", {"sort": "-event_id", "per_page": "25"})
+    assert [row["event"].event_id for row in by_id.context["rows"]] == ["appt-2", "appt-1"]
+    assert by_id.context["table"].per_page == 25
+    html = by_id.content.decode()
+    assert 'aria-sort="descending"' in html and 'id="events-table-per-page"' in html
+
+    # The list's own date parameters still pick the range (and the range is remembered).
+    today = first.event_time.date()
+    assert len(client.get("/conversions/", {"date_from": today.isoformat(), "date_to": today.isoformat()}).context["rows"]) == 2
+    before = client.get("/conversions/", {"date_from": "2025-01-01", "date_to": "2025-01-31"})
+    assert before.context["rows"] == [] and before.context["date_range"].start.isoformat() == "2025-01-01"
+    assert client.get("/conversions/").context["date_range"].end.isoformat() == "2025-01-31"  # from the session

@@ -39,9 +39,9 @@ def test_events_page_chips_expand_and_health(sandbox_live, browser_page, setting
     expect(page.locator("h1")).to_have_text("Conversion events")
 
     booked = page.locator("tr.event-row", has_text="appt-1")
-    expect(booked.locator(".chip")).to_have_text(["Meta pixel · SENT", "TikTok pixel · SENT"])
+    expect(booked.locator(".delivery-chip")).to_have_text(["Meta pixel · Sent", "TikTok pixel · Sent"])
     canceled = page.locator("tr.event-row", has_text="appt-2")
-    expect(canceled.locator(".chip.delivery-skipped")).to_have_count(2)
+    expect(canceled.locator(".delivery-chip[data-state=SKIPPED]")).to_have_text(["Meta pixel · Skipped: event not mapped", "TikTok pixel · Skipped: event not mapped"])
 
     booked.locator("button.row-toggle").click()
     detail = page.locator("tr.event-detail:visible")
@@ -54,4 +54,5 @@ def test_events_page_chips_expand_and_health(sandbox_live, browser_page, setting
     page.goto("/conversions/destinations/")
     expect(page.locator("#destinations-table")).to_contain_text("TikTok pixel")
     expect(page.locator("#chart-deliveries")).to_be_visible()
-    assert page.evaluate("() => !!window.Chart && Object.keys(window.Chart.instances).length") == 1
+    expect(page.locator("#chart-success")).to_be_visible()
+    page.wait_for_function("() => !!window.Chart && Object.keys(window.Chart.instances).length === 2")
