@@ -216,22 +216,23 @@ def _blend(figures, converter: FxConverter, days: set[date] | None = None):
     zero = Decimal(0)
     totals = {"gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0}
     by_day: dict[date, dict] = {}
-    by_source: dict[str, dict] = {}
+    # A shop and an ad account of the same name and currency share a row (their MER is the store's).
+    by_source: dict[tuple[str, str], dict] = {}
     for figure in figures:
         if days is not None and figure.day not in days:
             continue
         gmv = converter.convert(figure.gmv, figure.currency, figure.day) if figure.gmv else zero
         spend = converter.convert(figure.ad_spend, figure.currency, figure.day) if figure.ad_spend else zero
         for bucket in (totals, by_day.setdefault(figure.day, {"gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0}),
-                       by_source.setdefault(figure.source, {"source": figure.source, "currency": figure.currency, "gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0, "native_gmv": zero, "native_spend": zero, "missing_rate": False})):
+                       by_source.setdefault((figure.source, figure.currency), {"source": figure.source, "currency": figure.currency, "gmv": zero, "orders": 0, "ad_spend": zero, "conversions": 0, "native_gmv": zero, "native_spend": zero, "missing_rate": False})):
             bucket["gmv"] += gmv or zero
             bucket["ad_spend"] += spend or zero
             bucket["orders"] += figure.orders
             bucket["conversions"] += figure.conversions
         if (figure.gmv and gmv is None) or (figure.ad_spend and spend is None):
-            by_source[figure.source]["missing_rate"] = True
-        by_source[figure.source]["native_gmv"] += Decimal(figure.gmv or 0)
-        by_source[figure.source]["native_spend"] += Decimal(figure.ad_spend or 0)
+            by_source[figure.source, figure.currency]["missing_rate"] = True
+        by_source[figure.source, figure.currency]["native_gmv"] += Decimal(figure.gmv or 0)
+        by_source[figure.source, figure.currency]["native_spend"] += Decimal(figure.ad_spend or 0)
     return totals, by_day, by_source
 
 
