@@ -9,6 +9,7 @@ class CoreConfig(PlatformAppConfig):
         NavEntry("Workspace", "tenant-settings", "admin", hint="Reporting currency, time zone, FX rates"),
         NavEntry("Members", "member-list", "owner"),
         NavEntry("API keys", "api-key-list", "admin"),
+        NavEntry("Schedules", "schedule-list", hint="How often data syncs"),
         NavEntry("Saved views", "saved-view-list"),
         NavEntry("Sync history", "sync-run-list"),
         NavEntry("Platform calls", "api-call-list", hint="Every call to TikTok, Shopee, Google, Meta"),

@@ -59,3 +59,15 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ScheduleForm(forms.Form):
+    """One job's choice; the service checks the key and that the frequency is one it offers."""
+
+    key = forms.CharField(max_length=100)
+    enabled = forms.TypedChoiceField(choices=[("1", "On"), ("0", "Off")], coerce=lambda value: value == "1", label="Runs")
+    every_minutes = forms.TypedChoiceField(choices=[], coerce=int, label="Every", required=False)
+
+    def __init__(self, data=None, *, frequencies=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["every_minutes"].choices = [(str(minutes), str(minutes)) for minutes in frequencies]
