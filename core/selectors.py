@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -124,23 +124,44 @@ def sync_run_progress(run: SyncRun, *, now=None) -> dict:
 # --- Upstream call log --------------------------------------------------------------------
 
 
-def api_calls_for_tenant(tenant: Tenant, *, provider: str | None = None, outcome: str | None = None) -> QuerySet[ApiCallLog]:
+def api_calls_for_tenant(
+    tenant: Tenant,
+    *,
+    provider: str | None = None,
+    outcome: str | None = None,
+    correlation_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[ApiCallLog]:
     calls = ApiCallLog.objects.for_tenant(tenant)
     if provider:
         calls = calls.filter(provider=provider)
     if outcome:
         calls = calls.filter(outcome=outcome)
-    return calls
+    if correlation_id:
+        calls = calls.filter(correlation_id=correlation_id)
+    return _within(calls, since, until)
+
+
+def _within(rows: QuerySet, since: datetime | None, until: datetime | None) -> QuerySet:
+    """Rows created in [since, until): a page's date range as moments."""
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if until is not None:
+        rows = rows.filter(created_at__lt=until)
+    return rows
 
 
 # --- Pages: filters ----------------------------------------------------------
 
 
-def sync_runs_search(tenant: Tenant, *, kind: str | None = None, state: str | None = None) -> QuerySet[SyncRun]:
+def sync_runs_search(
+    tenant: Tenant, *, kind: str | None = None, state: str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[SyncRun]:
     runs = sync_runs_for_tenant(tenant, kind=kind)
     if state:
         runs = runs.filter(state=state)
-    return runs
+    return _within(runs, since, until)
 
 
 def sync_run_kinds(tenant: Tenant) -> list[str]:
