@@ -335,13 +335,28 @@ class ApiCallExportView(ApiCallListView):
 # --- API keys (admin) ---------------------------------------------------------------------
 
 
+API_KEYS = Table(
+    "api-keys",
+    [
+        Column("name", "Name"),
+        Column("prefix", "Key", sort=None),
+        Column("role", "Role"),
+        Column("created_at", "Created"),
+        Column("last_used_at", "Last used"),
+        Column("revoked_at", "Status", sort="revoked_at", help="Active keys first when sorted A→Z"),
+    ],
+    default_sort="-created_at",
+    per_page=25,
+)
+
+
 class ApiKeyListView(FormRefusalMixin, TenantPageView):
     min_role = Role.ADMIN
     template_name = "core/api_key_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["api_keys"] = api_keys_for_tenant(self.tenant)
+        context["table"] = API_KEYS.bind(self.request, api_keys_for_tenant(self.tenant), path=reverse("api-key-list"))
         context.setdefault("form", ApiKeyCreateForm())
         return context
 
@@ -373,13 +388,27 @@ class ApiKeyRevokeView(ApiKeyListView):
 # --- Members (owner) ----------------------------------------------------------------------
 
 
+MEMBERS = Table(
+    "members",
+    [
+        Column("user", "User", sort="user__username"),
+        Column("email", "Email", sort="user__email"),
+        Column("role", "Role"),
+        Column("created_at", "Member since"),
+        Column("last_active_at", "Last active"),
+    ],
+    default_sort="user",
+    per_page=50,
+)
+
+
 class MemberListView(FormRefusalMixin, TenantPageView):
     min_role = Role.OWNER
     template_name = "core/member_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["members"] = members_for_tenant(self.tenant)
+        context["table"] = MEMBERS.bind(self.request, members_for_tenant(self.tenant), path=reverse("member-list"))
         context["role_choices"] = Role.choices
         context.setdefault("form", MemberAddForm())
         return context
