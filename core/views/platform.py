@@ -182,6 +182,21 @@ class SyncRunListView(_FilteredTablePage):
         return context
 
 
+SYNC_RUN_PARTS = Table(
+    "parts",
+    [
+        Column("key", "Part"),
+        Column("state", "Status"),
+        Column("items_done", "Items", numeric=True),
+        Column("seq", "Pages", numeric=True),
+        Column("updated_at", "Updated"),
+        Column("error", "Error", sort=None),
+    ],
+    per_page=50,
+    prefix="parts_",  # unsorted: in the order the run works them
+)
+
+
 class SyncRunDetailView(TenantScopedDetailView):
     model = SyncRun
     template_name = "core/sync_run_detail.html"
@@ -190,7 +205,7 @@ class SyncRunDetailView(TenantScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["progress"] = sync_run_progress(self.object)
-        context["parts"] = sync_run_parts(self.object)
+        context["table"] = SYNC_RUN_PARTS.bind(self.request, sync_run_parts(self.object))
         context["target_text"] = target_label(self.object.target)
         return context
 

@@ -447,3 +447,15 @@ def test_detail_has_the_correlation_id_with_a_copy_button_and_its_calls(web_clie
     assert page.find("a", cls="cell-sub").attrs["href"] == "/api-calls/?correlation_id=c0ffee-42&range=last_90"
     counters = page.find_all("section", cls="card")[2].rows()
     assert counters == [["Finished", "Yes"], ["Orders written", "1,200"]]
+
+
+def test_detail_parts_sort_and_page(web_client_for, tenant_a, sync_run_factory):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    run = sync_run_factory(tenant_a, parts=[(f"w{i:02}", SyncState.SUCCEEDED, i * 10) for i in range(30)])
+
+    first = parse(client.get(f"/sync-runs/{run.pk}/").content)
+    by_items = parse(client.get(f"/sync-runs/{run.pk}/?parts_sort=-items_done&parts_per_page=25&parts_page=2").content)
+
+    assert [row[0] for row in first.find(id="parts").rows()][:3] == ["w00", "w01", "w02"]  # the order the run works them
+    assert [row[0] for row in by_items.find(id="parts").rows()] == ["w04", "w03", "w02", "w01", "w00"]
+    assert by_items.find(id="parts-controls").text.startswith("26–30 of 30 rows")
