@@ -315,6 +315,8 @@ _.missing_rates
 _.onboarding
 _.rows
 _.headers
+# core/schedule_list.html: whether the tenant changed a schedule's default.
+_.customised
 
 # --- Error codes and queues: used by value -------------------------------------------------------
 # Error-code members: raised inline as code="..." (tests/core/test_error_codes.py holds every inline
@@ -332,6 +334,9 @@ _.BRAIN
 # --- The suite's and bench's seams into product code -----------------------------------------------
 # Registers a runner for a sync-run kind; the suite registers its own test kinds with it.
 _.sync_register_runner
+# One tenant's answer of schedule_due_tenant_ids (what the fan-outs call), for code that asks per
+# tenant; tests/core/web/test_schedules.py pins the schedule arithmetic through it.
+_.schedule_due
 # Reset between tests by tests/fixtures/http.py.
 _.breakers_reset
 _.limiter_storage_reset

@@ -26,10 +26,11 @@ def form_add_application_error(form: forms.Form, exc: ApplicationError) -> None:
 class _FilterForm(forms.Form):
     """GET filters: an empty value means "all"; choices are what the tenant actually has."""
 
-    def __init__(self, data=None, *, choices: dict[str, list[str]] | None = None):
+    def __init__(self, data=None, *, choices: dict[str, list] | None = None):
         super().__init__(data)
         for name, values in (choices or {}).items():
-            self.fields[name].choices = [("", "All")] + [(value, value) for value in values]
+            # A value alone, or (value, the words the page shows for it).
+            self.fields[name].choices = [("", "All")] + [value if isinstance(value, tuple) else (value, value) for value in values]
 
     def cleaned_filters(self) -> dict[str, str | None]:
         if not self.is_valid():
@@ -38,13 +39,14 @@ class _FilterForm(forms.Form):
 
 
 class SyncRunFilterForm(_FilterForm):
-    kind = forms.ChoiceField(required=False, choices=[("", "All")])
-    state = forms.ChoiceField(required=False, choices=[("", "All"), *SyncState.choices])
+    kind = forms.ChoiceField(required=False, choices=[("", "All")], label="Sync")
+    state = forms.ChoiceField(required=False, choices=[("", "All"), *SyncState.choices], label="Status")
 
 
 class ApiCallFilterForm(_FilterForm):
-    provider = forms.ChoiceField(required=False, choices=[("", "All")])
+    provider = forms.ChoiceField(required=False, choices=[("", "All")], label="Platform")
     outcome = forms.ChoiceField(required=False, choices=[("", "All")])
+    correlation_id = forms.CharField(required=False, max_length=64, label="Correlation id", widget=forms.TextInput(attrs={"placeholder": "Paste an id", "autocomplete": "off"}))
 
 
 class ApiKeyCreateForm(forms.Form):
@@ -59,3 +61,15 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ScheduleForm(forms.Form):
+    """One job's choice; the service checks the key and that the frequency is one it offers."""
+
+    key = forms.CharField(max_length=100)
+    enabled = forms.TypedChoiceField(choices=[("1", "On"), ("0", "Off")], coerce=lambda value: value == "1", label="Runs")
+    every_minutes = forms.TypedChoiceField(choices=[], coerce=int, label="Every", required=False)
+
+    def __init__(self, data=None, *, frequencies=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["every_minutes"].choices = [(str(minutes), str(minutes)) for minutes in frequencies]

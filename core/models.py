@@ -408,3 +408,20 @@ class SavedView(TenantOwned):
     @property
     def url(self) -> str:
         return f"{self.path}?{self.query}" if self.query else self.path
+
+
+class TenantSchedule(TenantOwned):
+    """A tenant's choice for one schedulable job (``core.registry.ScheduleOption``): on or off,
+    and how often. No row means the app's default."""
+
+    key = models.CharField(max_length=100)
+    enabled = models.BooleanField(default=True)
+    every_minutes = models.PositiveIntegerField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="core_tenantschedule_tenant_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {'every ' + str(self.every_minutes) + ' min' if self.enabled else 'off'}"

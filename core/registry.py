@@ -101,6 +101,28 @@ class BeatEntry:
     queue: str | None = None
 
 
+@dataclass(frozen=True)
+class ScheduleOption:
+    """A periodic job a tenant may turn off or slow down (Settings → Schedules). Its beat entry
+    fans out over tenants every ``min(choices)`` minutes (the beat's cadence); the fan-out keeps
+    only the tenants whose choice is due (``core.selectors.schedule_due``). ``every_minutes`` is
+    the default for tenants that chose nothing."""
+
+    key: str
+    label: str
+    every_minutes: int
+    choices: tuple[int, ...] = ()
+    hint: str = ""
+
+    @property
+    def frequencies(self) -> tuple[int, ...]:
+        return tuple(sorted(set(self.choices) | {self.every_minutes}))
+
+    @property
+    def tick_minutes(self) -> int:
+        return self.frequencies[0]
+
+
 class PlatformAppConfig(AppConfig):
     """Base of every app config of the platform (core and the domain apps)."""
 
@@ -110,6 +132,8 @@ class PlatformAppConfig(AppConfig):
     # "Awaiting shipment"}}. Pages show these (``{{ value|label:"order_status" }}``); APIs keep codes.
     labels: Mapping[str, Mapping[str, str]] = {}
     beat_schedules: tuple[BeatEntry, ...] = ()
+    # Jobs a tenant may switch off or run less often (Settings → Schedules).
+    schedules: tuple[ScheduleOption, ...] = ()
     # SyncRun kind -> registered name of the task that works one part (``tenant_id``, ``part_id``).
     sync_runners: Mapping[str, str] = {}
 
@@ -138,6 +162,14 @@ def platform_apps() -> Iterator[PlatformAppConfig]:
 
 def beat_schedules() -> list[BeatEntry]:
     return [entry for config in platform_apps() for entry in config.beat_schedules]
+
+
+def schedule_options() -> list[ScheduleOption]:
+    return [option for config in platform_apps() for option in config.schedules]
+
+
+def schedule_option(key: str) -> ScheduleOption | None:
+    return next((option for option in schedule_options() if option.key == key), None)
 
 
 def sync_runner(kind: str) -> str | None:

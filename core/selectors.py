@@ -6,13 +6,14 @@ import hashlib
 import hmac
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.models import ApiCallLog, ApiKey, FxRate, Membership, SavedView, SyncRun, SyncRunPart, SyncState, Tenant
+from core.models import ApiCallLog, ApiKey, FxRate, Membership, SavedView, SyncRun, SyncRunPart, SyncState, Tenant, TenantSchedule
+from core.registry import ScheduleOption, schedule_option, schedule_options
 
 API_KEY_PREFIX = "cap"
 
@@ -123,23 +124,44 @@ def sync_run_progress(run: SyncRun, *, now=None) -> dict:
 # --- Upstream call log --------------------------------------------------------------------
 
 
-def api_calls_for_tenant(tenant: Tenant, *, provider: str | None = None, outcome: str | None = None) -> QuerySet[ApiCallLog]:
+def api_calls_for_tenant(
+    tenant: Tenant,
+    *,
+    provider: str | None = None,
+    outcome: str | None = None,
+    correlation_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[ApiCallLog]:
     calls = ApiCallLog.objects.for_tenant(tenant)
     if provider:
         calls = calls.filter(provider=provider)
     if outcome:
         calls = calls.filter(outcome=outcome)
-    return calls
+    if correlation_id:
+        calls = calls.filter(correlation_id=correlation_id)
+    return _within(calls, since, until)
+
+
+def _within(rows: QuerySet, since: datetime | None, until: datetime | None) -> QuerySet:
+    """Rows created in [since, until): a page's date range as moments."""
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if until is not None:
+        rows = rows.filter(created_at__lt=until)
+    return rows
 
 
 # --- Pages: filters ----------------------------------------------------------
 
 
-def sync_runs_search(tenant: Tenant, *, kind: str | None = None, state: str | None = None) -> QuerySet[SyncRun]:
+def sync_runs_search(
+    tenant: Tenant, *, kind: str | None = None, state: str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[SyncRun]:
     runs = sync_runs_for_tenant(tenant, kind=kind)
     if state:
         runs = runs.filter(state=state)
-    return runs
+    return _within(runs, since, until)
 
 
 def sync_run_kinds(tenant: Tenant) -> list[str]:
@@ -275,3 +297,65 @@ def business_overview(tenant: Tenant, date_range) -> BusinessOverview:
 def saved_views_for(tenant: Tenant, user) -> QuerySet[SavedView]:
     """The member's own views and the ones others shared."""
     return SavedView.objects.for_tenant(tenant).filter(Q(user=user) | Q(shared=True)).select_related("user").order_by("name")
+
+
+# --- Schedules (Settings → Schedules) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleSetting:
+    """One schedulable job as a tenant has it: the app's declaration and the tenant's choice."""
+
+    option: ScheduleOption
+    enabled: bool
+    every_minutes: int
+    customised: bool
+    updated_at: object = None
+    updated_by: object = None
+
+    @property
+    def key(self) -> str:
+        return self.option.key
+
+
+def schedules_for_tenant(tenant: Tenant) -> list[ScheduleSetting]:
+    """Every job the apps declare, with the tenant's choice or the default."""
+    chosen = {row.key: row for row in TenantSchedule.objects.for_tenant(tenant).select_related("updated_by")}
+    settings = []
+    for option in schedule_options():
+        row = chosen.get(option.key)
+        if row is None:
+            settings.append(ScheduleSetting(option, True, option.every_minutes, False))
+        else:
+            settings.append(ScheduleSetting(option, row.enabled, row.every_minutes, True, row.updated_at, row.updated_by))
+    return settings
+
+
+def _is_due(option: ScheduleOption, enabled: bool, every_minutes: int, now) -> bool:
+    """Whether the beat tick at ``now`` is the one that starts this job: the first tick after
+    each multiple of ``every_minutes`` (counted from the Unix epoch, UTC). Stateless, so a
+    missed or repeated tick never shifts later runs."""
+    if not enabled:
+        return False
+    minute = int(now.timestamp() // 60)
+    return minute // every_minutes != (minute - option.tick_minutes) // every_minutes
+
+
+def schedule_due(tenant: Tenant, key: str, now=None) -> bool:
+    """Whether the job ``key`` should run for ``tenant`` on the beat tick at ``now``."""
+    return schedule_due_tenant_ids(key, [tenant.pk], now=now) == [tenant.pk]
+
+
+def schedule_due_tenant_ids(key: str, tenant_ids, *, now=None) -> list[int]:
+    """Of ``tenant_ids``, those whose job ``key`` is due now (one query). Cross-tenant on purpose:
+    the beat fan-outs ask it for every tenant at once."""
+    option = schedule_option(key)
+    tenant_ids = list(tenant_ids)
+    if option is None:
+        return tenant_ids
+    now = now or timezone.now()
+    chosen = dict(
+        (tenant_id, (enabled, every))
+        for tenant_id, enabled, every in TenantSchedule.all_tenants.filter(key=key, tenant_id__in=tenant_ids).values_list("tenant_id", "enabled", "every_minutes")
+    )
+    return [tenant_id for tenant_id in tenant_ids if _is_due(option, *chosen.get(tenant_id, (True, option.every_minutes)), now)]

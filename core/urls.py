@@ -20,6 +20,7 @@ urlpatterns = [
     path("saved-views/new/", views.SavedViewCreateView.as_view(), name="saved-view-create"),
     path("saved-views/<int:pk>/delete/", views.SavedViewDeleteView.as_view(), name="saved-view-delete"),
     path("settings/workspace/", views.TenantSettingsView.as_view(), name="tenant-settings"),
+    path("settings/schedules/", views.ScheduleListView.as_view(), name="schedule-list"),
     path("settings/workspace/fx/<int:pk>/delete/", views.FxRateDeleteView.as_view(), name="fx-rate-delete"),
     path("api-calls/", views.ApiCallListView.as_view(), name="api-call-list"),
     re_path(r"^api-calls/export\.(?P<export_format>csv|xlsx)$", views.ApiCallExportView.as_view(), name="api-call-export"),

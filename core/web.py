@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 from rest_framework.views import set_rollback
 
 from core.errors import CoreError
@@ -142,10 +142,6 @@ class TenantScopedQuerysetMixin(TenantRequiredMixin):
 
 class TenantPageView(TenantRequiredMixin, TemplateView):
     pass
-
-
-class TenantScopedListView(TenantScopedQuerysetMixin, ListView):
-    paginate_by = 50
 
 
 class TenantScopedDetailView(TenantScopedQuerysetMixin, DetailView):

@@ -1,4 +1,4 @@
-from core.registry import BeatEntry, NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig, ScheduleOption
 
 
 class GmvmaxConfig(PlatformAppConfig):
@@ -11,8 +11,12 @@ class GmvmaxConfig(PlatformAppConfig):
         "live_status": {"ONGOING": "Live now", "END": "Ended"},
         "promotion_type": {"LIVE_GMV_MAX": "LIVE GMV Max", "PRODUCT_GMV_MAX": "Product GMV Max"},
         "campaign_status": {"ENABLE": "Active", "DISABLE": "Paused"},
+        "sync_kind": {"gmvmax.room_fetch": "Live rooms from TikTok", "gmvmax.stats_backfill": "GMV Max history backfill"},
     }
     beat_schedules = (BeatEntry("GMV Max recent days sync", "gmvmax.tasks.recent_days_sync_all_task", {"minute": "7,37"}, expires=2700),)
+    schedules = (
+        ScheduleOption("gmvmax.recent_days", "GMV Max recent days sync", every_minutes=30, choices=(30, 60, 180, 360), hint="Campaign figures of the last days, which TikTok still revises"),
+    )
     sync_runners = {
         "gmvmax.room_fetch": "gmvmax.tasks.room_fetch_part_task",  # RunKind.ROOM_FETCH
         "gmvmax.stats_backfill": "gmvmax.tasks.stats_backfill_part_task",  # RunKind.STATS_BACKFILL

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.models import Tenant
 from core.queues import Queue
+from core.selectors import schedule_due_tenant_ids
 from core.tasks import cross_tenant_task, tenant_task
 from gmvmax import services
 from tiktok_ads.selectors import tenant_ids_with_active_advertisers
@@ -32,7 +33,7 @@ def recent_days_sync_tenant_task(*, tenant_id: int) -> int:
 @cross_tenant_task(name="gmvmax.tasks.recent_days_sync_all_task", queue=Queue.DEFAULT)
 def recent_days_sync_all_task() -> int:
     """Beat, cross-tenant on purpose: one recent-days sync per tenant with an active advertiser."""
-    tenant_ids = tenant_ids_with_active_advertisers()
+    tenant_ids = schedule_due_tenant_ids("gmvmax.recent_days", tenant_ids_with_active_advertisers())
     for tenant_id in tenant_ids:
         recent_days_sync_tenant_task.delay(tenant_id=tenant_id)
     return len(tenant_ids)

@@ -1,4 +1,4 @@
-from core.registry import BeatEntry, NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig, ScheduleOption
 from shop_sync.labels import LABELS
 
 
@@ -19,6 +19,10 @@ class ShopSyncConfig(PlatformAppConfig):
     beat_schedules = (
         BeatEntry("TikTok Shop incremental order sync", "shop_sync.tasks.orders_incremental_sync_all_task", {"minute": "*/5"}, expires=450),
         BeatEntry("TikTok Shop token refresh", "shop_sync.tasks.shop_tokens_refresh_expiring_task", {"minute": "23"}, expires=5400),
+    )
+    # Tenants pick how often the incremental sync runs (Settings → Schedules); the beat above is the finest.
+    schedules = (
+        ScheduleOption("shop_sync.incremental", "Order sync", every_minutes=5, choices=(5, 15, 30, 60), hint="New and changed orders of every synced shop"),
     )
     # Full and incremental syncs share one part runner (KIND_FULL / KIND_INCREMENTAL).
     sync_runners = {

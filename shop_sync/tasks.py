@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.models import Tenant
 from core.queues import Queue
+from core.selectors import schedule_due_tenant_ids
 from core.tasks import cross_tenant_task, tenant_task
 from shop_sync import selectors, services
 from shop_sync.models import ShopConnection
@@ -44,7 +45,7 @@ def orders_incremental_sync_tenant_task(*, tenant_id: int) -> int:
 @cross_tenant_task(name="shop_sync.tasks.orders_incremental_sync_all_task", queue=Queue.DEFAULT)
 def orders_incremental_sync_all_task() -> int:
     """Beat, cross-tenant on purpose: one incremental-sync task per tenant with a synced shop."""
-    tenant_ids = selectors.tenant_ids_with_synced_shops()
+    tenant_ids = schedule_due_tenant_ids("shop_sync.incremental", selectors.tenant_ids_with_synced_shops())
     for tenant_id in tenant_ids:
         orders_incremental_sync_tenant_task.delay(tenant_id=tenant_id)
     return len(tenant_ids)

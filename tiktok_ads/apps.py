@@ -1,4 +1,4 @@
-from core.registry import BeatEntry, NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig, ScheduleOption
 
 
 class TiktokAdsConfig(PlatformAppConfig):
@@ -27,6 +27,9 @@ class TiktokAdsConfig(PlatformAppConfig):
             {"minute": "41", "hour": "2"},
             expires=5400,
         ),
+    )
+    schedules = (
+        ScheduleOption("tiktok_ads.advertisers_refresh", "Ad accounts refresh", every_minutes=1440, choices=(1440, 10080), hint="Renamed accounts, new stores, lost GMV Max access"),
     )
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:

@@ -11,6 +11,7 @@ import logging
 from core.exceptions import ApplicationError
 from core.models import Tenant
 from core.queues import Queue
+from core.selectors import schedule_due_tenant_ids
 from core.tasks import cross_tenant_task, tenant_task
 from tiktok_ads import selectors, services
 from tiktok_ads.models import BusinessConnection, ConnectionStatus
@@ -38,6 +39,8 @@ def advertisers_refresh_all_task() -> int:
     """Beat, cross-tenant on purpose: one refresh task per active connection. (Old OAuth states
     of every provider go in ``core.tasks.oauth_states_prune_task``.)"""
     pairs = list(BusinessConnection.all_tenants.filter(status=ConnectionStatus.ACTIVE).order_by("pk").values_list("tenant_id", "pk"))
+    due = set(schedule_due_tenant_ids("tiktok_ads.advertisers_refresh", {tenant_id for tenant_id, _ in pairs}))
+    pairs = [(tenant_id, connection_id) for tenant_id, connection_id in pairs if tenant_id in due]
     for tenant_id, connection_id in pairs:
         advertisers_refresh_task.delay(tenant_id=tenant_id, connection_id=connection_id)
     return len(pairs)

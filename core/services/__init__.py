@@ -6,6 +6,7 @@
 - ``call_log``: the upstream call log
 - ``sync_runs``: resumable jobs split into parts
 - ``workspace``: reporting currency, locale, FX rates, saved views
+- ``schedules``: a tenant's choice of which periodic jobs run, how often
 
 The public names are re-exported here, so ``from core.services import sync_run_start`` works.
 """
@@ -13,6 +14,7 @@ The public names are re-exported here, so ``from core.services import sync_run_s
 from core.services.api_keys import IssuedApiKey, api_key_create, api_key_revoke, api_key_touch
 from core.services.call_log import api_call_log_record
 from core.services.encryption import encrypted_values_rotate
+from core.services.schedules import schedule_set
 from core.services.sync_runs import (
     StaleCheckpoint,
     SyncRunConflict,
@@ -61,4 +63,5 @@ __all__ = [
     "fx_rate_delete",
     "saved_view_create",
     "saved_view_delete",
+    "schedule_set",
 ]

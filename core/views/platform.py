@@ -7,6 +7,7 @@ a done one redirects with a flash message.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -19,9 +20,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.dateranges import date_range_context, date_range_for_request
 from core.errors import CoreError
 from core.exceptions import ApplicationError
 from core.exports import export_response
+from core.formatting import code_label, current_zone
 from core.forms import (
     ApiCallFilterForm,
     ApiKeyCreateForm,
@@ -29,7 +32,8 @@ from core.forms import (
     MemberRoleForm,
     SyncRunFilterForm,
 )
-from core.models import ApiCallLog, Role, SyncRun, SyncState
+from core.models import Role, SyncRun, SyncState
+from core.registry import label as registry_label
 from core.selectors import (
     api_call_outcomes,
     api_call_providers,
@@ -39,6 +43,7 @@ from core.selectors import (
     sync_run_kinds,
     sync_run_parts,
     sync_run_progress,
+    sync_runs_for_tenant,
     sync_runs_search,
 )
 from core.services import (
@@ -51,7 +56,9 @@ from core.services import (
     sync_run_cancel,
     sync_run_resume,
 )
-from core.web import FormRefusalMixin, TenantPageView, TenantScopedDetailView, TenantScopedListView, is_htmx
+from core.tables import Column, Table
+from core.targets import target_label
+from core.web import FormRefusalMixin, InvalidQuery, TenantPageView, TenantScopedDetailView, is_htmx
 
 __all__ = [
     "tenant_switch",
@@ -71,6 +78,11 @@ __all__ = [
 
 # htmx stops polling an element when a poll is answered with this status.
 HTMX_STOP_POLLING = 286
+
+
+def label_text(value, vocabulary: str) -> str:
+    """A code in words for a filter's choices (what ``|label`` shows on the page)."""
+    return registry_label(value, vocabulary) or code_label(value)
 
 
 # --- Tenant switcher ---------------------------------------------------------
@@ -103,22 +115,86 @@ def _switch_destination(request, next_url: str) -> str:
 
 # --- Sync runs ----------------------------------------------------------------------------
 
+SYNC_RUNS = Table(
+    "sync-runs",
+    [
+        Column("pk", "#", numeric=True),
+        Column("kind", "Sync"),
+        Column("target", "For", optional=True),
+        Column("items_done", "Progress", numeric=True),
+        Column("created_at", "Started"),
+        Column("finished_at", "Finished", optional=True),
+        Column("attempts", "Attempts", numeric=True, optional=True, hidden=True),
+    ],
+    default_sort="-created_at",
+    per_page=25,
+)
 
-class SyncRunListView(TenantScopedListView):
-    model = SyncRun
-    template_name = "core/sync_run_list.html"
-    context_object_name = "runs"
-    paginate_by = 25
 
-    def get_queryset(self):
-        self.filter_form = SyncRunFilterForm(self.request.GET or None, choices={"kind": sync_run_kinds(self.tenant)})
-        return sync_runs_search(self.tenant, **self.filter_form.cleaned_filters())
+def _range_moments(date_range, zone) -> dict:
+    """A page's day range as the moments [since, until) in ``zone``."""
+    return {
+        "since": datetime.combine(date_range.start, time.min, tzinfo=zone),
+        "until": datetime.combine(date_range.end + timedelta(days=1), time.min, tzinfo=zone),
+    }
+
+
+class _FilteredTablePage(TenantPageView):
+    """A list page: GET filters (``filter_class``), the date range, and a ``core.tables`` table.
+    A refused filter is a 400 showing the field's message; the table then shows everything."""
+
+    filter_class = None
+
+    def filter_choices(self) -> dict:
+        return {}
+
+    def filters(self) -> dict:
+        if not hasattr(self, "filter_form"):
+            self.filter_form = self.filter_class(self.request.GET or None, choices=self.filter_choices())
+            self.date_range = date_range_for_request(self.request, zone=current_zone())
+        return {**self.filter_form.cleaned_filters(), **_range_moments(self.date_range, current_zone())}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["rows"] = [(run, sync_run_progress(run)) for run in context["runs"]]
+        context.update(date_range_context(self.date_range))
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filter_form.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class SyncRunListView(_FilteredTablePage):
+    template_name = "core/sync_run_list.html"
+    filter_class = SyncRunFilterForm
+
+    def filter_choices(self):
+        return {"kind": [(kind, label_text(kind, "sync_kind")) for kind in sync_run_kinds(self.tenant)], "state": [(state, label_text(state, "sync_state")) for state in SyncState.values]}
+
+    def get_context_data(self, **kwargs):
+        runs = sync_runs_search(self.tenant, **self.filters())
+        context = super().get_context_data(**kwargs)
+        context["table"] = table = SYNC_RUNS.bind(self.request, runs)
+        context["rows"] = [(run, sync_run_progress(run), target_label(run.target)) for run in table.rows]
+        context["has_any"] = bool(table.paginator.count) or sync_runs_for_tenant(self.tenant).exists()
+        return context
+
+
+SYNC_RUN_PARTS = Table(
+    "parts",
+    [
+        Column("key", "Part"),
+        Column("state", "Status"),
+        Column("items_done", "Items", numeric=True),
+        Column("seq", "Pages", numeric=True),
+        Column("updated_at", "Updated"),
+        Column("error", "Error", sort=None),
+    ],
+    per_page=50,
+    prefix="parts_",  # unsorted: in the order the run works them
+)
 
 
 class SyncRunDetailView(TenantScopedDetailView):
@@ -129,7 +205,8 @@ class SyncRunDetailView(TenantScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["progress"] = sync_run_progress(self.object)
-        context["parts"] = sync_run_parts(self.object)
+        context["table"] = SYNC_RUN_PARTS.bind(self.request, sync_run_parts(self.object))
+        context["target_text"] = target_label(self.object.target)
         return context
 
 
@@ -203,25 +280,44 @@ class SyncRunProgressView(TenantScopedDetailView):
 
 # --- Upstream calls -----------------------------------------------------------------------
 
+API_CALLS = Table(
+    "api-calls",
+    [
+        Column("created_at", "Time"),
+        Column("provider", "Platform"),
+        Column("endpoint", "Call"),
+        Column("status_code", "HTTP", numeric=True),
+        Column("outcome", "Outcome"),
+        Column("duration_ms", "Duration", numeric=True),
+        Column("attempts", "Attempts", numeric=True, optional=True),
+        Column("credential", "Credential", optional=True, hidden=True),
+        Column("correlation_id", "Correlation id", optional=True),
+    ],
+    default_sort="-created_at",
+    per_page=50,
+)
 
-class ApiCallListView(TenantScopedListView):
-    model = ApiCallLog
+
+class ApiCallListView(_FilteredTablePage):
     template_name = "core/api_call_list.html"
-    context_object_name = "calls"
-    paginate_by = 50
+    filter_class = ApiCallFilterForm
 
-    def get_queryset(self):
-        self.filter_form = ApiCallFilterForm(
-            self.request.GET or None,
-            choices={"provider": api_call_providers(self.tenant), "outcome": api_call_outcomes(self.tenant)},
-        )
-        return api_calls_for_tenant(self.tenant, **self.filter_form.cleaned_filters())
+    def filter_choices(self):
+        return {
+            "provider": [(provider, label_text(provider, "provider")) for provider in api_call_providers(self.tenant)],
+            "outcome": [(outcome, label_text(outcome, "call_outcome")) for outcome in api_call_outcomes(self.tenant)],
+        }
+
+    def calls(self):
+        return api_calls_for_tenant(self.tenant, **self.filters())
 
     def get_context_data(self, **kwargs):
+        calls = self.calls()
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
+        context["table"] = table = API_CALLS.bind(self.request, calls)
+        context["has_any"] = bool(table.paginator.count) or api_calls_for_tenant(self.tenant).exists()
         filters = {k: v for k, v in self.filter_form.cleaned_filters().items() if v}
-        context["export_query"] = urlencode(filters)
+        context["export_query"] = urlencode({**filters, **self.date_range.query()})
         return context
 
 
@@ -244,11 +340,29 @@ class ApiCallExportView(ApiCallListView):
     )
 
     def get(self, request, *args, export_format="csv", **kwargs):
-        calls = self.get_queryset().values_list(*self.columns).iterator(chunk_size=2000)
+        self.filters()
+        if self.filter_form.errors:
+            raise InvalidQuery({name: list(errors) for name, errors in self.filter_form.errors.items()})
+        calls = self.calls().order_by("-created_at", "-pk").values_list(*self.columns).iterator(chunk_size=2000)
         return export_response(export_format, basename=f"api-calls-{self.tenant.slug}", header=self.columns, rows=calls, sheet_title="Upstream calls")
 
 
 # --- API keys (admin) ---------------------------------------------------------------------
+
+
+API_KEYS = Table(
+    "api-keys",
+    [
+        Column("name", "Name"),
+        Column("prefix", "Key", sort=None),
+        Column("role", "Role"),
+        Column("created_at", "Created"),
+        Column("last_used_at", "Last used"),
+        Column("revoked_at", "Status", sort="revoked_at", help="Active keys first when sorted A→Z"),
+    ],
+    default_sort="-created_at",
+    per_page=25,
+)
 
 
 class ApiKeyListView(FormRefusalMixin, TenantPageView):
@@ -257,7 +371,7 @@ class ApiKeyListView(FormRefusalMixin, TenantPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["api_keys"] = api_keys_for_tenant(self.tenant)
+        context["table"] = API_KEYS.bind(self.request, api_keys_for_tenant(self.tenant), path=reverse("api-key-list"))
         context.setdefault("form", ApiKeyCreateForm())
         return context
 
@@ -289,13 +403,27 @@ class ApiKeyRevokeView(ApiKeyListView):
 # --- Members (owner) ----------------------------------------------------------------------
 
 
+MEMBERS = Table(
+    "members",
+    [
+        Column("user", "User", sort="user__username"),
+        Column("email", "Email", sort="user__email"),
+        Column("role", "Role"),
+        Column("created_at", "Member since"),
+        Column("last_active_at", "Last active"),
+    ],
+    default_sort="user",
+    per_page=50,
+)
+
+
 class MemberListView(FormRefusalMixin, TenantPageView):
     min_role = Role.OWNER
     template_name = "core/member_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["members"] = members_for_tenant(self.tenant)
+        context["table"] = MEMBERS.bind(self.request, members_for_tenant(self.tenant), path=reverse("member-list"))
         context["role_choices"] = Role.choices
         context.setdefault("form", MemberAddForm())
         return context

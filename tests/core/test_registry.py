@@ -37,7 +37,7 @@ def test_declared_sync_runners_resolve_to_registered_tasks():
 
 def test_navigation_comes_from_the_declarations():
     labels = [entry.label for config in platform_apps() for entry in config.nav]
-    assert labels[:6] == ["Workspace", "Members", "API keys", "Saved views", "Sync history", "Platform calls"]
+    assert labels[:7] == ["Workspace", "Members", "API keys", "Schedules", "Saved views", "Sync history", "Platform calls"]
     assert "GMV Max" in labels and "Orders" in labels and "Destinations" in labels
     groups = {entry.group or config.nav_group for config in platform_apps() for entry in config.nav}
     assert groups <= set(NAV_GROUPS)

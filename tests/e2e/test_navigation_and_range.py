@@ -44,11 +44,11 @@ def test_navigation_holds_every_group_at_laptop_width(owner, browser_page):
         assert box is not None and box["x"] + box["width"] <= 1440
     expect(page.locator("#nav-toggle")).to_be_hidden()
 
-    page.click("text=Settings")
+    page.click(".nav-group-toggle:has-text(\"Settings\")")
     expect(page.locator("#nav-settings")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.locator("#nav-settings")).to_be_hidden()
-    page.click("text=TikTok Shop")
+    page.click(".nav-group-toggle:has-text(\"TikTok Shop\")")
     page.click("#nav-tiktok-shop >> text=Orders")
     expect(page).to_have_url(re.compile(r"/shop/orders/$"))
     expect(page.locator("nav a[aria-current=page]")).to_have_text(["Orders"])  # one entry active

@@ -46,7 +46,7 @@ def test_owner_switches_tenant_and_watches_a_sync_progress(agency, browser_page)
     expect(page.locator("h1")).to_have_text("Acme Agency")
     expect(page.locator(".nav-group-toggle")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Conversions", "Settings"])
     expect(page.locator("#nav-settings a")).to_have_text(
-        ["Workspace Reporting currency, time zone, FX rates", "Members", "API keys", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]
+        ["Workspace Reporting currency, time zone, FX rates", "Members", "API keys", "Schedules How often data syncs", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]
     )
     assert page.evaluate("() => window.htmx && window.htmx.version") == "2.0.11"
 
@@ -72,7 +72,7 @@ def test_owner_switches_tenant_and_watches_a_sync_progress(agency, browser_page)
     expect(bar.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "25.0")
 
     advance(run, 750, done=True)
-    expect(bar.locator(".badge")).to_have_text("succeeded")
+    expect(bar.locator(".progress-state")).to_have_text("Done")
     expect(bar.locator(".progress-items")).to_have_text("1,000 / 1,000 items")
     expect(bar).not_to_have_attribute("hx-trigger", re.compile(".*"))  # polling stopped
     assert page.evaluate("() => window.__same_page") is True  # swapped by htmx, never reloaded

@@ -45,6 +45,7 @@ def test_routes_cover_pages_api_admin_and_skip_the_sandbox(db):
     routes = {route.display: route for route in collect_routes()}
     assert routes["/api/sync-runs/<int:pk>/"].kind == "api"
     assert routes["/sync-runs/<int:pk>/"].kind == "page"
+    assert routes["/settings/schedules/"].kind == "page"  # walked by every role of tenant B
     assert routes["/admin/core/syncrun/<path:object_id>/change/"].kind == "admin"
     assert "/api/schema/" in routes and "/api/docs/" in routes  # walked, and checked for sentinels
     assert not [display for display in routes if display.startswith(("/sandbox/", "/static/"))]

@@ -33,8 +33,8 @@ def test_list_shows_the_tenants_calls_newest_first(web_client_for, tenant_a, ten
     assert response.status_code == 200
     rows = parse(response.content).find("table").rows()
     assert [row[1:] for row in rows] == [
-        ["tiktok_business", "POST /open_api/v1.3/gmv_max/report/get/ Too many requests", "429", "rate_limited", "8,120 ms", "4", ""],
-        ["tiktok_shop", "GET /order/202309/orders/search", "200", "ok", "1,234 ms", "1", "c0ffee"],
+        ["TikTok Business API", "POST /open_api/v1.3/gmv_max/report/get/ Too many requests", "429", "Rate limited", "8,120 ms", "4", "–", "–"],
+        ["TikTok Shop", "GET /order/202309/orders/search", "200", "OK", "1,234 ms", "1", "–", "c0ffeeCopy"],
     ]
     assert b"shopee" not in response.content and b"livestream" not in response.content
 
@@ -47,19 +47,25 @@ def test_filters_offer_the_tenants_values_and_apply(web_client_for, tenant_a, te
     api_call_factory(tenant_b, provider="shopee", outcome="timeout", status_code=None)
 
     page = parse(client.get("/api-calls/").content)
-    assert [o.text for o in page.find("select", id="id_provider").find_all("option")] == ["All", "meta_capi", "tiktok_shop"]
-    assert [o.text for o in page.find("select", id="id_outcome").find_all("option")] == ["All", "ok", "server_error"]
+    assert [(o.attrs["value"], o.text) for o in page.find("select", id="id_provider").find_all("option")] == [
+        ("", "All"),
+        ("meta_capi", "Meta Conversions API"),
+        ("tiktok_shop", "TikTok Shop"),
+    ]
+    assert [o.text for o in page.find("select", id="id_outcome").find_all("option")] == ["All", "OK", "Platform error"]
 
     def calls(query):
         return [(row[1], row[4]) for row in parse(client.get(f"/api-calls/?{query}").content).find("table").rows()]
 
-    assert calls("provider=tiktok_shop") == [("tiktok_shop", "server_error"), ("tiktok_shop", "ok")]
-    assert calls("outcome=ok") == [("meta_capi", "ok"), ("tiktok_shop", "ok")]
-    assert calls("provider=meta_capi&outcome=ok") == [("meta_capi", "ok")]
+    assert calls("provider=tiktok_shop") == [("TikTok Shop", "Platform error"), ("TikTok Shop", "OK")]
+    assert calls("outcome=ok") == [("Meta Conversions API", "OK"), ("TikTok Shop", "OK")]
+    assert calls("provider=meta_capi&outcome=ok") == [("Meta Conversions API", "OK")]
     # Another tenant's provider is not a valid choice here: the filter is refused, nothing leaks.
-    refused = parse(client.get("/api-calls/?provider=shopee").content)
+    response = client.get("/api-calls/?provider=shopee")
+    assert response.status_code == 400
+    refused = parse(response.content)
     assert refused.find(cls="has-error").find(cls="errorlist").text == "Select a valid choice. shopee is not one of the available choices."
-    assert "shopee" not in [row[1] for row in refused.find("table").rows()]
+    assert "Shopee" not in [row[1] for row in refused.find("table").rows()]
 
 
 def test_list_paginates_by_50_and_keeps_filters(web_client_for, tenant_a, api_call_factory):
@@ -72,14 +78,15 @@ def test_list_paginates_by_50_and_keeps_filters(web_client_for, tenant_a, api_ca
     second = parse(client.get("/api-calls/?provider=tiktok_shop&page=2").content)
 
     assert len(first.find("table").rows()) == 50
-    assert first.find("nav", cls="pagination").text == "Page 1 of 2 · 55 rows Next ›"
-    assert first.find("nav", cls="pagination").find("a").attrs["href"] == "?provider=tiktok_shop&page=2"
+    controls = first.find(id="api-calls-controls")
+    assert controls.text.startswith("1–50 of 55 rows")
+    assert controls.find("a").attrs["href"] == "/api-calls/?provider=tiktok_shop&page=2"
     assert [row[2] for row in second.find("table").rows()] == [f"GET /orders/{i}" for i in range(50, 55)]
 
 
 def test_empty_state(web_client_for, tenant_a):
     client, _ = web_client_for(tenant_a, Role.VIEWER)
-    assert parse(client.get("/api-calls/").content).find(cls="empty").find("h2").text == "No upstream calls yet"
+    assert parse(client.get("/api-calls/").content).find(cls="empty").find("h2").text == "No platform calls yet"
 
 
 def test_export_is_for_analysts_and_up(web_client_for, tenant_a, api_call_factory):
@@ -91,8 +98,8 @@ def test_export_is_for_analysts_and_up(web_client_for, tenant_a, api_call_factor
     assert parse(viewer.get("/api-calls/").content).find_all("a", cls="button") == []
     buttons = parse(analyst.get("/api-calls/?outcome=ok").content).find_all("a", cls="button")
     assert [(b.text, b.attrs["href"]) for b in buttons] == [
-        ("Export CSV", "/api-calls/export.csv?outcome=ok"),
-        ("Export XLSX", "/api-calls/export.xlsx?outcome=ok"),
+        ("Export CSV", "/api-calls/export.csv?outcome=ok&range=last_30"),
+        ("Export XLSX", "/api-calls/export.xlsx?outcome=ok&range=last_30"),
     ]
     assert analyst.get("/api-calls/export.pdf").status_code == 404
 
@@ -160,3 +167,85 @@ def test_export_csv_has_the_filtered_rows_and_neutralises_formulas(web_client_fo
             '\'=HYPERLINK("http://x")',
         ],
     ]
+
+
+@pytest.fixture
+def three_calls(tenant_a, api_call_factory):
+    slow = api_call_factory(tenant_a, provider="tiktok_shop", duration_ms=900, minutes_ago=30, endpoint="/b", status_code=200)
+    fast = api_call_factory(tenant_a, provider="meta_capi", duration_ms=20, minutes_ago=10, endpoint="/c", status_code=500, outcome="upstream_5xx")
+    middle = api_call_factory(tenant_a, provider="google_ads", duration_ms=300, minutes_ago=20, endpoint="/a", status_code=429, outcome="rate_limited")
+    return {"slow": slow, "fast": fast, "middle": middle}
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["/c", "/a", "/b"]),  # newest first
+        ("created_at", ["/b", "/a", "/c"]),
+        ("-duration_ms", ["/b", "/a", "/c"]),
+        ("duration_ms", ["/c", "/a", "/b"]),
+        ("endpoint", ["/a", "/b", "/c"]),
+        ("provider", ["/a", "/c", "/b"]),  # google_ads, meta_capi, tiktok_shop
+        ("-status_code", ["/c", "/a", "/b"]),
+    ],
+)
+def test_list_sorts_by_the_column_in_the_url(web_client_for, tenant_a, three_calls, sort, expected):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    rows = parse(client.get(f"/api-calls/?sort={sort}").content).find("table").rows()
+
+    assert [row[2].split(" ")[1] for row in rows] == expected
+
+
+def test_page_size_and_jump_to_page_keep_filters_and_sort(web_client_for, tenant_a, api_call_factory):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    for i in range(120):
+        api_call_factory(tenant_a, minutes_ago=i, endpoint=f"/orders/{i}", duration_ms=i)
+
+    page = parse(client.get("/api-calls/?sort=duration_ms&per_page=25&page=3").content)
+
+    assert [row[2] for row in page.find("table").rows()][:2] == ["GET /orders/50", "GET /orders/51"]
+    controls = page.find(id="api-calls-controls")
+    assert controls.text.startswith("51–75 of 120 rows")
+    jump = controls.find("form", cls="jump")
+    assert [(i.attrs["name"], i.attrs.get("value")) for i in jump.find_all("input")] == [
+        ("sort", "duration_ms"),
+        ("per_page", "25"),
+        ("page", "3"),
+    ]
+    assert jump.find("input", id="api-calls-page").attrs["max"] == "5"
+
+
+def test_outcomes_read_as_chips_with_the_code_in_the_title(web_client_for, tenant_a, three_calls):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    chips = parse(client.get("/api-calls/?sort=endpoint").content).find("table").find_all(cls="chip")
+
+    assert [(chip.text, chip.attrs["title"], sorted(chip.classes)) for chip in chips] == [
+        ("Rate limited", "rate_limited", ["chip", "chip-warn"]),
+        ("OK", "ok", ["chip", "chip-ok"]),
+        ("Platform error", "upstream_5xx", ["chip", "chip-bad"]),
+    ]
+
+
+def test_filter_by_correlation_id(web_client_for, tenant_a, tenant_b, api_call_factory):
+    client, _ = web_client_for(tenant_a, Role.ANALYST)
+    api_call_factory(tenant_a, correlation_id="run-7", endpoint="/mine")
+    api_call_factory(tenant_a, correlation_id="run-8", endpoint="/other")
+    api_call_factory(tenant_b, correlation_id="run-7", endpoint="/tenant-b")
+
+    rows = parse(client.get("/api-calls/?correlation_id=run-7").content).find("table").rows()
+
+    assert [row[2] for row in rows] == ["GET /mine"]
+    exported = b"".join(client.get("/api-calls/export.csv?correlation_id=run-7").streaming_content).decode()
+    assert "/mine" in exported and "/other" not in exported and "/tenant-b" not in exported
+
+
+def test_export_refuses_a_bad_filter_with_a_400(web_client_for, tenant_a, api_call_factory):
+    client, _ = web_client_for(tenant_a, Role.ANALYST)
+    api_call_factory(tenant_a)
+
+    response = client.get("/api-calls/export.csv?outcome=exploded")
+
+    assert response.status_code == 400
+    assert parse(response.content).find(cls="error-message").text == "Some filters are invalid: outcome"

@@ -36,8 +36,8 @@ def test_list_shows_the_tenants_keys(web_client_for, tenant_a, tenant_b):
     assert response.status_code == 200
     rows = parse(response.content).find("table").rows()
     assert [[row[0], row[1], row[2], row[4] != "never", row[5], row[6]] for row in rows] == [
-        ["Old script", f"cap_{revoked.prefix}_…", "analyst", False, "revoked", ""],
-        ["Warehouse", f"cap_{used.prefix}_…", "viewer", True, "active", "Revoke"],
+        ["Old script", f"cap_{revoked.prefix}_…Copy", "Analyst", False, "Revoked", ""],
+        ["Warehouse", f"cap_{used.prefix}_…Copy", "Viewer", True, "Active", "Revoke"],
     ]
     assert rows[1][3].endswith(f"by {admin.username}")
     assert b"B&#x27;s key" not in response.content and b"B's key" not in response.content
@@ -105,7 +105,8 @@ def test_revoke(web_client_for, tenant_a):
     assert ApiKey.objects.get(pk=issued.api_key.pk).revoked_at is not None
     assert api_key_authenticate(issued.raw_key) is None
     row = parse(response.content).find("tr", id=f"api-key-{issued.api_key.pk}")
-    assert [badge.text for badge in row.find_all(cls="badge")] == ["analyst", "revoked"]
+    assert [badge.text for badge in row.find_all(cls="badge")] == ["Analyst"]
+    assert [(chip.text, sorted(chip.classes)) for chip in row.find_all(cls="chip")] == [("Revoked", ["chip", "chip-bad"])]
     assert row.find_all("form") == []  # nothing left to revoke
 
     again = client.post(f"/settings/api-keys/{issued.api_key.pk}/revoke/", follow=True)
@@ -130,3 +131,19 @@ def test_another_tenants_key_is_404(web_client_for, tenant_a, tenant_b):
 
     assert response.status_code == 404
     assert ApiKey.objects.get(pk=key_b.pk).revoked_at is None
+
+
+def test_the_prefix_has_a_copy_button_and_the_table_sorts(web_client_for, tenant_a):
+    client, _ = web_client_for(tenant_a, Role.ADMIN)
+    zeta = api_key_create(tenant=tenant_a, name="Zeta", role=Role.VIEWER).api_key
+    alpha = api_key_create(tenant=tenant_a, name="Alpha", role=Role.ADMIN).api_key
+    api_key_revoke(api_key=alpha)
+
+    page = parse(client.get("/settings/api-keys/?sort=name").content)
+
+    assert [row[0] for row in page.find("table").rows()] == ["Alpha", "Zeta"]
+    button = page.find("tr", id=f"api-key-{zeta.pk}").find("button", cls="copy-button")
+    assert (button.attrs["data-copy"], button.attrs["aria-label"]) == (f"cap_{zeta.prefix}", "Copy the prefix of Zeta")
+    assert [row[0] for row in parse(client.get("/settings/api-keys/?sort=-name").content).find("table").rows()] == ["Zeta", "Alpha"]
+    # Status: revoked keys sort by when they were revoked; active ones (no date) always last.
+    assert [row[0] for row in parse(client.get("/settings/api-keys/?sort=revoked_at").content).find("table").rows()] == ["Alpha", "Zeta"]

@@ -175,3 +175,20 @@ def test_another_tenants_membership_is_404(web_client_for, member_factory, tenan
 
     assert response.status_code == 404
     assert roles(tenant_b) == {"bea": "viewer"}
+
+
+def test_members_table_sorts_and_shows_roles_and_times(web_client_for, member_factory, tenant_a):
+    from datetime import UTC, datetime
+
+    client, _ = web_client_for(tenant_a, Role.OWNER, username="olivia")
+    anna = member_factory(tenant_a, Role.ANALYST, username="anna")
+    Membership.objects.filter(tenant=tenant_a, user=anna).update(last_active_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+
+    by_name = parse(client.get("/settings/members/?sort=-user").content)
+    by_activity = parse(client.get("/settings/members/?sort=last_active_at").content)
+
+    assert [row[0] for row in by_name.find("table").rows()] == ["olivia (you)", "anna"]
+    assert [row[0] for row in by_activity.find("table").rows()] == ["anna", "olivia (you)"]  # never active: last
+    header = {th.attrs["data-col"]: th for th in by_name.find("thead").find_all("th") if "data-col" in th.attrs}
+    assert header["user"].attrs["aria-sort"] == "descending"
+    assert by_name.find(id="members-controls").text.startswith("1–2 of 2 rows")

@@ -131,7 +131,7 @@ def test_overview_of_a_new_tenant_is_the_onboarding_checklist(web_client_for, te
         ("Connect a TikTok Shop", "/shop/sync/"),
         ("First order sync (starts by itself after connecting)", "/shop/sync/"),
         ("Connect a TikTok ad account GMV Max reports and ad spend", "/ads/"),
-        ("Add a conversion destination", "/conversions/destinations/"),
+        ("Add a conversion destination", "/conversions/settings/new/"),
     ]
     assert page.find(id="overview-sources").find(cls="empty").find("h2").text == "Nothing in this range yet"
 
@@ -153,9 +153,9 @@ def nav(content) -> list[tuple[str, list[str]]]:
 @pytest.mark.parametrize(
     ("role", "settings"),
     [
-        (Role.VIEWER, ["Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
-        (Role.ADMIN, ["Workspace Reporting currency, time zone, FX rates", "API keys", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
-        (Role.OWNER, ["Workspace Reporting currency, time zone, FX rates", "Members", "API keys", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
+        (Role.VIEWER, ["Schedules How often data syncs", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
+        (Role.ADMIN, ["Workspace Reporting currency, time zone, FX rates", "API keys", "Schedules How often data syncs", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
+        (Role.OWNER, ["Workspace Reporting currency, time zone, FX rates", "Members", "API keys", "Schedules How often data syncs", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]),
     ],
 )
 def test_navigation_groups_the_pages_the_role_may_open(web_client_for, tenant_a, role, settings):

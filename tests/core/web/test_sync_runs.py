@@ -41,12 +41,12 @@ def test_list_shows_the_tenants_runs_with_progress(web_client_for, tenant_a, ten
 
     rows = page.find("table").rows()
     assert [row[:4] for row in rows] == [
-        [str(running.pk), "GMV Max report gmvmax.report", "advertiser:7", "running 10 / 40 items 25%"],
-        [str(done.pk), "shop.orders", "shop:1", "succeeded 300 / 300 items 100%"],
+        [str(running.pk), "GMV Max report Report", "Ad account #7", "Running 10 / 40 items 25%"],
+        [str(done.pk), "Orders", "Shop #1", "Done 300 / 300 items 100%"],
     ]
-    assert rows[1][5] != "—" and rows[0][5] == "—"
-    kinds = [o.attrs["value"] for o in page.find("select", id="id_kind").find_all("option")]
-    assert kinds == ["", "gmvmax.report", "shop.orders"]  # tenant B's kind is not offered
+    assert rows[1][5] != "–" and rows[0][5] == "–"
+    kinds = [(o.attrs["value"], o.text) for o in page.find("select", id="id_kind").find_all("option")]
+    assert kinds == [("", "All"), ("gmvmax.report", "Report"), ("shop.orders", "Orders")]  # tenant B's kind is not offered
 
 
 def test_list_filters_by_kind_and_state(web_client_for, tenant_a, sync_run_factory):
@@ -58,9 +58,9 @@ def test_list_filters_by_kind_and_state(web_client_for, tenant_a, sync_run_facto
     def targets(query):
         return [row[2] for row in parse(client.get(f"/sync-runs/?{query}").content).find("table").rows()]
 
-    assert targets("kind=shop.orders") == ["shop:2", "shop:1"]
-    assert targets("state=failed") == ["adv:1", "shop:1"]
-    assert targets("kind=shop.orders&state=failed") == ["shop:1"]
+    assert targets("kind=shop.orders") == ["Shop #2", "Shop #1"]
+    assert targets("state=failed") == ["Adv #1", "Shop #1"]
+    assert targets("kind=shop.orders&state=failed") == ["Shop #1"]
     empty = parse(client.get("/sync-runs/?kind=gmvmax.report&state=succeeded").content)
     assert empty.find(cls="empty").find("h2").text == "No sync runs match these filters"
 
@@ -70,8 +70,10 @@ def test_list_refuses_an_unknown_filter_value_and_shows_all(web_client_for, tena
     sync_run_factory(tenant_a, target="shop:1", state=SyncState.FAILED)
     sync_run_factory(tenant_a, target="shop:2", state=SyncState.SUCCEEDED)
 
-    page = parse(client.get("/sync-runs/?state=exploded").content)
+    response = client.get("/sync-runs/?state=exploded")
+    page = parse(response.content)
 
+    assert response.status_code == 400
     assert page.find(cls="has-error").find(cls="errorlist").text == "Select a valid choice. exploded is not one of the available choices."
     assert len(page.find("table").rows()) == 2
 
@@ -86,10 +88,10 @@ def test_list_paginates_and_keeps_the_filters(web_client_for, tenant_a, sync_run
     second = parse(client.get("/sync-runs/?state=succeeded&page=2").content)
 
     assert len(first.find("table").rows()) == 25
-    pager = first.find("nav", cls="pagination")
-    assert pager.text == "Page 1 of 2 · 27 rows Next ›"
-    assert pager.find("a").attrs["href"] == "?state=succeeded&page=2"
-    assert [row[2] for row in second.find("table").rows()] == ["shop:1", "shop:0"]
+    controls = first.find(id="sync-runs-controls")
+    assert controls.text.startswith("1–25 of 27 rows")
+    assert controls.find("a", cls=None).attrs["href"] == "/sync-runs/?state=succeeded&page=2"
+    assert [row[2] for row in second.find("table").rows()] == ["Shop #1", "Shop #0"]
 
 
 def test_list_empty_state(web_client_for, tenant_a):
@@ -114,7 +116,7 @@ def test_detail_shows_progress_and_parts(web_client_for, tenant_a, sync_run_fact
 
     assert response.status_code == 200
     page = parse(response.content)
-    assert page.find("h1").text == "Full order sync shop:1"
+    assert page.find("h1").text == "Full order sync Shop #1"
     progress = page.find(id=f"sync-run-{run.pk}-progress")
     assert progress.find(cls="progress-items").text == "1,500 / 4,000 items"
     assert progress.find(cls="progress-percent").text == "37.5%"
@@ -122,9 +124,9 @@ def test_detail_shows_progress_and_parts(web_client_for, tenant_a, sync_run_fact
     assert "15 pages" in progress.text and "parts 1/3" in progress.text
     parts = page.find_all("section", cls="card")[-1].rows()
     assert [row[:4] for row in parts] == [
-        ["2024-01", "succeeded", "1,000", "1"],
-        ["2024-02", "running", "500", "1"],
-        ["2024-03", "pending", "0", "0"],
+        ["2024-01", "Done", "1,000", "1"],
+        ["2024-02", "Running", "500", "1"],
+        ["2024-03", "Queued", "0", "0"],
     ]
     counters = [
         row
@@ -132,7 +134,7 @@ def test_detail_shows_progress_and_parts(web_client_for, tenant_a, sync_run_fact
         if [h.text for h in section.find_all("h2")] == ["Counters"]
         for row in section.rows()
     ]
-    assert counters == [["created", "1,200"], ["updated", "300"]]
+    assert counters == [["Created", "1,200"], ["Updated", "300"]]
     assert page.find_all("div", cls="actions") == []  # viewers get no buttons
 
 
@@ -272,7 +274,8 @@ def test_progress_partial_polls_while_active_then_stops(web_client_for, tenant_a
 
     assert "hx-get" not in finished.attrs and "hx-trigger" not in finished.attrs
     assert finished.find(cls="progress-percent").text == "100%"
-    assert finished.find(cls="badge").text == "succeeded"
+    assert finished.find(cls="progress-state").text == "Done"
+    assert finished.find(cls="progress-state").classes == {"chip", "chip-ok", "progress-state"}
 
 
 def test_compact_progress_partial_keeps_its_variant_when_polled(web_client_for, tenant_a, sync_run_factory):
@@ -283,7 +286,7 @@ def test_compact_progress_partial_keeps_its_variant_when_polled(web_client_for, 
 
     assert root.attrs["id"] == f"sync-run-{run.pk}-progress-compact"
     assert root.attrs["hx-get"] == f"/sync-runs/{run.pk}/progress/?compact=1"
-    assert root.find(cls="progress-figures").text == "running 5 / 10 items 50%"
+    assert root.find(cls="progress-figures").text == "Running 5 / 10 items 50%"
 
 
 def test_progress_as_json(web_client_for, tenant_a, sync_run_factory):
@@ -335,3 +338,124 @@ def test_list_and_overview_queries_do_not_grow_with_rows(web_client_for, tenant_
     many = {url: queries(url) for url in ("/", "/sync-runs/", "/api-calls/")}
 
     assert many == few
+
+
+# --- The table: sort, labels, zone ------------------------------------------------------
+
+
+@pytest.fixture
+def three_runs(tenant_a, sync_run_factory):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    small = sync_run_factory(tenant_a, target="shop:3", state=SyncState.SUCCEEDED, items_done=40, now=now - timedelta(hours=3), label="Incremental order sync of Glow MY")
+    big = sync_run_factory(tenant_a, kind="gmvmax.room_fetch", target="campaign:34:2026-01-12..2026-03-31", items_done=900, now=now - timedelta(hours=1))
+    middle = sync_run_factory(tenant_a, target="advertisers:3,4,9:2026-01-12..2026-03-31", state=SyncState.FAILED, items_done=300, now=now - timedelta(hours=2))
+    return small, big, middle
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["big", "middle", "small"]),  # newest first by default
+        ("created_at", ["small", "middle", "big"]),
+        ("-items_done", ["big", "middle", "small"]),
+        ("items_done", ["small", "middle", "big"]),
+        ("kind", ["big", "small", "middle"]),  # gmvmax.room_fetch < shop.orders; ties in id order
+        ("pk", ["small", "big", "middle"]),
+        ("bogus", ["big", "middle", "small"]),  # an unknown sort falls back to the default
+    ],
+)
+def test_list_sorts_by_the_column_in_the_url(web_client_for, tenant_a, three_runs, sort, expected):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    names = dict(zip(("small", "big", "middle"), three_runs, strict=True))
+
+    page = parse(client.get(f"/sync-runs/?sort={sort}").content)
+
+    assert [row[0] for row in page.find("table").rows()] == [str(names[name].pk) for name in expected]
+
+
+def test_sort_links_keep_the_filters_and_mark_the_active_column(web_client_for, tenant_a, three_runs):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    page = parse(client.get("/sync-runs/?state=succeeded&sort=-items_done").content)
+
+    headers = {th.attrs["data-col"]: th for th in page.find("table").find("thead").find_all("th")}
+    assert headers["items_done"].attrs["aria-sort"] == "descending"
+    assert headers["items_done"].find("a").attrs["href"] == "/sync-runs/?state=succeeded&sort=items_done"
+    assert headers["created_at"].find("a").attrs["href"] == "/sync-runs/?state=succeeded&sort=created_at"
+    assert [o.attrs["value"] for o in page.find("form", cls="filters").find_all("input") if o.attrs.get("type") == "hidden"] == ["-items_done"]
+
+
+def test_list_reads_in_words_and_in_the_tenants_zone(web_client_for, tenant_a, three_runs):
+    from datetime import UTC, datetime
+
+    tenant_a.time_zone = "Asia/Jakarta"
+    tenant_a.save()
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    small, big, middle = three_runs
+    SyncRun.all_tenants.filter(pk=small.pk).update(started_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+
+    page = parse(client.get("/sync-runs/?sort=pk").content)
+
+    rows = page.find("table").rows()
+    assert [row[1:3] for row in rows] == [
+        ["Incremental order sync of Glow MY Orders", "Shop #3"],
+        ["Room fetch", "Campaign #34, 12 Jan – 31 Mar 2026"],
+        ["Orders", "3 ad accounts, 12 Jan – 31 Mar 2026"],
+    ]
+    assert rows[0][4] == "2 Mar 2026, 06:30"  # 23:30 UTC is the next morning in Jakarta
+    assert page.find(cls="card-head").find("span", cls="muted").text == "Times in Asia/Jakarta (UTC+07:00)"
+    chips = [chip.text for chip in page.find("table").find_all(cls="progress-state")]
+    assert chips == ["Done", "Running", "Failed"]
+
+
+def test_a_bad_date_range_is_a_400_naming_the_field(web_client_for, tenant_a):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    response = client.get("/sync-runs/?range=custom&start=2026-13-01")
+
+    assert response.status_code == 400
+    assert parse(response.content).find(cls="error-message").text == "Enter a date as YYYY-MM-DD."
+
+
+def test_the_date_range_limits_the_runs(web_client_for, tenant_a, sync_run_factory):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    sync_run_factory(tenant_a, target="shop:1", state=SyncState.SUCCEEDED, now=timezone.now() - timedelta(days=40))
+    recent = sync_run_factory(tenant_a, target="shop:2", state=SyncState.SUCCEEDED)
+
+    assert [row[0] for row in parse(client.get("/sync-runs/?range=last_7").content).find("table").rows()] == [str(recent.pk)]
+    # Remembered for the session: the next page without a range shows the same one.
+    assert len(parse(client.get("/sync-runs/").content).find("table").rows()) == 1
+    assert len(parse(client.get("/sync-runs/?range=last_90").content).find("table").rows()) == 2
+
+
+def test_detail_has_the_correlation_id_with_a_copy_button_and_its_calls(web_client_for, tenant_a, sync_run_factory):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    run = sync_run_factory(tenant_a, correlation_id="c0ffee-42", counters={"finished": True, "orders_written": 1200})
+
+    page = parse(client.get(f"/sync-runs/{run.pk}/").content)
+
+    button = page.find("button", cls="copy-button")
+    assert (button.attrs["data-copy"], button.attrs["aria-label"]) == ("c0ffee-42", "Copy correlation id")
+    assert page.find("a", cls="cell-sub").attrs["href"] == "/api-calls/?correlation_id=c0ffee-42&range=last_90"
+    counters = page.find_all("section", cls="card")[2].rows()
+    assert counters == [["Finished", "Yes"], ["Orders written", "1,200"]]
+
+
+def test_detail_parts_sort_and_page(web_client_for, tenant_a, sync_run_factory):
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+    run = sync_run_factory(tenant_a, parts=[(f"w{i:02}", SyncState.SUCCEEDED, i * 10) for i in range(30)])
+
+    first = parse(client.get(f"/sync-runs/{run.pk}/").content)
+    by_items = parse(client.get(f"/sync-runs/{run.pk}/?parts_sort=-items_done&parts_per_page=25&parts_page=2").content)
+
+    assert [row[0] for row in first.find(id="parts").rows()][:3] == ["w00", "w01", "w02"]  # the order the run works them
+    assert [row[0] for row in by_items.find(id="parts").rows()] == ["w04", "w03", "w02", "w01", "w00"]
+    assert by_items.find(id="parts-controls").text.startswith("26–30 of 30 rows")
