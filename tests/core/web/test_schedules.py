@@ -154,7 +154,7 @@ def test_the_page_is_in_the_settings_menu(web_client_for, tenant_a):
     client, _ = web_client_for(tenant_a, Role.VIEWER)
     page = parse(client.get("/settings/schedules/").content)
     active = page.find("nav").find("a", cls="active")
-    assert (active.text, active.attrs["href"]) == ("SchedulesHow often data syncs", "/settings/schedules/")
+    assert (active.text, active.attrs["href"]) == ("Schedules How often data syncs", "/settings/schedules/")
 
 
 # --- The fan-outs read the choice -------------------------------------------------------

@@ -403,7 +403,7 @@ def test_list_reads_in_words_and_in_the_tenants_zone(web_client_for, tenant_a, t
     rows = page.find("table").rows()
     assert [row[1:3] for row in rows] == [
         ["Incremental order sync of Glow MY Orders", "Shop #3"],
-        ["Room fetch", "Campaign #34, 12 Jan – 31 Mar 2026"],
+        ["Live rooms from TikTok", "Campaign #34, 12 Jan – 31 Mar 2026"],
         ["Orders", "3 ad accounts, 12 Jan – 31 Mar 2026"],
     ]
     assert rows[0][4] == "2 Mar 2026, 06:30"  # 23:30 UTC is the next morning in Jakarta
