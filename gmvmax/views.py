@@ -19,6 +19,7 @@ import dataclasses
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 
 from core.charts import Chart, Series
@@ -397,6 +398,8 @@ class RoomsPartialView(TenantPageView):
                 panel_query=f"{range_query}&{own}" if own else range_query,
                 colspan=len(ROOMS_TABLE.columns),
                 can_export=Role.allows(self.request.role, Role.ANALYST),
+                # While a room is live its figures move: the panel asks again once they are stale.
+                live_refresh_seconds=settings.GMVMAX_ONGOING_MAX_AGE_SECONDS if any(s["live_status"] == "ONGOING" for s in sessions or ()) else None,
             )
         )
 

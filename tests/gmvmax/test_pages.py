@@ -89,7 +89,7 @@ def test_rooms_partial_loads_then_shows_the_table_with_badges(synced, client_a, 
     assert "Loading live sessions..." in html and 'hx-trigger="load delay:1s"' in html and 'data-status="queued"' in html
     callbacks[0]()
     ready = client_a.get(url, {"startDate": query["startDate"], "endDate": query["endDate"]}, HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in ready and "Loading live sessions" not in ready
+    assert 'hx-trigger="load delay:1s"' not in ready and "Loading live sessions" not in ready
     headers = re.findall(r'<th scope="col" data-col="(\w+)"[^>]*>(?:<a class="sort" href="[^"]*">)?([^<]+)<', ready)
     assert [label for _key, label in headers][:9] == ["Live Name", "Room ID", "Launched Time", "Status", "Duration", "Cost", "GMV", "Orders", "ROI"]
     rooms = expected.sessions(
@@ -103,6 +103,8 @@ def test_rooms_partial_loads_then_shows_the_table_with_badges(synced, client_a, 
     cache.clear()  # rooms are only ever written by fetches, which key the cached list; this edit isn't one
     again = client_a.get(url, {"startDate": query["startDate"], "endDate": query["endDate"]}, HTTP_HX_REQUEST="true").content.decode()
     assert 'class="chip chip-ok live-ongoing">Live now<' in again
+    # A live room's figures move: the panel asks again once they are stale (GMVMAX_ONGOING_MAX_AGE_SECONDS).
+    assert 'hx-trigger="load delay:300s" data-live-refresh="300"' in again
 
 
 def test_rooms_partial_shows_upstream_errors_with_retry(synced, client_a, tenant_a, sandbox, django_capture_on_commit_callbacks):
