@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.charts import Chart, Series
+from core.tables import Column, Table
 from core.dateranges import date_range_context, date_range_for_request
 from core.formatting import current_zone
 from core.forms import form_add_application_error
@@ -34,6 +35,20 @@ __all__ = [
 ]
 
 SEARCH_MIN_LENGTH = 2
+
+SOURCES = Table(
+    "sources-table",
+    [
+        Column("source", "Source"),
+        Column("gmv", "GMV", numeric=True),
+        Column("orders", "Orders", numeric=True),
+        Column("ad_spend", "Ad spend", numeric=True),
+        Column("mer", "MER", numeric=True),
+        Column("conversions", "Conversions", numeric=True),
+    ],
+    default_sort="-gmv",
+    per_page=25,
+)
 
 
 def _change(current, previous):
@@ -78,6 +93,7 @@ class HomeView(TenantPageView):
             y2_format="count",
             currency=overview.currency,
         )
+        context["table"] = SOURCES.bind(self.request, overview.by_source)
         context["recent_runs"] = [(run, sync_run_progress(run)) for run in sync_runs_for_tenant(self.tenant)[:5]]
         return context
 

@@ -88,6 +88,8 @@ def test_overview_blends_every_source_into_the_reporting_currency(web_client_for
         ["Shop TH", "no rate ฿999.00", "1", "no rate", "–", "0"],
         ["TikTok Events", "$0.00", "0", "$0.00", "–", "33"],
     ]
+    by_name = client.get("/", {"range": "custom", "start": "2026-11-19", "end": "2026-11-20", "sort": "source"})
+    assert [row[0] for row in parse(by_name.content).find(id="sources-table").rows()] == ["Ads MY", "Shop ID", "Shop MY", "Shop TH", "TikTok Events"]
     chart = json.loads(page.find(id="overview-chart-data").text)
     assert chart["labels"] == ["2026-11-19", "2026-11-20"]
     assert chart["series"][0] == {"label": "GMV", "values": [600.0, 1200.0], "axis": "y", "kind": "", "stack": ""}
