@@ -260,7 +260,8 @@ def _blend(figures, converter: FxConverter, days: set[date] | None = None):
 
 def _with_ratios(row: dict) -> dict:
     spend = row["ad_spend"]
-    row["mer"] = (row["gmv"] / spend) if spend else None  # blended shop GMV per unit of ad spend
+    # Blended shop GMV per unit of ad spend; without GMV (no shop yet) there is nothing to blend.
+    row["mer"] = (row["gmv"] / spend) if spend and row["gmv"] else None
     row["aov"] = (row["gmv"] / row["orders"]) if row["orders"] else None
     return row
 

@@ -74,7 +74,7 @@ class HomeView(TenantPageView):
             for key, label, kind, good_up in (
                 ("gmv", "GMV", "money", True),
                 ("orders", "Orders", "count", True),
-                ("ad_spend", "Ad spend", "money", False),
+                ("ad_spend", "Ad spend", "money", None),  # more spend is neither good nor bad by itself
                 ("mer", "MER (GMV ÷ ad spend)", "ratio", True),
                 ("conversions", "Conversions delivered", "count", True),
             )

@@ -96,6 +96,18 @@ def test_overview_blends_every_source_into_the_reporting_currency(web_client_for
     assert chart["series"][2]["values"] == [None, 2.67]
 
 
+def test_overview_has_no_mer_without_shop_gmv(web_client_for, tenant_a, overview_source):
+    overview_source(figures=[DailyFigure(date(2026, 11, 20), "Ads", "USD", ad_spend=Decimal("100")), DailyFigure(date(2026, 11, 19), "Ads", "USD", ad_spend=Decimal("50"))])
+    client, _ = web_client_for(tenant_a, Role.VIEWER)
+
+    page = parse(client.get("/", {"range": "custom", "start": "2026-11-20", "end": "2026-11-20", "compare": "previous"}).content)
+
+    assert page.find(id="stat-mer").find(cls="stat-value").text == "–"
+    # More spend is neither good nor bad by itself: its change is shown without a tone.
+    change = page.find(id="stat-ad_spend").find(cls="delta")
+    assert (change.attrs["class"], change.text) == ("delta flat", "▲ 100.0%")
+
+
 def test_overview_onboarding_checklist_until_every_step_is_done(web_client_for, tenant_a, overview_source):
     client, _ = web_client_for(tenant_a, Role.OWNER)
     overview_source(checklist=[ChecklistStep(2, "First order sync", False, "/shop/sync/"), ChecklistStep(1, "Connect a TikTok Shop", True, "/shop/sync/")])
