@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.charts import Chart, Series
-from core.tables import Column, Table
 from core.dateranges import date_range_context, date_range_for_request
 from core.formatting import current_zone
 from core.forms import form_add_application_error
@@ -22,6 +21,7 @@ from core.models import Role
 from core.registry import search_all
 from core.selectors import business_overview, fx_rates_for_tenant, saved_views_for, sync_run_progress, sync_runs_for_tenant
 from core.services import fx_rate_delete, fx_rate_set, saved_view_create, saved_view_delete, tenant_settings_update
+from core.tables import Column, Table
 from core.web import FormRefusalMixin, TenantPageView
 
 __all__ = [
