@@ -93,7 +93,9 @@ def test_ranges_over_93_days_read_stored_data(synced, api):
     response = api.get(CAMPAIGNS, {"startDate": last - timedelta(days=199), "endDate": last, "promotion_type": "LIVE_GMV_MAX"})
     assert response.status_code == 202  # the older days are being backfilled (tests/gmvmax/test_backfill.py)
     stored_span = api.get(CAMPAIGNS, {"startDate": first, "endDate": last, "promotion_type": "LIVE_GMV_MAX"})
-    assert stored_span.status_code == 200
+    # When the accounts' todays differ, the span's first day was never stored for the account whose
+    # today is later: that day is missing (202), the rest is what is stored.
+    assert stored_span.status_code == (200 if len(set(todays)) == 1 else 202)
     assert response.json()["campaigns"] == stored_span.json()["campaigns"]  # what is stored, nothing outside it
 
 
