@@ -21,6 +21,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from core.money import minor_units, money_quantize
+from core.registry import label as app_label
 from core.tenancy import get_current_tenant
 from core.timezones import zone_or_utc
 
@@ -160,6 +161,21 @@ def zone_label(zone=None) -> str:
     zone = zone or current_zone()
     offset = format_datetime(datetime.now(zone), format="xxx", locale="en")
     return f"{zone.key} (UTC{offset})"
+
+
+def percent_change(current, previous) -> Decimal | None:
+    """The change of ``current`` against ``previous`` in percent (for ``pct``), or None when there
+    is nothing to compare with (no previous figure, or a zero base)."""
+    if previous in (None, 0) or current is None:
+        return None
+    return (Decimal(current) - Decimal(previous)) / Decimal(previous) * 100
+
+
+def label_text(value, vocabulary: str = "") -> str:
+    """How a page words ``value``: the app's label in ``vocabulary`` (``AppConfig.labels``), else
+    the code made readable."""
+    found = app_label(value, vocabulary) if vocabulary else None
+    return found if found is not None else code_label(value)
 
 
 def code_label(value) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.urls import reverse
 from core.charts import Chart, Series
 from core.dateranges import SESSION_KEY, DateRange, InvalidDateRange, date_range_context, date_range_for_request, date_range_resolve
 from core.exports import export_response
+from core.formatting import percent_change
 from core.models import Role
 from core.services import SyncRunConflict
 from core.tables import BoundTable, Column, Table
@@ -130,13 +130,6 @@ class PeriodPageView(ShopPageView):
         return self.base_context(**kwargs)
 
 
-def _change_pct(current, previous):
-    """The change in percent, or None without a base to compare with."""
-    if not previous or current is None:
-        return None
-    return (Decimal(current) - Decimal(previous)) / Decimal(previous) * 100
-
-
 # --- Dashboard ----------------------------------------------------------------------------
 
 
@@ -220,7 +213,7 @@ def _status_stages(mix) -> list[tuple[str, list[int]]]:
 
 
 def _card(key, label, change, kind, currency, *, good_up=True) -> dict:
-    return {"key": key, "label": label, "value": change["current"], "previous": change["previous"], "delta": change["delta"], "change": _change_pct(change["current"], change["previous"]), "kind": kind, "currency": currency, "good_up": good_up}
+    return {"key": key, "label": label, "value": change["current"], "previous": change["previous"], "delta": change["delta"], "change": percent_change(change["current"], change["previous"]), "kind": kind, "currency": currency, "good_up": good_up}
 
 
 # --- Orders -------------------------------------------------------------------------------
@@ -538,7 +531,7 @@ class ProductDetailView(PeriodPageView):
                 "currency": row["currency"],
                 "cards": [
                     {"key": key, "label": label, "value": row[key], "previous": previous.get(row["currency"], {}).get(key, 0), "kind": kind}
-                    | {"change": _change_pct(row[key], previous.get(row["currency"], {}).get(key, 0))}
+                    | {"change": percent_change(row[key], previous.get(row["currency"], {}).get(key, 0))}
                     for key, label, kind in (
                         ("gmv", "GMV", "money"),
                         ("units", "Units", "count"),

@@ -16,7 +16,6 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from core import formatting
-from core.registry import label as app_label
 
 register = template.Library()
 
@@ -85,8 +84,7 @@ def zone_label(zone=None):
 
 @register.filter
 def label(value, vocabulary=""):
-    found = app_label(value, vocabulary) if vocabulary else None
-    return found if found is not None else formatting.code_label(value)
+    return formatting.label_text(value, vocabulary)
 
 
 # Status words → the chip's tone. Anything unknown is neutral rather than a misleading colour.

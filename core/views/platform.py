@@ -24,7 +24,7 @@ from core.dateranges import date_range_context, date_range_for_request
 from core.errors import CoreError
 from core.exceptions import ApplicationError
 from core.exports import export_response
-from core.formatting import code_label, current_zone
+from core.formatting import current_zone, label_text
 from core.forms import (
     ApiCallFilterForm,
     ApiKeyCreateForm,
@@ -33,7 +33,6 @@ from core.forms import (
     SyncRunFilterForm,
 )
 from core.models import Role, SyncRun, SyncState
-from core.registry import label as registry_label
 from core.selectors import (
     api_call_outcomes,
     api_call_providers,
@@ -78,11 +77,6 @@ __all__ = [
 
 # htmx stops polling an element when a poll is answered with this status.
 HTMX_STOP_POLLING = 286
-
-
-def label_text(value, vocabulary: str) -> str:
-    """A code in words for a filter's choices (what ``|label`` shows on the page)."""
-    return registry_label(value, vocabulary) or code_label(value)
 
 
 # --- Tenant switcher ---------------------------------------------------------

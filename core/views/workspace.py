@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.charts import Chart, Series
 from core.dateranges import date_range_context, date_range_for_request
-from core.formatting import current_zone
+from core.formatting import current_zone, percent_change
 from core.forms import form_add_application_error
 from core.models import Role
 from core.registry import search_all
@@ -51,14 +51,6 @@ SOURCES = Table(
 )
 
 
-def _change(current, previous):
-    """The change against the comparison period in percent, or None when there is nothing to
-    compare (no comparison, or a zero base)."""
-    if previous in (None, 0) or current is None:
-        return None
-    return (Decimal(current) - Decimal(previous)) / Decimal(previous) * 100
-
-
 class HomeView(TenantPageView):
     template_name = "core/home.html"
 
@@ -70,7 +62,7 @@ class HomeView(TenantPageView):
         context.update(date_range_context(date_range))
         context["overview"] = overview
         context["cards"] = [
-            {"key": key, "label": label, "value": overview.totals[key], "kind": kind, "change": _change(overview.totals[key], previous.get(key)), "good_up": good_up}
+            {"key": key, "label": label, "value": overview.totals[key], "kind": kind, "change": percent_change(overview.totals[key], previous.get(key)), "good_up": good_up}
             for key, label, kind, good_up in (
                 ("gmv", "GMV", "money", True),
                 ("orders", "Orders", "count", True),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 
-from core.formatting import code_label, money
+from core.formatting import label_text, money
 from core.models import SyncRun, Tenant
-from core.registry import ChecklistStep, DailyFigure, Freshness, Overview, SearchResult, label
+from core.registry import ChecklistStep, DailyFigure, Freshness, Overview, SearchResult
 from shop_sync.models import DailyRollup, Order, Product, ShopSyncState
 from shop_sync.selectors.shops import ORDER_LIST_DEFERRED, shops_for_tenant
 from shop_sync.selectors.syncs import SYNC_KINDS, shop_target
@@ -35,7 +35,7 @@ def search_hits(tenant: Tenant, query: str, *, limit: int) -> list[SearchResult]
                 "Order",
                 order.order_id,
                 reverse("shop_sync:order-detail", args=[order.pk]),
-                f"{order.shop.name} · {label(order.status, 'order_status') or code_label(order.status)} · {money(order.total_amount, order.currency)}",
+                f"{order.shop.name} · {label_text(order.status, 'order_status')} · {money(order.total_amount, order.currency)}",
             )
             for order in orders
         ]
