@@ -61,6 +61,13 @@ class ShopPageView(TenantPageView):
     def respond(self, **kwargs):
         return self.render_to_response(self.get_context_data(**kwargs))
 
+    def range_zone(self):
+        """The zone a date range's days are in: the chosen shop's, else the shops' one zone, else
+        the tenant's."""
+        shop = getattr(self, "shop", None)  # unset when the filters were refused
+        zones = {shop.time_zone} if shop else {shop.time_zone for shop in self.shops}
+        return zone(zones.pop() if len(zones) == 1 else self.tenant.time_zone)
+
     def base_context(self, **extra) -> dict:
         context = super().get_context_data()
         context.update(
@@ -85,12 +92,6 @@ class PeriodPageView(ShopPageView):
     query_serializer = PeriodQuerySerializer
     # Query names the range form carries over (a table's sort, the chosen currency).
     keep_params: tuple[str, ...] = ()
-
-    def range_zone(self):
-        if getattr(self, "shop", None):
-            return zone(self.shop.time_zone)
-        zones = {shop.time_zone for shop in self.shops}
-        return zone(zones.pop() if len(zones) == 1 else self.tenant.time_zone)
 
     def resolve_range(self) -> DateRange:
         params = self.request.GET
@@ -267,11 +268,6 @@ class OrderRangeMixin:
         if not any(request.GET.get(name) for name in RANGE_PARAMS) and not request.session.get(SESSION_KEY):
             return None
         return date_range_for_request(request, zone=self.range_zone(), aliases=ORDER_DATE_ALIASES)
-
-    def range_zone(self):
-        shop = getattr(self, "shop", None)  # unset when the filters were refused
-        zones = {shop.time_zone} if shop else {shop.time_zone for shop in self.shops}
-        return zones.pop() if len(zones) == 1 else self.tenant.time_zone
 
     def order_filters(self, date_range):
         filters = self.query.filters(self.tenant)
