@@ -92,6 +92,11 @@ def _activity(row: dict) -> dict:
     return row
 
 
+def _own_params(request, prefix: str) -> dict[str, str]:
+    """The query parameters of one nested table (its ``prefix``: ``c_`` campaigns, ``r_`` rooms)."""
+    return {key: value for key, value in request.GET.items() if key.startswith(prefix) and value != ""}
+
+
 def _zone(tenant):
     return zone_or_utc(tenant.time_zone)
 
@@ -139,13 +144,11 @@ class GmvMaxPageMixin:
     def query_string(self, query: dict, **extra) -> str:
         return urlencode({**self.base_params(query), **extra})
 
-    def own_params(self, prefix: str) -> dict[str, str]:
-        return {key: value for key, value in self.request.GET.items() if key.startswith(prefix) and value != ""}
 
     def bind_campaigns(self, account: dict, query: dict, *, is_live: bool, hide_zero: bool):
         """An account's campaigns table; its links and forms go to the account's partial."""
         rows = [row for row in account["campaigns"] if row["activity"]] if hide_zero else account["campaigns"]
-        params = {**self.base_params(query), **self.own_params("c_")}
+        params = {**self.base_params(query), **_own_params(self.request, "c_")}
         if hide_zero:
             params["hide_zero"] = "1"
         path = reverse("gmvmax:campaigns", args=[account["advertiser_pk"]])
@@ -380,11 +383,11 @@ class RoomsPartialView(TenantPageView):
             rows = [row for row in rows if row["activity"]] if hide_zero else rows
             path = reverse("gmvmax:rooms", args=[campaign.pk])
             rooms = dataclasses.replace(ROOMS_TABLE, name=f"rooms-{campaign.pk}")
-            params = {"startDate": start.isoformat(), "endDate": end.isoformat(), **self.own_params("r_")}
+            params = {"startDate": start.isoformat(), "endDate": end.isoformat(), **_own_params(self.request, "r_")}
             if hide_zero:
                 params["hide_zero"] = "1"
             table = rooms.bind(self.request, rows, query=params, path=path)
-        own = urlencode(self.own_params("r_"))
+        own = urlencode(_own_params(self.request, "r_"))
         return self.render_to_response(
             self.get_context_data(
                 campaign=campaign,
@@ -403,8 +406,6 @@ class RoomsPartialView(TenantPageView):
             )
         )
 
-    def own_params(self, prefix: str) -> dict[str, str]:
-        return {key: value for key, value in self.request.GET.items() if key.startswith(prefix) and value != ""}
 
 
 # --- Exports ------------------------------------------------------------------------------
