@@ -194,20 +194,22 @@ class FxConverter:
 
     def __init__(self, tenant: Tenant):
         self.currency = tenant.reporting_currency
-        self._rates: dict[str, list[tuple[date, Decimal]]] = {}
+        # Per currency, the days rates start on (ascending) and the rates, for a bisect per amount.
+        self._days: dict[str, list[date]] = {}
+        self._rates: dict[str, list[Decimal]] = {}
         for rate in FxRate.objects.for_tenant(tenant).order_by("currency", "day"):
-            self._rates.setdefault(rate.currency, []).append((rate.day, rate.rate))
+            self._days.setdefault(rate.currency, []).append(rate.day)
+            self._rates.setdefault(rate.currency, []).append(rate.rate)
         self.missing: set[str] = set()
 
     def rate(self, currency: str, day: date) -> Decimal | None:
         if not currency or currency == self.currency:
             return Decimal(1)
-        dated = self._rates.get(currency)
-        if not dated:
+        days = self._days.get(currency)
+        if not days:
             self.missing.add(currency)
             return None
-        index = bisect_right([when for when, _ in dated], day) - 1
-        return dated[max(index, 0)][1]
+        return self._rates[currency][max(bisect_right(days, day) - 1, 0)]
 
     def convert(self, amount, currency: str, day: date) -> Decimal | None:
         rate = self.rate(currency, day)

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from core import formatting
+from core.timezones import zone_or_utc
 
 register = template.Library()
 
@@ -57,8 +58,6 @@ def day(value, fmt="medium"):
 
 @register.filter
 def moment(value, zone=None):
-    from core.timezones import zone_or_utc
-
     return formatting.moment(value, zone=zone_or_utc(zone) if zone else None)
 
 
@@ -77,8 +76,6 @@ def ago(value):
 
 @register.simple_tag
 def zone_label(zone=None):
-    from core.timezones import zone_or_utc
-
     return formatting.zone_label(zone_or_utc(zone) if zone else None)
 
 
