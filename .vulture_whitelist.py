@@ -294,7 +294,6 @@ _.explanation
 _.credential_fields
 _.settings_fields
 _.mapping_fields
-_.state_tone
 # CallRecord: what one request() did, read from client.last_call by callers and the suite.
 _.throttled
 

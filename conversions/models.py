@@ -84,12 +84,6 @@ class Destination(TenantOwned):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
 
-    @property
-    def state_tone(self) -> str:
-        """The status-chip word (``|chip``) for the state: a token to renew is a warning, a
-        misconfiguration an error."""
-        return {"needs_token": "needs_reauth", "misconfigured": "error"}.get(self.state, self.state)
-
 
 class EventSource(models.TextChoices):
     API = "api", "API"

@@ -88,8 +88,8 @@ def label(value, vocabulary=""):
 _TONES = {
     "ok": ("succeeded", "success", "sent", "delivered", "completed", "active", "connected", "ok", "healthy", "enable", "delivery_ok", "closed"),
     "info": ("running", "in_transit", "awaiting_collection", "awaiting_shipment", "ongoing", "live", "partially_shipping", "processing"),
-    "warn": ("pending", "held", "paused", "needs_reauth", "retrying", "unpaid", "on_hold", "degraded", "skipped", "half_open", "disable"),
-    "bad": ("failed", "error", "cancelled", "canceled", "dead", "rejected", "revoked", "open", "expired", "suspended"),
+    "warn": ("pending", "held", "paused", "needs_reauth", "needs_token", "retrying", "unpaid", "on_hold", "degraded", "skipped", "half_open", "disable"),
+    "bad": ("failed", "error", "misconfigured", "cancelled", "canceled", "dead", "rejected", "revoked", "open", "expired", "suspended"),
 }
 _TONE_OF = {word: tone for tone, words in _TONES.items() for word in words}
 
