@@ -139,7 +139,12 @@ document.addEventListener("input", function (event) {
 });
 
 document.addEventListener("DOMContentLoaded", function () { restoreColumns(document); });
-document.addEventListener("htmx:afterSettle", function (event) { restoreColumns(event.target); });
+// Content htmx swaps in (a nested table's page, rows loaded on demand) follows the choosers on the
+// page as well as any that arrived with it.
+document.addEventListener("htmx:afterSettle", function (event) {
+  restoreColumns(event.target);
+  document.querySelectorAll("details.column-chooser").forEach(applyColumns);
+});
 
 // A table wrapper that scrolls must be reachable by keyboard (WCAG: scrollable regions are focusable).
 function labelScrollRegions(root) {

@@ -1,5 +1,5 @@
-// GMV Max table: ▶/▼ rows (accounts → campaigns → rooms; htmx loads rooms on first expand), and
-// the live-metrics column chooser, whose choice also applies to the nested tables htmx swaps in.
+// GMV Max table: ▶/▼ rows (accounts → campaigns → rooms; htmx loads rooms on first expand), and a
+// custom range sent under the seed's names. The column chooser is app.js's.
 (function () {
   function setExpanded(button, open) {
     var row = document.getElementById(button.getAttribute("data-expand"));
@@ -31,11 +31,5 @@
     if (!custom || !custom.checked) return;
     var start = form.querySelector("#dr-start"), end = form.querySelector("#dr-end");
     if (start && end) { start.name = "startDate"; end.name = "endDate"; custom.disabled = true; }
-  });
-
-  // The chooser sits above the accounts table; campaign and room tables arrive later by htmx.
-  document.addEventListener("htmx:afterSettle", function () {
-    if (typeof window.applyColumns !== "function") return;
-    document.querySelectorAll("details.column-chooser[data-table=accounts-table]").forEach(window.applyColumns);
   });
 })();
