@@ -16,7 +16,7 @@ from django.views import View
 
 from conversions import selectors, services
 from conversions.forms import DestinationForm
-from conversions.models import DeliveryStatus, Platform
+from conversions.models import DeliveryStatus, DestinationState, Platform
 from conversions.serializers import EventFilterSerializer, delivery_request_body
 from core.charts import Chart, Series
 from core.dateranges import InvalidDateRange, date_range_context, date_range_for_request, date_range_resolve
@@ -210,6 +210,8 @@ def _health_rows(health) -> list[dict]:
                 "total": sum(counts.values()),
                 "success_rate": round(counts[DeliveryStatus.SENT] * 100 / decided, 1) if decided else None,
                 "last_error_at": item.destination.last_error_at if item.has_current_error else None,
+                # Resume a destination that isn't sending; replay what failed or is held.
+                "needs_action": item.destination.state != DestinationState.ACTIVE or bool(counts[DeliveryStatus.DEAD] or item.held),
             }
         )
     return rows
@@ -227,10 +229,14 @@ class HealthView(TenantPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         health = selectors.destination_health(self.tenant)
+        rows = _health_rows(health)
+        can_manage = Role.allows(self.request.role, Role.ADMIN)
         context.update(
             health=health,
-            table=HEALTH.bind(self.request, _health_rows(health)),
-            can_manage=Role.allows(self.request.role, Role.ADMIN),
+            table=HEALTH.bind(self.request, rows),
+            can_manage=can_manage,
+            # The actions column shows only when a row has an action (an empty pinned column hides figures on a phone).
+            show_actions=can_manage and any(row["needs_action"] for row in rows),
             checked_at=timezone.now(),
         )
         if is_htmx(self.request):

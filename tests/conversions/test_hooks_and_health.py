@@ -125,3 +125,15 @@ def test_health_table_polls_and_shows_errors_honestly(tenant_a, web_client_for):
     assert partial.startswith('<div id="health-live" hx-get="/conversions/destinations/" hx-trigger="every 5s"')
     assert "<html" not in partial and "Resolved — sent since" not in partial
     assert 'title="TikTok 50000: System error."' in partial
+
+
+def test_health_table_shows_its_actions_column_only_when_a_row_has_an_action(tenant_a, web_client_for):
+    tiktok = make_destination(tenant_a, Platform.TIKTOK)
+    admin, _ = web_client_for(tenant_a, Role.ADMIN)
+
+    calm = admin.get("/conversions/destinations/").content.decode()
+    assert "with-actions" not in calm and "sticky-end" not in calm and ">Actions<" not in calm
+
+    Destination.objects.for_tenant(tenant_a).filter(pk=tiktok.pk).update(state=DestinationState.PAUSED)
+    paused = admin.get("/conversions/destinations/").content.decode()
+    assert 'class="table health with-actions"' in paused and ">Resume</button>" in paused
