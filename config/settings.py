@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tiktok_ads",
     "gmvmax",
     "conversions",
+    "shopee_live",
 ]
 
 MIDDLEWARE = [
