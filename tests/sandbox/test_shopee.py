@@ -55,7 +55,12 @@ class OpenApi:
         entity_id = {"user_id": self.account.user_id, "shop_id": self.account.shop_id}[entity]
         full = f"/api/v2/{path}"
         signed = request_sign(
-            partner_key="test-partner-key", partner_id=2001887, path=full, timestamp=timestamp, access_token=self.access_token, entity_id=entity_id
+            partner_key="test-partner-key",
+            partner_id=2001887,
+            path=full,
+            timestamp=timestamp,
+            access_token=self.access_token,
+            entity_id=entity_id,
         )
         return {"partner_id": 2001887, "timestamp": timestamp, "access_token": self.access_token, entity: entity_id, "sign": sign or signed}
 
@@ -91,14 +96,23 @@ def test_right_sign_is_accepted_and_wrong_sign_old_timestamp_and_shop_signing_ar
     session_id = ongoing_session_id(LIVE_ACCOUNT)
     assert api.get("livestream/get_session_detail", session_id=session_id)["error"] == ""
 
-    wrong = client.get(f"{API}/api/v2/livestream/get_session_detail", {**api.query("livestream/get_session_detail", sign="0" * 64), "session_id": session_id}).json()
+    wrong = client.get(
+        f"{API}/api/v2/livestream/get_session_detail",
+        {**api.query("livestream/get_session_detail", sign="0" * 64), "session_id": session_id},
+    ).json()
     assert (wrong["error"], wrong["message"], wrong["response"]) == ("error_sign", "Wrong sign.", {})
     assert len(wrong["request_id"]) == 32
 
     old = api.query("livestream/get_session_detail", timestamp=int(time.time()) - 301)
-    assert client.get(f"{API}/api/v2/livestream/get_session_detail", {**old, "session_id": session_id}).json()["message"] == "Invalid timestamp"
+    assert (
+        client.get(f"{API}/api/v2/livestream/get_session_detail", {**old, "session_id": session_id}).json()["message"]
+        == "Invalid timestamp"
+    )
 
-    by_shop = client.get(f"{API}/api/v2/livestream/get_session_detail", {**api.query("livestream/get_session_detail", entity="shop_id"), "session_id": session_id}).json()
+    by_shop = client.get(
+        f"{API}/api/v2/livestream/get_session_detail",
+        {**api.query("livestream/get_session_detail", entity="shop_id"), "session_id": session_id},
+    ).json()
     assert by_shop["error"] == "error_param" and "user_id" in by_shop["message"]
 
 
@@ -106,7 +120,8 @@ def test_oauth_code_token_refresh_and_the_spent_refresh_token_is_refused(client)
     page = client.get(f"{API}/api/v2/shop/auth_partner?{public_query('/api/v2/shop/auth_partner')}&redirect=https://app.example/cb")
     assert page.status_code == 200 and b"demo-id-1" in page.content
     consent = client.post(
-        f"{API}/api/v2/shop/auth_partner?{public_query('/api/v2/shop/auth_partner')}&redirect=https://app.example/cb", {"account": "demo-vn-1"}
+        f"{API}/api/v2/shop/auth_partner?{public_query('/api/v2/shop/auth_partner')}&redirect=https://app.example/cb",
+        {"account": "demo-vn-1"},
     )
     params = parse_qs(urlsplit(consent["Location"]).query)
     account = account_get("demo-vn-1")
@@ -121,9 +136,13 @@ def test_oauth_code_token_refresh_and_the_spent_refresh_token_is_refused(client)
 
     refresh_path = "/api/v2/auth/access_token/get"
     refresh = {"partner_id": 2001887, "refresh_token": tokens["refresh_token"], "user_id": account.user_id}
-    renewed = client.post(f"{API}{refresh_path}?{public_query(refresh_path)}", data=json.dumps(refresh), content_type="application/json").json()
+    renewed = client.post(
+        f"{API}{refresh_path}?{public_query(refresh_path)}", data=json.dumps(refresh), content_type="application/json"
+    ).json()
     assert renewed["error"] == "" and renewed["access_token"] != tokens["access_token"] and renewed["user_id"] == account.user_id
-    reused = client.post(f"{API}{refresh_path}?{public_query(refresh_path)}", data=json.dumps(refresh), content_type="application/json").json()
+    reused = client.post(
+        f"{API}{refresh_path}?{public_query(refresh_path)}", data=json.dumps(refresh), content_type="application/json"
+    ).json()
     assert (reused["error"], reused["message"]) == ("error_auth", "Invalid refresh_token.")
 
 
@@ -138,7 +157,12 @@ def test_expired_tokens_unsupported_region_and_rate_limit(client, settings):
     assert edge.get("livestream/get_recent_item_list", offset=0, page_size=10)["message"] == "The API is not supported for current region"
 
     emulator_config_update(emulator="shopee", options={"clock_frozen_at": NOW, "qps": 2})
-    statuses = [client.get(f"{API}/api/v2/livestream/get_item_count", {**api.query("livestream/get_item_count"), "session_id": session_id}).status_code for _ in range(4)]
+    statuses = [
+        client.get(
+            f"{API}/api/v2/livestream/get_item_count", {**api.query("livestream/get_item_count"), "session_id": session_id}
+        ).status_code
+        for _ in range(4)
+    ]
     assert 429 in statuses
 
 
@@ -148,13 +172,23 @@ def test_expired_tokens_unsupported_region_and_rate_limit(client, settings):
 def test_session_state_machine_and_its_errors(client):
     api = OpenApi(client, API_ACCOUNT)
     other = OpenApi(client, LIVE_ACCOUNT)
-    created = api.post("livestream/create_session", {"title": "Payday live", "cover_image_url": "https://cf.shopee.sg/file/x", "is_test": False})
+    created = api.post(
+        "livestream/create_session", {"title": "Payday live", "cover_image_url": "https://cf.shopee.sg/file/x", "is_test": False}
+    )
     session_id = created["response"]["session_id"]
     assert api.get("livestream/get_session_detail", session_id=session_id)["response"]["status"] == 0
-    assert api.get("livestream/get_session_metric", session_id=session_id)["message"] == f"The session(session_id:{session_id}) is not ongoing"
-    assert other.get("livestream/get_session_detail", session_id=session_id)["message"] == f"The session(session_id:{session_id}) is not belong to you"
+    assert (
+        api.get("livestream/get_session_metric", session_id=session_id)["message"] == f"The session(session_id:{session_id}) is not ongoing"
+    )
+    assert (
+        other.get("livestream/get_session_detail", session_id=session_id)["message"]
+        == f"The session(session_id:{session_id}) is not belong to you"
+    )
     assert api.get("livestream/get_session_detail", session_id=987654321)["message"] == "The session(session_id:987654321) is not exist"
-    assert api.post("livestream/create_session", {"title": "x" * 201, "cover_image_url": "https://a/b"})["message"] == "The title cannot exceed 200 characters"
+    assert (
+        api.post("livestream/create_session", {"title": "x" * 201, "cover_image_url": "https://a/b"})["message"]
+        == "The title cannot exceed 200 characters"
+    )
 
     domain_id = api.get("livestream/get_session_detail", session_id=session_id)["response"]["stream_url_list"]["domain_id"]
     assert api.post("livestream/start_session", {"session_id": session_id, "domain_id": domain_id + 1})["message"] == "Invalid domain_id"
@@ -168,13 +202,18 @@ def test_session_state_machine_and_its_errors(client):
     assert api.get("livestream/get_session_detail", session_id=session_id)["response"]["status"] == 2
 
     seeded = ongoing_session_id(LIVE_ACCOUNT)
-    assert other.post("livestream/end_session", {"session_id": seeded})["message"] == "Cannot end session because it's started through Shopee App or Live PC"
+    assert (
+        other.post("livestream/end_session", {"session_id": seeded})["message"]
+        == "Cannot end session because it's started through Shopee App or Live PC"
+    )
 
 
 def test_item_bag_rules(client):
     api = OpenApi(client, LIVE_ACCOUNT)
     session_id = ongoing_session_id(LIVE_ACCOUNT)
-    bag = [row["item_id"] for row in api.get("livestream/get_item_list", session_id=session_id, offset=0, page_size=100)["response"]["list"]]
+    bag = [
+        row["item_id"] for row in api.get("livestream/get_item_list", session_id=session_id, offset=0, page_size=100)["response"]["list"]
+    ]
     shop_id = api.account.shop_id
     count = api.get("livestream/get_item_count", session_id=session_id)["response"]
     assert count == {"item_count": len(bag), "max_item_count": 100}
@@ -186,20 +225,41 @@ def test_item_bag_rules(client):
     new = [item_id for item_id in catalogue_ids if item_id not in bag][:2]
     add = api.post("livestream/add_item_list", {"session_id": session_id, "item_list": [{"item_id": new[0], "shop_id": shop_id}] * 2})
     assert add["message"] == f"Item(item_id:{new[0]}) is duplicated in the request"
-    assert api.post("livestream/add_item_list", {"session_id": session_id, "item_list": [{"item_id": 5, "shop_id": shop_id}]})["message"] == "Item(item_id:5) is not exist"
-    assert api.post("livestream/add_item_list", {"session_id": session_id, "item_list": [{"item_id": item_id, "shop_id": shop_id} for item_id in new]})["error"] == ""
+    assert (
+        api.post("livestream/add_item_list", {"session_id": session_id, "item_list": [{"item_id": 5, "shop_id": shop_id}]})["message"]
+        == "Item(item_id:5) is not exist"
+    )
+    assert (
+        api.post(
+            "livestream/add_item_list",
+            {"session_id": session_id, "item_list": [{"item_id": item_id, "shop_id": shop_id} for item_id in new]},
+        )["error"]
+        == ""
+    )
     bag += new
 
-    missing = api.post("livestream/update_item_list", {"session_id": session_id, "item_list": [{"item_id": i, "shop_id": shop_id} for i in bag[1:]]})
+    missing = api.post(
+        "livestream/update_item_list", {"session_id": session_id, "item_list": [{"item_id": i, "shop_id": shop_id} for i in bag[1:]]}
+    )
     assert "is exist in the shopping bag but not exist in this request" in missing["message"]
     reordered = list(reversed(bag))
-    assert api.post("livestream/update_item_list", {"session_id": session_id, "item_list": [{"item_id": i, "shop_id": shop_id} for i in reordered]})["error"] == ""
+    assert (
+        api.post(
+            "livestream/update_item_list", {"session_id": session_id, "item_list": [{"item_id": i, "shop_id": shop_id} for i in reordered]}
+        )["error"]
+        == ""
+    )
     listed = api.get("livestream/get_item_list", session_id=session_id, offset=0, page_size=100)["response"]["list"]
     assert [row["item_id"] for row in listed] == reordered and listed[0]["item_no"] == 1
 
     assert api.post("livestream/update_show_item", {"session_id": session_id, "item_id": reordered[0], "shop_id": shop_id})["error"] == ""
     assert api.get("livestream/get_show_item", session_id=session_id)["response"]["item"]["item_id"] == reordered[0]
-    assert api.post("livestream/delete_item_list", {"session_id": session_id, "item_list": [{"item_id": reordered[0], "shop_id": shop_id}]})["error"] == ""
+    assert (
+        api.post("livestream/delete_item_list", {"session_id": session_id, "item_list": [{"item_id": reordered[0], "shop_id": shop_id}]})[
+            "error"
+        ]
+        == ""
+    )
     assert api.get("livestream/get_show_item", session_id=session_id)["response"]["has_show_item"] is False
     assert api.get("livestream/get_item_count", session_id=session_id)["response"]["item_count"] == len(bag) - 1
 
@@ -212,9 +272,14 @@ def test_too_many_items_and_upload_image(client):
     sets = api.get("livestream/get_item_set_list", offset=0, page_size=10)["response"]["list"]
     assert api.post("livestream/apply_item_set", {"session_id": session_id, "item_set_ids": [sets[0]["item_set_id"]]})["error"] == ""
     assert api.get("livestream/get_item_count", session_id=session_id)["response"]["item_count"] == sets[0]["item_count"]
-    in_bag = {row["item_id"] for row in api.get("livestream/get_item_list", session_id=session_id, offset=0, page_size=100)["response"]["list"]}
+    in_bag = {
+        row["item_id"] for row in api.get("livestream/get_item_list", session_id=session_id, offset=0, page_size=100)["response"]["list"]
+    }
     more = [{"item_id": item.item_id, "shop_id": item.shop_id} for item in catalogue(api.account) if item.item_id not in in_bag]
-    assert api.post("livestream/add_item_list", {"session_id": session_id, "item_list": more[: 101 - sets[0]["item_count"]]})["message"] == "Too many items for current session"
+    assert (
+        api.post("livestream/add_item_list", {"session_id": session_id, "item_list": more[: 101 - sets[0]["item_count"]]})["message"]
+        == "Too many items for current session"
+    )
 
     from urllib.parse import urlencode
 
@@ -230,14 +295,20 @@ def test_comments_come_from_the_last_ten_seconds_and_bans_hide_them(client):
     session_id = ongoing_session_id(LIVE_ACCOUNT)
     assert api.post("livestream/post_comment", {"session_id": session_id, "content": "Selamat datang!"})["error"] == ""
     assert api.post("livestream/post_comment", {"session_id": session_id, "content": ""})["message"] == "Cannot send empty comment"
-    assert api.post("livestream/post_comment", {"session_id": session_id, "content": "x" * 151})["message"] == "The content cannot exceed 150 characters"
+    assert (
+        api.post("livestream/post_comment", {"session_id": session_id, "content": "x" * 151})["message"]
+        == "The content cannot exceed 150 characters"
+    )
     latest = api.get("livestream/get_latest_comment_list", session_id=session_id)["response"]
     assert all(NOW - 10 < comment["timestamp"] <= NOW for comment in latest["list"])
     assert any(comment["content"] == "Selamat datang!" for comment in latest["list"])
     assert api.get("livestream/get_latest_comment_list", session_id=session_id, offset=latest["next_offset"])["response"]["list"] == []
 
     viewer = next(c["user_id"] for c in latest["list"] if c["user_id"] != api.account.user_id)
-    assert api.post("livestream/ban_user_comment", {"session_id": session_id, "ban_user_id": api.account.user_id})["message"] == "You can not ban yourself"
+    assert (
+        api.post("livestream/ban_user_comment", {"session_id": session_id, "ban_user_id": api.account.user_id})["message"]
+        == "You can not ban yourself"
+    )
     assert api.post("livestream/ban_user_comment", {"session_id": session_id, "ban_user_id": viewer})["error"] == ""
     assert viewer not in {c["user_id"] for c in api.get("livestream/get_latest_comment_list", session_id=session_id)["response"]["list"]}
 
@@ -251,7 +322,11 @@ def test_comments_come_from_the_last_ten_seconds_and_bans_hide_them(client):
 
 def web_login(client, account: str) -> None:
     qr = client.get(f"{WEB}/api/v2/authentication/gen_qrcode").json()["data"]
-    client.post(f"{CONTROL}/shopee-web/qr/confirm", data=json.dumps({"qrcode_id": qr["qrcode_id"], "account": account}), content_type="application/json")
+    client.post(
+        f"{CONTROL}/shopee-web/qr/confirm",
+        data=json.dumps({"qrcode_id": qr["qrcode_id"], "account": account}),
+        content_type="application/json",
+    )
     token = client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qr["qrcode_id"]}).json()["data"]["qrcode_token"]
     client.post(f"{WEB}/api/v2/authentication/qrcode_login", data=json.dumps({"qrcode_token": token}), content_type="application/json")
 
@@ -278,7 +353,12 @@ def test_metrics_move_with_the_clock_and_agree_across_surfaces(client):
     session = seeded_session_get(session_id, NOW + 600)
     trends = client.get(
         f"{WEB}/supply/api/lm/sellercenter/realtime/dashboard/trends",
-        {"sessionId": session_id, "startTime": session.start * 1000, "endTime": (NOW + 600) * 1000, "metricTrend": ["ccu", "entering", "order", "gmv"]},
+        {
+            "sessionId": session_id,
+            "startTime": session.start * 1000,
+            "endTime": (NOW + 600) * 1000,
+            "metricTrend": ["ccu", "entering", "order", "gmv"],
+        },
     ).json()["data"]["trends"]
     by_name = {trend["metric"]: trend["points"] for trend in trends}
     assert sum(point["value"] for point in by_name["entering"]) == metric["views"]
@@ -286,7 +366,9 @@ def test_metrics_move_with_the_clock_and_agree_across_surfaces(client):
     assert by_name["ccu"][-1]["value"] == metric["ccu"]
 
     items = api.get("livestream/get_session_item_metric", session_id=session_id, offset=0, page_size=100)["response"]["list"]
-    products = client.get(f"{WEB}/supply/api/lm/sellercenter/realtime/dashboard/productList", {"sessionId": session_id, "page": 1, "pageSize": 100}).json()["data"]
+    products = client.get(
+        f"{WEB}/supply/api/lm/sellercenter/realtime/dashboard/productList", {"sessionId": session_id, "page": 1, "pageSize": 100}
+    ).json()["data"]
     assert sum(item["metric"]["atc"] for item in items) == metric["atc"] == sum(p["atc"] for p in products["list"])
 
     # After the end, the totals stay: ended sessions keep their final figures.
@@ -310,8 +392,15 @@ def test_qr_flow_with_expiry_and_the_cookie(client):
     status = client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qr["data"]["qrcode_id"]}).json()["data"]
     assert status == {"status": "NEW", "qrcode_token": ""}
     freeze(NOW + QR_SECONDS)
-    assert client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qr["data"]["qrcode_id"]}).json()["data"]["status"] == "EXPIRED"
-    refused = client.post(f"{CONTROL}/shopee-web/qr/confirm", data=json.dumps({"qrcode_id": qr["data"]["qrcode_id"], "account": "demo-th-1"}), content_type="application/json")
+    assert (
+        client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qr["data"]["qrcode_id"]}).json()["data"]["status"]
+        == "EXPIRED"
+    )
+    refused = client.post(
+        f"{CONTROL}/shopee-web/qr/confirm",
+        data=json.dumps({"qrcode_id": qr["data"]["qrcode_id"], "account": "demo-th-1"}),
+        content_type="application/json",
+    )
     assert refused.status_code == 409
 
     page = client.get(f"{WEB}/")
@@ -335,11 +424,19 @@ def test_web_endpoints_envelopes_promotions_and_coins(client):
     promotions = client.get(f"{WEB}/api/app/pas/v1/live_stream/get_promotions_today/").json()["data"]["promotions"]
     promotion = promotions[0]
     edit = f"{WEB}/api/app/pas/v1/live_stream/edit/"
-    below = client.post(edit, data=json.dumps({"promotion_id": promotion["promotion_id"], "budget": -1}), content_type="application/json").json()
+    below = client.post(
+        edit, data=json.dumps({"promotion_id": promotion["promotion_id"], "budget": -1}), content_type="application/json"
+    ).json()
     assert below["code"] != 0 and "below zero" in below["msg"]
-    above = client.post(edit, data=json.dumps({"promotion_id": promotion["promotion_id"], "budget": 10**12}), content_type="application/json").json()
+    above = client.post(
+        edit, data=json.dumps({"promotion_id": promotion["promotion_id"], "budget": 10**12}), content_type="application/json"
+    ).json()
     assert "daily limit" in above["msg"]
-    edited = client.post(edit, data=json.dumps({"promotion_id": promotion["promotion_id"], "name": "Malam Gajian", "budget": 40_000_000}), content_type="application/json").json()
+    edited = client.post(
+        edit,
+        data=json.dumps({"promotion_id": promotion["promotion_id"], "name": "Malam Gajian", "budget": 40_000_000}),
+        content_type="application/json",
+    ).json()
     assert edited["code"] == 0 and edited["data"]["name"] == "Malam Gajian" and edited["data"]["budget"] == 40_000_000
 
     expense = client.get(f"{WEB}/api/app/pas/v1/live_stream/get_campaign_expense_today/").json()["data"]
@@ -348,12 +445,18 @@ def test_web_endpoints_envelopes_promotions_and_coins(client):
     assert {"total_impressions", "total_clicks", "total_spend", "roi"} <= set(ads)
 
     items = client.get(f"{WEB}/api/v1/item/promotion", {"offset": 0, "limit": 20}).json()
-    assert items["err_code"] == 0 and len(items["data"]["items"]) == 20 and isinstance(items["data"]["items"][0]["price"], int)  # IDR: no decimals
+    assert (
+        items["err_code"] == 0 and len(items["data"]["items"]) == 20 and isinstance(items["data"]["items"][0]["price"], int)
+    )  # IDR: no decimals
 
     coins = f"{WEB}/api/v1/session/{session_id}/coin"
-    started = client.post(f"{coins}/start", data=json.dumps({"total_coins": 1000, "distribution_mode": "random"}), content_type="application/json").json()
+    started = client.post(
+        f"{coins}/start", data=json.dumps({"total_coins": 1000, "distribution_mode": "random"}), content_type="application/json"
+    ).json()
     assert started["code"] == 0 and started["data"]["total_coins"] == 1000
-    too_much = client.post(f"{coins}/giveout", data=json.dumps({"amount": 100, "recipient_count": 11}), content_type="application/json").json()
+    too_much = client.post(
+        f"{coins}/giveout", data=json.dumps({"amount": 100, "recipient_count": 11}), content_type="application/json"
+    ).json()
     assert too_much["code"] != 0
     client.post(f"{coins}/giveout", data=json.dumps({"amount": 100, "recipient_count": 10}), content_type="application/json")
     reward = client.get(f"{coins}/rewardinfo").json()["data"]

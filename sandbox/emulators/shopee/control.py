@@ -64,7 +64,9 @@ def clock(request: HttpRequest):
 @shopee.control_route("codes", methods=("POST",), name="codes")
 def codes(request: HttpRequest):
     account = account_require(_json_object(request).get("account"))
-    return json_response({"code": auth_code_issue(account=account.key), "account": account.key, "user_id": account.user_id, "shop_id": account.shop_id})
+    return json_response(
+        {"code": auth_code_issue(account=account.key), "account": account.key, "user_id": account.user_id, "shop_id": account.shop_id}
+    )
 
 
 @shopee.control_route("tokens/expire", methods=("POST",), name="tokens-expire")
@@ -101,7 +103,9 @@ def connect(request: HttpRequest):
 @shopee_web.control_route("qr/confirm", methods=("POST",), name="qr-confirm")
 def confirm(request: HttpRequest):
     data = _json_object(request)
-    qr = qr_confirm(qrcode_id=str(data.get("qrcode_id") or ""), account=str(data.get("account") or ""), scan_only=bool(data.get("scan_only")))
+    qr = qr_confirm(
+        qrcode_id=str(data.get("qrcode_id") or ""), account=str(data.get("account") or ""), scan_only=bool(data.get("scan_only"))
+    )
     return json_response({"qrcode_id": qr.qrcode_id, "status": qr.status, "account": qr.account})
 
 

@@ -243,13 +243,29 @@ class Item:
 
     def price_info(self) -> dict:
         region = self.region
-        return {"currency": self.currency, "current_price": region.money(self.current_minor), "original_price": region.money(self.original_minor)}
+        return {
+            "currency": self.currency,
+            "current_price": region.money(self.current_minor),
+            "original_price": region.money(self.original_minor),
+        }
 
     def brief(self) -> dict:
-        return {"item_id": self.item_id, "shop_id": self.shop_id, "name": self.name, "image_url": self.image_url, "price_info": self.price_info()}
+        return {
+            "item_id": self.item_id,
+            "shop_id": self.shop_id,
+            "name": self.name,
+            "image_url": self.image_url,
+            "price_info": self.price_info(),
+        }
 
     def affiliate_info(self) -> dict:
-        return {"commission_rate": self.commission_rate, "is_campaign": False, "campaign_mcn_name": "", "campaign_start_time": 0, "campaign_end_time": 0}
+        return {
+            "commission_rate": self.commission_rate,
+            "is_campaign": False,
+            "campaign_mcn_name": "",
+            "campaign_start_time": 0,
+            "campaign_end_time": 0,
+        }
 
 
 def item_id_for(account: Account, index: int) -> int:

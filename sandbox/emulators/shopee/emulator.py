@@ -32,7 +32,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import Context, Engine
 from django.utils.crypto import constant_time_compare
 
-from sandbox.emulators.shopee.data import EMULATOR, WEB_EMULATOR, Account, account_by_user_id, accounts, account_get
+from sandbox.emulators.shopee.data import EMULATOR, WEB_EMULATOR, Account, account_by_user_id, account_get, accounts
 from sandbox.emulators.shopee.signing import TIMESTAMP_WINDOW_SECONDS, request_sign
 from sandbox.emulators.shopee.tokens import OpenApiError, access_token_account, auth_code_issue, token_get, token_refresh
 from sandbox.emulators.tiktok_shop.ratelimit import rate_limit_retry_after
@@ -166,7 +166,9 @@ def authenticate(request: HttpRequest, *, path: str, api_type: str) -> Account |
     entity = {"User": "user_id", "Shop": "shop_id", "Principal": "principal_id"}[api_type]
     if not query.get(entity):
         if api_type == "User" and query.get("shop_id"):
-            raise OpenApiError("error_param", "There is no user_id in query. Livestream APIs are User APIs: sign with user_id, not shop_id.")
+            raise OpenApiError(
+                "error_param", "There is no user_id in query. Livestream APIs are User APIs: sign with user_id, not shop_id."
+            )
         raise OpenApiError("error_param", f"There is no {entity} in query.")
     if not query.get("access_token"):
         raise OpenApiError("error_param", "There is no access_token in query.")
@@ -184,31 +186,37 @@ def authenticate(request: HttpRequest, *, path: str, api_type: str) -> Account |
 Handler = Callable[[HttpRequest, dict, Account], Any]
 
 
-def open_api(route: str, *, methods=("GET",), api_type: str = "User", region_check: bool = True):
-    """Declare an Open Platform API at ``api/v2/<route>``: the handler gets (request, params,
-    account) and returns the ``response`` payload, or raises ``OpenApiError``."""
-    path = f"/api/v2/{route}"
+class SignedRoutes:
+    """Open Platform APIs, declared with ``@open_platform.route("livestream/get_item_list")`` at
+    ``api/v2/<route>``: the handler gets (request, params, account) after the gateway's checks and
+    returns the ``response`` payload, or raises ``OpenApiError``."""
 
-    def decorator(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        def view(request: HttpRequest):
-            try:
-                account = authenticate(request, path=path, api_type=api_type)
-                if region_check and not account.region.livestream:
-                    raise OpenApiError("error_server", "The API is not supported for current region")
+    def route(self, route: str, *, methods=("GET",), api_type: str = "User", region_check: bool = True):
+        path = f"/api/v2/{route}"
+
+        def decorator(handler: Handler) -> Handler:
+            @functools.wraps(handler)
+            def view(request: HttpRequest):
                 try:
-                    params = request_params(request)
-                except MalformedBody as exc:
-                    raise OpenApiError("error_param", f"Parse data error: {exc}")
-                return open_ok(handler(request, params, account))
-            except OpenApiError as exc:
-                headers = {"Retry-After": "1"} if exc.status == 429 else None
-                return open_error(exc.error, exc.message, status=exc.status, headers=headers)
+                    account = authenticate(request, path=path, api_type=api_type)
+                    if region_check and not account.region.livestream:
+                        raise OpenApiError("error_server", "The API is not supported for current region")
+                    try:
+                        params = request_params(request)
+                    except MalformedBody as exc:
+                        raise OpenApiError("error_param", f"Parse data error: {exc}")
+                    return open_ok(handler(request, params, account))
+                except OpenApiError as exc:
+                    headers = {"Retry-After": "1"} if exc.status == 429 else None
+                    return open_error(exc.error, exc.message, status=exc.status, headers=headers)
 
-        shopee.route(f"api/v2/{route}", methods=methods, name=route.replace("/", "-"))(view)
-        return handler
+            shopee.route(f"api/v2/{route}", methods=methods, name=route.replace("/", "-"))(view)
+            return handler
 
-    return decorator
+        return decorator
+
+
+open_platform = SignedRoutes()
 
 
 # --- OAuth ---------------------------------------------------------------------------------

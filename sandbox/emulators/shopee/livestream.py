@@ -32,7 +32,7 @@ from sandbox.emulators.shopee.data import (
     sandbox_now,
     session_snapshot,
 )
-from sandbox.emulators.shopee.emulator import open_api
+from sandbox.emulators.shopee.emulator import open_platform
 from sandbox.emulators.shopee.sessions import account_sessions, item_bag, row_for, session_find
 from sandbox.emulators.shopee.tokens import OpenApiError
 from sandbox.models import ShopeeLiveSession
@@ -157,7 +157,7 @@ def _text_checks(params: dict) -> tuple[str, str, str]:
 # --- Sessions ------------------------------------------------------------------------------
 
 
-@open_api("livestream/create_session", methods=("POST",))
+@open_platform.route("livestream/create_session", methods=("POST",))
 def create_session(request, params, account):
     title, description, cover = _text_checks(params)
     now = sandbox_now()
@@ -174,7 +174,7 @@ def create_session(request, params, account):
     return {"session_id": row.session_id}
 
 
-@open_api("livestream/update_session", methods=("POST",))
+@open_platform.route("livestream/update_session", methods=("POST",))
 def update_session(request, params, account):
     session, row, now = _owned_session(params, account)
     title, description, cover = _text_checks(params)
@@ -188,7 +188,7 @@ def update_session(request, params, account):
     return {}
 
 
-@open_api("livestream/get_session_detail")
+@open_platform.route("livestream/get_session_detail")
 def get_session_detail(request, params, account):
     session, _, now = _owned_session(params, account)
     region = account.region
@@ -218,7 +218,7 @@ def domain_id_for(account: Account) -> int:
     return 50 + account.number % 10
 
 
-@open_api("livestream/start_session", methods=("POST",))
+@open_platform.route("livestream/start_session", methods=("POST",))
 def start_session(request, params, account):
     session, row, now = _owned_session(params, account)
     status = session.status(now)
@@ -237,7 +237,7 @@ def start_session(request, params, account):
     return {}
 
 
-@open_api("livestream/end_session", methods=("POST",))
+@open_platform.route("livestream/end_session", methods=("POST",))
 def end_session(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     if session.seeded:
@@ -282,18 +282,21 @@ def item_metrics(session: Session, bag: list[int], now: int) -> list[dict]:
     return [{"item_id": item_id, **{name: values[n] for name, values in columns.items()}} for n, item_id in enumerate(bag)]
 
 
-@open_api("livestream/get_session_metric")
+@open_platform.route("livestream/get_session_metric")
 def get_session_metric(request, params, account):
     session, _, now = _owned_session(params, account, ongoing=True)
     return session_metric(session, now)
 
 
-@open_api("livestream/get_session_item_metric")
+@open_platform.route("livestream/get_session_item_metric")
 def get_session_item_metric(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     offset, page_size = _page(params)
     rows = [
-        {"item": item_get(metric["item_id"]).brief(), "metric": {"item_clicks": metric["product_clicks"], "atc": metric["atc"], "sold_items": metric["items_sold"]}}
+        {
+            "item": item_get(metric["item_id"]).brief(),
+            "metric": {"item_clicks": metric["product_clicks"], "atc": metric["atc"], "sold_items": metric["items_sold"]},
+        }
         for metric in item_metrics(session, item_bag(session, row), now)
     ]
     return _paged(rows, offset, page_size)
@@ -302,7 +305,7 @@ def get_session_item_metric(request, params, account):
 # --- Item bag ------------------------------------------------------------------------------
 
 
-@open_api("livestream/add_item_list", methods=("POST",))
+@open_platform.route("livestream/add_item_list", methods=("POST",))
 def add_item_list(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     pairs = _item_list(params)
@@ -322,7 +325,7 @@ def add_item_list(request, params, account):
     return {}
 
 
-@open_api("livestream/update_item_list", methods=("POST",))
+@open_platform.route("livestream/update_item_list", methods=("POST",))
 def update_item_list(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     pairs = _item_list(params)
@@ -345,7 +348,7 @@ def update_item_list(request, params, account):
     return {}
 
 
-@open_api("livestream/delete_item_list", methods=("POST",))
+@open_platform.route("livestream/delete_item_list", methods=("POST",))
 def delete_item_list(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     removed = {item_id for item_id, _ in _item_list(params)}
@@ -357,7 +360,7 @@ def delete_item_list(request, params, account):
     return {}
 
 
-@open_api("livestream/get_item_list")
+@open_platform.route("livestream/get_item_list")
 def get_item_list(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     offset, page_size = _page(params)
@@ -365,7 +368,7 @@ def get_item_list(request, params, account):
     return _paged([_bag_entry(n, item_id) for n, item_id in enumerate(bag, start=1)], offset, page_size)
 
 
-@open_api("livestream/get_item_count")
+@open_platform.route("livestream/get_item_count")
 def get_item_count(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     return {"item_count": len(item_bag(session, row)), "max_item_count": MAX_ITEM_COUNT}
@@ -376,21 +379,21 @@ def _keyword_filter(items: list, keyword) -> list:
     return [item for item in items if keyword in item.name.lower()] if keyword else items
 
 
-@open_api("livestream/get_recent_item_list")
+@open_platform.route("livestream/get_recent_item_list")
 def get_recent_item_list(request, params, account):
     offset, page_size = _page(params)
     recent = catalogue(account)[:60]
     return _paged([_item_with_affiliate(item) for item in recent], offset, page_size)
 
 
-@open_api("livestream/get_like_item_list")
+@open_platform.route("livestream/get_like_item_list")
 def get_like_item_list(request, params, account):
     offset, page_size = _page(params)
     liked = [item for n, item in enumerate(catalogue(account)) if n % 3 == 0]
     return _paged([_item_with_affiliate(item) for item in _keyword_filter(liked, params.get("keyword"))], offset, page_size)
 
 
-@open_api("livestream/get_item_set_list")
+@open_platform.route("livestream/get_item_set_list")
 def get_item_set_list(request, params, account):
     offset, page_size = _page(params)
     keyword = str(params.get("keyword") or "").strip().lower()
@@ -409,7 +412,7 @@ def _own_item_set(account: Account, item_set_id) -> dict:
     return found[1]
 
 
-@open_api("livestream/get_item_set_item_list")
+@open_platform.route("livestream/get_item_set_item_list")
 def get_item_set_item_list(request, params, account):
     item_set_id = _int(params, "item_set_id")
     offset, page_size = _page(params)
@@ -417,7 +420,7 @@ def get_item_set_item_list(request, params, account):
     return _paged([_item_with_affiliate(item_get(item_id)) for item_id in entry["item_ids"]], offset, page_size)
 
 
-@open_api("livestream/apply_item_set", methods=("POST",))
+@open_platform.route("livestream/apply_item_set", methods=("POST",))
 def apply_item_set(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     ids = params.get("item_set_ids")
@@ -439,7 +442,7 @@ def apply_item_set(request, params, account):
 # --- Showing item --------------------------------------------------------------------------
 
 
-@open_api("livestream/update_show_item", methods=("POST",))
+@open_platform.route("livestream/update_show_item", methods=("POST",))
 def update_show_item(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     item_id, shop_id = _int(params, "item_id"), _int(params, "shop_id")
@@ -454,7 +457,7 @@ def update_show_item(request, params, account):
     return {}
 
 
-@open_api("livestream/get_show_item")
+@open_platform.route("livestream/get_show_item")
 def get_show_item(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     bag = item_bag(session, row)
@@ -463,7 +466,7 @@ def get_show_item(request, params, account):
     return {"has_show_item": True, "item": _bag_entry(bag.index(row.show_item_id) + 1, row.show_item_id)}
 
 
-@open_api("livestream/delete_show_item", methods=("POST",))
+@open_platform.route("livestream/delete_show_item", methods=("POST",))
 def delete_show_item(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     if row is not None:
@@ -494,12 +497,18 @@ def viewer_comments(session: Session, second: int) -> list[dict]:
     for j in range(raw[0] % 4):
         user_id, username = viewer(session.session_id, int.from_bytes(raw[1 + 2 * j : 3 + 2 * j], "big") % VIEWERS_PER_SESSION)
         comments.append(
-            {"comment_id": second * 100 + j, "content": VIEWER_LINES[raw[10 + j] % len(VIEWER_LINES)], "timestamp": second, "user_id": user_id, "username": username}
+            {
+                "comment_id": second * 100 + j,
+                "content": VIEWER_LINES[raw[10 + j] % len(VIEWER_LINES)],
+                "timestamp": second,
+                "user_id": user_id,
+                "username": username,
+            }
         )
     return comments
 
 
-@open_api("livestream/post_comment", methods=("POST",))
+@open_platform.route("livestream/post_comment", methods=("POST",))
 def post_comment(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     content = params.get("content")
@@ -514,7 +523,7 @@ def post_comment(request, params, account):
     return {"comment_id": comment_id}
 
 
-@open_api("livestream/get_latest_comment_list")
+@open_platform.route("livestream/get_latest_comment_list")
 def get_latest_comment_list(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     after = _int(params, "offset", required=False, default=0)
@@ -540,7 +549,7 @@ def _user_param(params: dict, name: str, account: Account, session: Session) -> 
     return user_id
 
 
-@open_api("livestream/ban_user_comment", methods=("POST",))
+@open_platform.route("livestream/ban_user_comment", methods=("POST",))
 def ban_user_comment(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     user_id = _user_param(params, "ban_user_id", account, session)
@@ -551,7 +560,7 @@ def ban_user_comment(request, params, account):
     return {}
 
 
-@open_api("livestream/unban_user_comment", methods=("POST",))
+@open_platform.route("livestream/unban_user_comment", methods=("POST",))
 def unban_user_comment(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     user_id = _user_param(params, "unban_user_id", account, session)
@@ -564,7 +573,7 @@ def unban_user_comment(request, params, account):
 # --- Images --------------------------------------------------------------------------------
 
 
-@open_api("livestream/upload_image", methods=("POST",))
+@open_platform.route("livestream/upload_image", methods=("POST",))
 def upload_image(request, params, account):
     image = request.FILES.get("image")
     if image is None:
@@ -619,7 +628,7 @@ def _day(value, name: str) -> date:
         raise _param_error(f"Invalid {name}")
 
 
-@open_api("principal/get_session_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+@open_platform.route("principal/get_session_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
 def get_session_livestream_performance(request, params, account):
     start, end = _day(params.get("start_date"), "start_date"), _day(params.get("end_date"), "end_date")
     if end < start:
@@ -641,10 +650,21 @@ def get_session_livestream_performance(request, params, account):
     cursor = _int(params, "cursor", required=False, default=0)
     chunk = sessions[cursor : cursor + page_size]
     details = [performance_row(session, now) for session in chunk]
-    summary = {key: sum(row[key] for row in details) for key in ("likes", "comments", "buyers", "orders", "total_views", "unique_viewers", "new_followers", "atc_units", "units_sold")}
+    summary = {
+        key: sum(row[key] for row in details)
+        for key in ("likes", "comments", "buyers", "orders", "total_views", "unique_viewers", "new_followers", "atc_units", "units_sold")
+    }
     more = cursor + page_size < len(sessions)
     return {
-        "summary": [{"region": account.region_code, "currency": account.region.currency, "shop_id": account.shop_id, "shop_name": account.shop_name, **summary}],
+        "summary": [
+            {
+                "region": account.region_code,
+                "currency": account.region.currency,
+                "shop_id": account.shop_id,
+                "shop_name": account.shop_name,
+                **summary,
+            }
+        ],
         "details": details,
         "next_cursor": str(cursor + page_size) if more else "",
     }

@@ -36,7 +36,9 @@ class OpenApiError(Exception):
 def account_require(key: str) -> Account:
     account = account_get(str(key or ""))
     if account is None:
-        raise ApplicationError(f"No sandbox Shopee account {key!r}; GET /sandbox/_control/shopee/accounts lists them.", code="unknown_account", status=404)
+        raise ApplicationError(
+            f"No sandbox Shopee account {key!r}; GET /sandbox/_control/shopee/accounts lists them.", code="unknown_account", status=404
+        )
     return account
 
 
