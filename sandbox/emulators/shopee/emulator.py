@@ -37,6 +37,7 @@ from sandbox.emulators.shopee.signing import TIMESTAMP_WINDOW_SECONDS, request_s
 from sandbox.emulators.shopee.tokens import OpenApiError, access_token_account, auth_code_issue, token_get, token_refresh
 from sandbox.emulators.tiktok_shop.ratelimit import rate_limit_retry_after
 from sandbox.framework import Emulator, MalformedBody, gateway_error_response, json_response, register, request_params
+from sandbox.models import ShopeeAuthCode, ShopeeLiveSession, ShopeeQrCode, ShopeeToken, ShopeeWebSession, ShopeeWebState
 
 RATE_LIMIT_MESSAGE = "Too many requests. You have reached the rate limit. Please try again later."
 ACCESS_TOKEN_SECONDS_REPORTED = 14400
@@ -72,7 +73,12 @@ class ShopeeEmulator(Emulator):
         return open_error("error_server", "Internal server error, please try again later.", status=status)
 
     def default_options(self):
-        return {"qps": 0}
+        return {"qps": 0, "clock_offset_seconds": 0, "clock_frozen_at": None}
+
+    def reset(self) -> None:
+        ShopeeAuthCode.objects.all().delete()
+        ShopeeToken.objects.all().delete()
+        ShopeeLiveSession.objects.all().delete()
 
 
 class ShopeeWebEmulator(Emulator):
@@ -81,6 +87,11 @@ class ShopeeWebEmulator(Emulator):
     record_requests = False
     secret_headers = ("cookie",)
     secret_fields = ("qrcode_token",)
+
+    def reset(self) -> None:
+        ShopeeQrCode.objects.all().delete()
+        ShopeeWebSession.objects.all().delete()
+        ShopeeWebState.objects.all().delete()
 
     def expired_token_response(self, request):
         return web_error(401, "Not logged in, please log in again.")
@@ -310,8 +321,6 @@ def auth_token_get(request: HttpRequest):
 
 
 def _code_account(code) -> str | None:
-    from sandbox.models import ShopeeAuthCode
-
     return ShopeeAuthCode.objects.filter(code=str(code or "")).values_list("account", flat=True).first()
 
 
