@@ -11,9 +11,7 @@ so sessionList, overview, trends, productList and get_session_metric agree.
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -138,21 +136,15 @@ def qr_link(qrcode_id: str) -> str:
     return f"{settings.SHOPEE_WEB_BASE}/universal-link/qrcode-login?id={qrcode_id}"
 
 
-def _qr_png_base64(text: str) -> str:
-    """The QR image: a real QR code when ``qrcode`` is installed, else a 1×1 PNG placeholder."""
-    try:
-        import qrcode
-    except ImportError:
-        return "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-    buffer = io.BytesIO()
-    qrcode.make(text).save(buffer)
-    return base64.b64encode(buffer.getvalue()).decode()
+# The QR image. Nobody scans it in the sandbox (the emulator's index page and the control API
+# play the phone), so it is a blank 1×1 PNG; ``qrcode_url`` says what a real one would encode.
+QR_PLACEHOLDER_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 
 @web.route("api/v2/authentication/gen_qrcode", methods=("GET", "POST"), login=False)
 def gen_qrcode(request, params, account):
     qr = qr_create()
-    return {"qrcode_id": qr.qrcode_id, "qrcode_base64": _qr_png_base64(qr_link(qr.qrcode_id)), "qrcode_url": qr_link(qr.qrcode_id)}
+    return {"qrcode_id": qr.qrcode_id, "qrcode_base64": QR_PLACEHOLDER_PNG, "qrcode_url": qr_link(qr.qrcode_id)}
 
 
 @web.route("api/v2/authentication/qrcode_status", login=False)
