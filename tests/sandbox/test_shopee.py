@@ -486,3 +486,51 @@ def test_fixtures_are_deterministic_and_the_bench_has_a_thousand_ongoing_session
     assert session_snapshot(session, NOW).totals == before
     settings.SANDBOX_SEED = 7
     assert session_snapshot(session, NOW).totals != before
+
+
+def test_principal_performance_unknown_paths_and_the_seller_center_alias(client):
+    api = OpenApi(client, LIVE_ACCOUNT)
+    principal_id = 500_000_000 + api.account.number
+    path = "/api/v2/principal/get_session_livestream_performance"
+    timestamp = int(time.time())
+    sign = request_sign(
+        partner_key="test-partner-key", partner_id=2001887, path=path, timestamp=timestamp, access_token=api.access_token, entity_id=principal_id
+    )
+    query = f"partner_id=2001887&timestamp={timestamp}&access_token={api.access_token}&principal_id={principal_id}&sign={sign}"
+    day = time.strftime("%Y-%m-%d", time.gmtime(NOW - 86400))
+    body = {"start_date": day, "end_date": day, "timezone": "GMT+7", "granularity": "day", "page_size": 50}
+    performance = client.post(f"{API}{path}?{query}", data=json.dumps(body), content_type="application/json").json()["response"]
+    assert performance["details"] and {"session_id", "sales_gross", "unique_viewers", "units_sold"} <= set(performance["details"][0])
+
+    unknown = api.get("livestream/get_session_list")
+    assert (unknown["error"], unknown["response"]) == ("error_param", {}) and "request path is incorrect" in unknown["message"]
+
+    web_login(client, LIVE_ACCOUNT)
+    creator = client.get(f"{WEB}/supply/api/lm/sellercenter/realtime/sessionList").json()["data"]
+    seller_center = client.get(f"{WEB}/api/supply/lm/sellercenter/realtime/sessionList").json()["data"]
+    assert creator == seller_center and creator["total"] > 0
+
+
+def test_a_cancelled_qr_logs_nobody_in_and_vnd_amounts_have_no_decimals(client):
+    qr = client.get(f"{WEB}/api/v2/authentication/gen_qrcode").json()["data"]
+    answer = {"qrcode_id": qr["qrcode_id"], "account": "demo-vn-1", "action": "cancel"}
+    client.post(f"{CONTROL}/shopee-web/qr/confirm", data=json.dumps(answer), content_type="application/json")
+    assert client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qr["qrcode_id"]}).json()["data"] == {
+        "status": "CANCELED",
+        "qrcode_token": "",
+    }
+    web_login(client, "demo-vn-1")
+    items = client.get(f"{WEB}/api/v1/item/promotion", {"limit": 5}).json()["data"]["items"]
+    assert all(isinstance(item["price"], int) and item["currency"] == "VND" and item["price"] % 1000 == 0 for item in items)
+
+
+@pytest.mark.django_db
+def test_the_demo_gets_a_shopee_code_and_a_confirmed_qr(client):
+    from core.management.commands.demo import demo_upstreams
+
+    with demo_upstreams() as upstreams:
+        code = upstreams.auth_code("shopee")
+        qrcode_id = upstreams.auth_code("shopee_web")
+        assert len(code) == 32
+        status = client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qrcode_id}).json()["data"]
+        assert status["status"] == "CONFIRMED" and status["qrcode_token"]

@@ -7,7 +7,7 @@ POST shopee/codes                      {"account": "demo-id-1"} -> {"code", "use
 POST shopee/tokens/expire              {"account"}: its access tokens expire now (refresh tokens stay good)
 POST shopee/tokens/revoke              {"account"}: its access and refresh tokens stop working
 POST shopee/connect                    {"account"} -> Open Platform tokens and a web SPC_EC cookie, no consent page or QR
-POST shopee-web/qr/confirm             {"qrcode_id", "account", "scan_only": false}: the account's phone scans (and confirms)
+POST shopee-web/qr/confirm             {"qrcode_id", "account", "action": "confirm"|"scan"|"cancel"}: the account's phone answers the QR
 POST shopee-web/sessions/expire        {"account"}: its SPC_EC cookies expire now
 """
 
@@ -104,7 +104,7 @@ def connect(request: HttpRequest):
 def confirm(request: HttpRequest):
     data = _json_object(request)
     qr = qr_confirm(
-        qrcode_id=str(data.get("qrcode_id") or ""), account=str(data.get("account") or ""), scan_only=bool(data.get("scan_only"))
+        qrcode_id=str(data.get("qrcode_id") or ""), account=str(data.get("account") or ""), action=str(data.get("action") or "confirm")
     )
     return json_response({"qrcode_id": qr.qrcode_id, "status": qr.status, "account": qr.account})
 

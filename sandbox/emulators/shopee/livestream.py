@@ -32,7 +32,7 @@ from sandbox.emulators.shopee.data import (
     sandbox_now,
     session_snapshot,
 )
-from sandbox.emulators.shopee.emulator import open_platform
+from sandbox.emulators.shopee.emulator import open_error, open_platform, shopee
 from sandbox.emulators.shopee.sessions import account_sessions, item_bag, row_for, session_find
 from sandbox.emulators.shopee.tokens import OpenApiError
 from sandbox.models import ShopeeLiveSession
@@ -668,3 +668,10 @@ def get_session_livestream_performance(request, params, account):
         "details": details,
         "next_cursor": str(cursor + page_size) if more else "",
     }
+
+
+# Registered last: any other /api/v2 path (community code calls get_session_list, which Shopee
+# doesn't have) gets the gateway's answer instead of a 404 page.
+@shopee.route(r"^api/v2/.*$", methods=None, regex=True, name="unknown-api")
+def unknown_api(request):
+    return open_error("error_param", "Permission denied. This API is currently offline or the request path is incorrect.")

@@ -54,6 +54,7 @@ from sandbox.seed import current_seed, rng, stable_int
 COOKIE = "SPC_EC"
 LIST_PAGE_SIZE_MAX = 1000
 CREATOR = "supply/api/lm/sellercenter/"
+SELLER_CENTER = "api/supply/lm/sellercenter/"
 LIVE = "api/v1/"
 SELLER_APP = "api/app/pas/v1/"
 TIME_DIMS = {"1d": 1, "7d": 7, "30d": 30}
@@ -95,6 +96,9 @@ class CookieRoutes:
                     return json_response(web_envelope(None, code=exc.code, msg=exc.msg, live_host=live_host))
 
             shopee_web.route(route, methods=methods, name=handler.__name__)(view)
+            if route.startswith(CREATOR):
+                # The same endpoints answer under the Seller Center host (banhang.shopee.vn/api/supply/…).
+                shopee_web.route(SELLER_CENTER + route[len(CREATOR) :], methods=methods, name=f"{handler.__name__}-seller-center")(view)
             return handler
 
         return decorator
@@ -189,7 +193,7 @@ PHONE_PAGE = Engine(autoescape=True).from_string(
 {% for qr in pending %}<form method="post" action="{{ action }}"><input type="hidden" name="id" value="{{ qr.qrcode_id }}">
 QR <code>{{ qr.qrcode_id|truncatechars:14 }}</code> ({{ qr.status }}) — log in as
 <select name="account">{% for account in accounts %}<option value="{{ account.key }}">{{ account.username }} · {{ account.region_code }} · {{ account.shop_name }}</option>{% endfor %}</select>
-<button type="submit">Confirm</button></form>{% empty %}<p>No QR is waiting. Open the product's "QR login" page first; a QR lives {{ seconds }} s.</p>{% endfor %}
+<button type="submit" name="action" value="confirm">Confirm</button> <button type="submit" name="action" value="scan">Scan only</button> <button type="submit" name="action" value="cancel">Cancel</button></form>{% empty %}<p>No QR is waiting. Open the product's "QR login" page first; a QR lives {{ seconds }} s.</p>{% endfor %}
 </body></html>"""
 )
 
@@ -199,8 +203,9 @@ def qrcode_phone(request: HttpRequest):
     message = ""
     if request.method == "POST":
         try:
-            qr = qr_confirm(qrcode_id=request.POST.get("id", ""), account=request.POST.get("account", ""))
-            message = f"Confirmed: the browser is now logged in as {qr.account}."
+            action = request.POST.get("action", "confirm")
+            qr = qr_confirm(qrcode_id=request.POST.get("id", ""), account=request.POST.get("account", ""), action=action)
+            message = f"QR {qr.status.lower()} by {qr.account}."
         except Exception as exc:  # noqa: BLE001 - the page shows why instead of failing
             message = str(getattr(exc, "message", exc))
     wanted = request.GET.get("id")
