@@ -480,6 +480,10 @@ def test_fixtures_are_deterministic_and_the_bench_has_a_thousand_ongoing_session
     assert {row["region"] for row in listing} == {"ID", "VN", "TH", "MY", "PH", "SG"}
     connected = client.post(f"{CONTROL}/shopee/connect", data=json.dumps({"account": "bench-001"}), content_type="application/json").json()
     assert connected["access_token"] and connected["spc_ec"]
+    everyone = client.post(f"{CONTROL}/shopee/connect", data=json.dumps({"fixture": "demo"}), content_type="application/json").json()[
+        "accounts"
+    ]
+    assert len(everyone) == 12 and len({row["spc_ec"] for row in everyone}) == 12
 
     session = seeded_session_get(ongoing_session_id(LIVE_ACCOUNT), NOW)
     before = session_snapshot(session, NOW).totals
@@ -494,7 +498,12 @@ def test_principal_performance_unknown_paths_and_the_seller_center_alias(client)
     path = "/api/v2/principal/get_session_livestream_performance"
     timestamp = int(time.time())
     sign = request_sign(
-        partner_key="test-partner-key", partner_id=2001887, path=path, timestamp=timestamp, access_token=api.access_token, entity_id=principal_id
+        partner_key="test-partner-key",
+        partner_id=2001887,
+        path=path,
+        timestamp=timestamp,
+        access_token=api.access_token,
+        entity_id=principal_id,
     )
     query = f"partner_id=2001887&timestamp={timestamp}&access_token={api.access_token}&principal_id={principal_id}&sign={sign}"
     day = time.strftime("%Y-%m-%d", time.gmtime(NOW - 86400))

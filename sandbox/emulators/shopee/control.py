@@ -6,7 +6,8 @@ POST shopee/clock                      {"frozen_at": unix|null} and/or {"offset_
 POST shopee/codes                      {"account": "demo-id-1"} -> {"code", "user_id", "shop_id"}, as auth_partner issues it
 POST shopee/tokens/expire              {"account"}: its access tokens expire now (refresh tokens stay good)
 POST shopee/tokens/revoke              {"account"}: its access and refresh tokens stop working
-POST shopee/connect                    {"account"} -> Open Platform tokens and a web SPC_EC cookie, no consent page or QR
+POST shopee/connect                    {"account"} -> Open Platform tokens and a web SPC_EC cookie, no consent page or QR;
+                                       {"fixture": "bench"} -> {"accounts": [...]}, every account of the fixture at once
 POST shopee-web/qr/confirm             {"qrcode_id", "account", "action": "confirm"|"scan"|"cancel"}: the account's phone answers the QR
 POST shopee-web/sessions/expire        {"account"}: its SPC_EC cookies expire now
 """
@@ -97,7 +98,13 @@ def account_connect(key: str) -> dict:
 
 @shopee.control_route("connect", methods=("POST",), name="connect")
 def connect(request: HttpRequest):
-    return json_response(account_connect(str(_json_object(request).get("account") or "")))
+    data = _json_object(request)
+    fixture = data.get("fixture")
+    if fixture:
+        if fixture not in FIXTURES:
+            raise ApplicationError(f"No fixture {fixture!r}; fixtures: {', '.join(FIXTURES)}.", code="unknown_fixture", status=404)
+        return json_response({"accounts": [account_connect(account.key) for account in accounts(fixture)]})
+    return json_response(account_connect(str(data.get("account") or "")))
 
 
 @shopee_web.control_route("qr/confirm", methods=("POST",), name="qr-confirm")

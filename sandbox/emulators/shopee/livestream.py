@@ -180,9 +180,8 @@ def update_session(request, params, account):
     title, description, cover = _text_checks(params)
     if "is_test" not in params:
         raise _param_error("Wrong parameters, detail: is_test is required.")
-    if session.seeded:
-        raise _data_error(f"The session(session_id:{session.session_id}) is not exist")
-    ShopeeLiveSession.objects.filter(pk=row.pk).update(
+    stored = row_for(session, row)
+    ShopeeLiveSession.objects.filter(pk=stored.pk).update(
         title=title, description=description, cover_image_url=cover, is_test=_bool(params["is_test"]), update_time=now
     )
     return {}
