@@ -543,3 +543,18 @@ def test_the_demo_gets_a_shopee_code_and_a_confirmed_qr(client):
         assert len(code) == 32
         status = client.get(f"{WEB}/api/v2/authentication/qrcode_status", {"qrcode_id": qrcode_id}).json()["data"]
         assert status["status"] == "CONFIRMED" and status["qrcode_token"]
+
+
+def test_faults_answer_in_shopee_shapes(client):
+    api = OpenApi(client, LIVE_ACCOUNT)
+    session_id = ongoing_session_id(LIVE_ACCOUNT)
+    query = {**api.query("livestream/get_item_count"), "session_id": session_id}
+    expired = client.get(f"{API}/api/v2/livestream/get_item_count", query, headers={"X-Sandbox-Fault": "expired_token"}).json()
+    assert (expired["error"], expired["message"], expired["response"]) == ("invalid_access_token", "Invalid access_token.", {})
+    limited = client.get(f"{API}/api/v2/livestream/get_item_count", query, headers={"X-Sandbox-Fault": "status=429;retry_after=3"})
+    assert limited.status_code == 429 and limited.json()["error"] == "error_rate_limit" and limited["Retry-After"] == "3"
+
+    web_login(client, LIVE_ACCOUNT)
+    logged_out = client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo", headers={"X-Sandbox-Fault": "expired_token"}).json()
+    assert (logged_out["code"], logged_out["error"], logged_out["data"]) == (401, 401, None)
+    assert client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo", headers={"X-Sandbox-Fault": "status=429"}).json()["code"] == 429
