@@ -34,13 +34,19 @@ from django.utils.crypto import constant_time_compare
 
 from sandbox.emulators.shopee.data import EMULATOR, WEB_EMULATOR, Account, account_by_user_id, account_get, accounts
 from sandbox.emulators.shopee.signing import TIMESTAMP_WINDOW_SECONDS, request_sign
-from sandbox.emulators.shopee.tokens import OpenApiError, access_token_account, auth_code_issue, token_get, token_refresh
+from sandbox.emulators.shopee.tokens import (
+    ACCESS_TOKEN_SECONDS,
+    OpenApiError,
+    access_token_account,
+    auth_code_issue,
+    token_get,
+    token_refresh,
+)
 from sandbox.emulators.tiktok_shop.ratelimit import rate_limit_retry_after
 from sandbox.framework import Emulator, MalformedBody, gateway_error_response, json_response, register, request_params
 from sandbox.models import ShopeeAuthCode, ShopeeLiveSession, ShopeeQrCode, ShopeeToken, ShopeeWebSession, ShopeeWebState
 
 RATE_LIMIT_MESSAGE = "Too many requests. You have reached the rate limit. Please try again later."
-ACCESS_TOKEN_SECONDS_REPORTED = 14400
 
 
 def request_id() -> str:
@@ -310,7 +316,7 @@ def auth_token_get(request: HttpRequest):
         {
             "access_token": pair.access_token,
             "refresh_token": pair.refresh_token,
-            "expire_in": ACCESS_TOKEN_SECONDS_REPORTED,
+            "expire_in": ACCESS_TOKEN_SECONDS,
             "user_id_list": [account.user_id],
             "shop_id_list": [account.shop_id],
             "merchant_id_list": [],
@@ -330,8 +336,11 @@ def auth_access_token_get(request: HttpRequest):
         body = _token_call(request, "/api/v2/auth/access_token/get")
         if body.get("user_id") and account_by_user_id(body["user_id"]) is None:
             raise OpenApiError("error_param", "Invalid user_id.")
-        account, pair = token_refresh(refresh_token=str(body.get("refresh_token") or ""))
-        _owner_check(account, body)
+        refresh_token = str(body.get("refresh_token") or "")
+        owner = ShopeeToken.objects.filter(refresh_token=refresh_token).values_list("account", flat=True).first()
+        if owner is not None:
+            _owner_check(account_get(owner), body)  # before the token is spent
+        account, pair = token_refresh(refresh_token=refresh_token)
     except OpenApiError as exc:
         return _top_level_error(exc)
     entity = {"user_id": account.user_id} if body.get("user_id") else {"shop_id": account.shop_id}
@@ -341,6 +350,6 @@ def auth_access_token_get(request: HttpRequest):
             **entity,
             "access_token": pair.access_token,
             "refresh_token": pair.refresh_token,
-            "expire_in": ACCESS_TOKEN_SECONDS_REPORTED,
+            "expire_in": ACCESS_TOKEN_SECONDS,
         }
     )
