@@ -265,13 +265,13 @@ def account_tokens_refresh_expiring(*, ahead: timedelta = TOKEN_REFRESH_AHEAD) -
     expires within ``ahead``. Returns how many were rotated."""
     from core.tenancy import tenant_scope
 
-    due = (
-        ShopeeAccount.all_tenants.select_related("tenant")
-        .filter(status=ConnectionStatus.ACTIVE, access_token_expires_at__lt=timezone.now() + ahead)
-        .exclude(refresh_token="")
+    due = ShopeeAccount.all_tenants.select_related("tenant").filter(
+        status=ConnectionStatus.ACTIVE, access_token_expires_at__lt=timezone.now() + ahead
     )
     refreshed = 0
     for account in due:
+        if not account.refresh_token:  # encrypted: filtered here, not in SQL
+            continue
         with tenant_scope(account.tenant):
             try:
                 if account_token_refresh(account=account) is not None:
