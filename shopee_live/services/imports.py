@@ -114,12 +114,20 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return positions
 
 
+def size_text(size: int) -> str:
+    """``5 MB`` / ``1.5 MB`` / ``120 KB``."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def _read_text(uploaded_file) -> str:
-    if uploaded_file.size > IMPORT_MAX_BYTES:
-        raise ImportRefused(f"The file is {uploaded_file.size / 1024 / 1024:.1f} MB; the limit is {IMPORT_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files.")
-    raw = uploaded_file.read(IMPORT_MAX_BYTES + 1)
-    if len(raw) > IMPORT_MAX_BYTES:
-        raise ImportRefused(f"The file is larger than {IMPORT_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files.")
+    limit = IMPORT_MAX_BYTES
+    if uploaded_file.size > limit:
+        raise ImportRefused(f"The file is {size_text(uploaded_file.size)}; the limit is {size_text(limit)}. Split it into smaller files.")
+    raw = uploaded_file.read(limit + 1)
+    if len(raw) > limit:
+        raise ImportRefused(f"The file is larger than {size_text(limit)}. Split it into smaller files.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

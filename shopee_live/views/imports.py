@@ -15,7 +15,7 @@ from core.tables import Column, Table
 from core.web import FormRefusalMixin, TenantRequiredMixin
 from shopee_live import selectors, services
 from shopee_live.models import SessionImport
-from shopee_live.services.imports import COLUMNS, IMPORT_MAX_ROWS
+from shopee_live.services.imports import COLUMNS, IMPORT_MAX_ROWS, size_text
 
 # What the upload page documents, column by column.
 COLUMN_NOTES = {
@@ -39,7 +39,7 @@ COLUMN_NOTES = {
 class SessionImportForm(forms.Form):
     studio = forms.ModelChoiceField(queryset=None, empty_label=None)
     account = forms.ModelChoiceField(queryset=None, empty_label=None, label="Shopee account")
-    file = forms.FileField(label="CSV file", help_text=f"UTF-8, comma-separated, a header row; up to {services.IMPORT_MAX_BYTES // 1024 // 1024} MB and {IMPORT_MAX_ROWS:,} sessions.")
+    file = forms.FileField(label="CSV file", help_text=f"UTF-8, comma-separated, a header row; up to {size_text(services.IMPORT_MAX_BYTES)} and {IMPORT_MAX_ROWS:,} sessions.")
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
