@@ -5,7 +5,8 @@ import from ``shopee_live.services``:
   token rotation, the client factories (``open_client``, ``web_client``) and naming an account
   by id or by a stored token;
 - ``upstream``: on-demand reads and writes through the Seller Center (promotions, items, ads,
-  coins, live status, the creator profile and session list).
+  coins, live status, the creator profile and session list);
+- ``imports``: the CSV import of historical sessions.
 """
 
 from shopee_live.services.accounts import (
@@ -30,6 +31,14 @@ from shopee_live.services.accounts import (
     studio_rename,
     web_client,
 )
+from shopee_live.services.imports import (
+    IMPORT_MAX_BYTES,
+    ImportRefused,
+    daily_analytics_refresh,
+    session_import_confirm,
+    session_import_counts,
+    session_import_preview,
+)
 from shopee_live.services.upstream import (
     ads_data,
     campaign_expense_today,
@@ -49,6 +58,12 @@ from shopee_live.services.upstream import (
 )
 
 __all__ = [
+    "IMPORT_MAX_BYTES",
+    "ImportRefused",
+    "daily_analytics_refresh",
+    "session_import_confirm",
+    "session_import_counts",
+    "session_import_preview",
     "PROVIDER",
     "QR_EXPIRED_MESSAGE",
     "QR_LIFETIME",
