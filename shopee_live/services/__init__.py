@@ -40,6 +40,7 @@ from shopee_live.services.imports import (
     session_import_preview,
 )
 from shopee_live.services.upstream import (
+    PromotionsToday,
     ads_data,
     campaign_expense_today,
     coin_giveout,
@@ -65,6 +66,7 @@ __all__ = [
     "session_import_counts",
     "session_import_preview",
     "PROVIDER",
+    "PromotionsToday",
     "QR_EXPIRED_MESSAGE",
     "QR_LIFETIME",
     "TOKEN_REFRESH_AHEAD",

@@ -77,7 +77,11 @@ class PromotionsView(FormRefusalMixin, LivePageView):
 
     def get_context_data(self, **kwargs):
         kwargs.pop("form", None)  # FormRefusalMixin passes the bound form; it goes on its row below
-        accounts = [account for account in self.accounts if (not self.studio_id or account.studio_id == self.studio_id) and (not self.account_id or account.pk == self.account_id)]
+        accounts = [
+            account
+            for account in self.accounts
+            if (not self.studio_id or account.studio_id == self.studio_id) and (not self.account_id or account.pk == self.account_id)
+        ]
         sections = []
         for account in accounts:
             today = services.promotions_today(account)
