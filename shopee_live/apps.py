@@ -9,7 +9,12 @@ class ShopeeLiveConfig(PlatformAppConfig):
     # Pages add their entries: ("Live now", "shopee_live:live"), ("Sessions", "shopee_live:sessions"),
     # ("Analytics", "shopee_live:analytics"), ("Promotions", "shopee_live:promotions"),
     # ("Accounts", "shopee_live:accounts").
-    nav: tuple[NavEntry, ...] = ()
+    nav: tuple[NavEntry, ...] = (
+        NavEntry("Live now", "shopee_live:live"),
+        NavEntry("Sessions", "shopee_live:sessions"),
+        NavEntry("Analytics", "shopee_live:analytics"),
+        NavEntry("Promotions", "shopee_live:promotions"),
+    )
     labels = {
         "session_status": {"initial": "Not started", "ongoing": "Live", "ended": "Ended"},
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},

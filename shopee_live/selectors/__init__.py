@@ -1,6 +1,36 @@
-"""Every read a Shopee Live page, API, export or task shows; ``tenant`` first."""
+"""Every read of the Shopee Live pages, API, exports and tasks (tenant first)."""
 
-from shopee_live.selectors.accounts import accounts_syncable, tenant_ids_with_accounts
-from shopee_live.selectors.overview import live_overview, live_search_hits
-
-__all__ = ["accounts_syncable", "live_overview", "live_search_hits", "tenant_ids_with_accounts"]
+from shopee_live.selectors.accounts import accounts_syncable, tenant_ids_with_accounts  # noqa: F401
+from shopee_live.selectors.overview import live_overview, live_search_hits  # noqa: F401
+from shopee_live.selectors.pages import (  # noqa: F401  (the pages' reads)
+    SESSION_EXPORT_COLUMNS,
+    STALE_AFTER,
+    AccountFreshness,
+    DailySeries,
+    LiveCard,
+    SessionFilters,
+    SessionKpis,
+    account_freshness,
+    accounts_for_tenant,
+    accounts_freshness,
+    analytics_by_account,
+    analytics_daily_series,
+    analytics_totals,
+    hosts_for_tenant,
+    live_cards,
+    percent_of,
+    promotion_for_page,
+    promotions_stored,
+    ratio,
+    region_flag,
+    roi_text,
+    session_for_page,
+    session_items,
+    session_kpis,
+    session_minutes,
+    sessions_export_rows,
+    sessions_history,
+    sessions_totals,
+    studios_for_tenant,
+    summary_span,
+)

@@ -1,6 +1,108 @@
-"""Every Shopee Live write and workflow."""
+"""Writes and workflows of Shopee Live. Every public name is re-exported here, so callers
+import from ``shopee_live.services``:
 
-from shopee_live.services.sync import (
+- ``accounts``: studios, connecting accounts (Open Platform OAuth, Seller Center QR login),
+  token rotation, the client factories (``open_client``, ``web_client``) and naming an account
+  by id or by a stored token;
+- ``upstream``: on-demand reads and writes through the Seller Center (promotions, items, ads,
+  coins, live status, the creator profile and session list);
+- ``imports``: the CSV import of historical sessions.
+"""
+
+from shopee_live.services.accounts import (
+    PROVIDER,
+    QR_EXPIRED_MESSAGE,
+    QR_LIFETIME,
+    TOKEN_REFRESH_AHEAD,
+    account_credentials_renew,
+    account_for_access_token,
+    account_get,
+    account_oauth_complete,
+    account_oauth_start,
+    account_token_refresh,
+    account_tokens_refresh_expiring,
+    account_web_session_renew,
+    open_client,
+    qr_login_poll,
+    qr_login_start,
+    qr_universal_link,
+    studio_create,
+    studio_get,
+    studio_rename,
+    web_client,
+)
+from shopee_live.services.imports import (
+    IMPORT_MAX_BYTES,
+    ImportRefused,
+    daily_analytics_refresh,
+    session_import_confirm,
+    session_import_counts,
+    session_import_preview,
+)
+from shopee_live.services.upstream import (
+    PromotionsToday,
+    ads_data,
+    campaign_expense_today,
+    coin_giveout,
+    coin_reward_info,
+    coin_start,
+    creator_session_list,
+    creator_user_info,
+    item_promotion_detail,
+    item_promotions,
+    money,
+    promotion_edit,
+    promotions_today,
+    roi_label,
+    shop_live_status,
+    streaming_promotions,
+)
+
+__all__ = [
+    "IMPORT_MAX_BYTES",
+    "ImportRefused",
+    "daily_analytics_refresh",
+    "session_import_confirm",
+    "session_import_counts",
+    "session_import_preview",
+    "PROVIDER",
+    "PromotionsToday",
+    "QR_EXPIRED_MESSAGE",
+    "QR_LIFETIME",
+    "TOKEN_REFRESH_AHEAD",
+    "account_credentials_renew",
+    "account_for_access_token",
+    "account_get",
+    "account_oauth_complete",
+    "account_oauth_start",
+    "account_token_refresh",
+    "account_tokens_refresh_expiring",
+    "account_web_session_renew",
+    "ads_data",
+    "campaign_expense_today",
+    "coin_giveout",
+    "coin_reward_info",
+    "coin_start",
+    "creator_session_list",
+    "creator_user_info",
+    "item_promotion_detail",
+    "item_promotions",
+    "money",
+    "open_client",
+    "promotion_edit",
+    "promotions_today",
+    "qr_login_poll",
+    "qr_login_start",
+    "qr_universal_link",
+    "roi_label",
+    "shop_live_status",
+    "streaming_promotions",
+    "studio_create",
+    "studio_get",
+    "studio_rename",
+    "web_client",
+]
+from shopee_live.services.sync import (  # noqa: E402
     KIND_ACTIVE,
     KIND_ENDED,
     account_live_sync,
@@ -12,7 +114,7 @@ from shopee_live.services.sync import (
     session_sync,
 )
 
-__all__ = [
+__all__ += [
     "KIND_ACTIVE",
     "KIND_ENDED",
     "account_live_sync",
