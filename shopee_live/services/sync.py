@@ -93,9 +93,7 @@ def _ms(moment: datetime) -> int:
 def _totals_from_list_item(row: dict) -> dict:
     """A ``realtime/sessionList`` or ``liveList/v2`` row → LiveSession fields (reference §1.7)."""
     started = _from_ms(row.get("startTime"))
-    duration = _int(row.get("duration"))
-    if duration > 10_000_000:  # milliseconds
-        duration //= 1000
+    duration = _int(row.get("duration")) // 1000  # milliseconds, like every web time
     return {
         "session_name": str(row.get("title") or "")[:255],
         "started_at": started,
@@ -153,37 +151,22 @@ _TREND_FIELDS = {
 _MONEY_FIELDS = {"revenue", "confirmed_revenue"}
 
 
-def _point_time(point: dict) -> datetime | None:
-    return _from_ms(point.get("timestamp", point.get("time", point.get("ts"))))
-
-
 def _minute_rows(data) -> dict[datetime, dict]:
-    """Trends → {minute: SessionMinute fields}. The web sends either one series per metric
-    (``{"ccu": [{"timestamp", "value"}], ...}``) or one list of points carrying every metric."""
+    """Trends → {minute: SessionMinute fields}: one series per metric,
+    ``{"trends": [{"metric": "ccu", "points": [{"time": ms, "value": n}]}]}``."""
     minutes: dict[datetime, dict] = {}
-
-    def put(moment, name, value):
-        if moment is None or name not in _TREND_FIELDS:
-            return
-        target = _TREND_FIELDS[name]
-        row = minutes.setdefault(moment.replace(second=0, microsecond=0), {})
-        row[target] = _money(value) if target in _MONEY_FIELDS else _int(value)
-
-    if isinstance(data, dict) and "list" in data and isinstance(data["list"], list):
-        data = data["list"]
-    if isinstance(data, dict) and isinstance(data.get("trends"), (list, dict)):
-        data = data["trends"]
-    if isinstance(data, list):
-        for point in data:
-            if isinstance(point, dict):
-                moment = _point_time(point)
-                for name, value in point.items():
-                    put(moment, name, value)
-    elif isinstance(data, dict):
-        for name, series in data.items():
-            for point in series or ():
-                if isinstance(point, dict):
-                    put(_point_time(point), name, point.get("value"))
+    series = data.get("trends") if isinstance(data, dict) else data
+    for trend in series or ():
+        target = _TREND_FIELDS.get(trend.get("metric"))
+        if target is None:
+            continue
+        for point in trend.get("points") or ():
+            moment = _from_ms(point.get("time"))
+            if moment is None:
+                continue
+            value = point.get("value")
+            row = minutes.setdefault(moment.replace(second=0, microsecond=0), {})
+            row[target] = _money(value) if target in _MONEY_FIELDS else _int(value)
     return minutes
 
 
@@ -255,29 +238,40 @@ def _minutes_write(session: LiveSession, minutes: dict[datetime, dict]) -> int:
     return len(rows)
 
 
-def _items_write(session: LiveSession, items: list[dict], affiliate: dict[str, dict] | None = None) -> int:
+def _items_write(session: LiveSession, items: list[dict]) -> int:
+    """Upsert what each item sold; its commission follows the rate stored for it."""
     if not items:
         return 0
-    affiliate = affiliate or {}
+    rates = dict(SessionItem.objects.for_tenant(session.tenant_id).filter(session=session).values_list("item_id", "commission_rate"))
     rows = []
     for values in items:
-        extra = affiliate.get(values["item_id"], {})
-        values = {**values, **{k: v for k, v in extra.items() if k != "live_price" or not values.get("live_price")}}
-        original, live = values.get("original_price") or Decimal(0), values.get("live_price") or Decimal(0)
-        if original > 0 and live > 0:
-            values["discount_percentage"] = ((original - live) * 100 / original).quantize(Decimal("0.01"))
-        if "commission_rate" in values:
-            values["total_commission"] = (values["revenue"] * values["commission_rate"]).quantize(Decimal("0.01"))
-        rows.append(SessionItem(tenant_id=session.tenant_id, session=session, **values))
-    fields = sorted(
-        {name for row in items for name in row}
-        | ({"shop_id", "original_price", "commission_rate", "discount_percentage", "total_commission"} if affiliate else set())
-    )
-    fields = [name for name in fields if name != "item_id"]
+        commission = (values["revenue"] * rates.get(values["item_id"], Decimal(0))).quantize(Decimal("0.01"))
+        rows.append(SessionItem(tenant_id=session.tenant_id, session=session, total_commission=commission, **values))
+    fields = sorted({name for row in items for name in row} - {"item_id"} | {"total_commission"})
     SessionItem.objects.for_tenant(session.tenant_id).bulk_create(
         rows, update_conflicts=True, unique_fields=["tenant", "session", "item_id"], update_fields=fields
     )
     return len(rows)
+
+
+def _prices_write(session: LiveSession, affiliate: dict[str, dict]) -> int:
+    """List price, discount and commission rate of the stored items (Open Platform item list)."""
+    changed = []
+    for item in SessionItem.objects.for_tenant(session.tenant_id).filter(session=session, item_id__in=list(affiliate)):
+        found = affiliate[item.item_id]
+        item.shop_id = found["shop_id"] or item.shop_id
+        item.original_price = found["original_price"]
+        item.live_price = item.live_price or found["live_price"]
+        item.commission_rate = found["commission_rate"]
+        if item.original_price > 0 and item.live_price > 0:
+            item.discount_percentage = max((item.original_price - item.live_price) * 100 / item.original_price, Decimal(0)).quantize(
+                Decimal("0.01")
+            )
+        item.total_commission = (item.revenue * item.commission_rate).quantize(Decimal("0.01"))
+        changed.append(item)
+    fields = ["shop_id", "original_price", "live_price", "commission_rate", "discount_percentage", "total_commission"]
+    SessionItem.objects.for_tenant(session.tenant_id).bulk_update(changed, fields)
+    return len(changed)
 
 
 def _account_sync_recorded(account: ShopeeAccount, error: str = "") -> None:
@@ -295,7 +289,7 @@ def account_live_sync(*, account: ShopeeAccount, client=None, counts: CycleCount
     settles their final figures)."""
     counts = counts or CycleCounts()
     client = client or web_client(account)
-    listing = client.session_list(page=1, page_size=SESSION_LIST_PAGE_SIZE)
+    listing = client.realtime_sessions(page=1, page_size=SESSION_LIST_PAGE_SIZE)
     counts.calls += 1
     live_rows = [row for row in listing.get("list") or () if _int(row.get("status")) == _LIVE]
     live_ids = {str(row.get("sessionId")) for row in live_rows}
@@ -312,9 +306,11 @@ def account_live_sync(*, account: ShopeeAccount, client=None, counts: CycleCount
             .first()
         )
         totals = _totals_from_list_item(row)
-        start = max(filter(None, (last_minute, totals["started_at"], now - TRENDS_MAX_SPAN)))
-        trends = client.dashboard_trends(session_id=session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
-        products = client.dashboard_products(session_id=session_id, page=1, page_size=100)
+        # The platform's own "now" for the session (start + duration): our clock may differ.
+        until = totals["started_at"] + timedelta(seconds=totals["duration_seconds"] + 60) if totals["started_at"] else now
+        start = max(filter(None, (last_minute, totals["started_at"], until - TRENDS_MAX_SPAN)))
+        trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(until), metrics=TREND_METRICS)
+        products = client.dashboard_products(session_id, page=1, page_size=100)
         counts.calls += 2
         minutes, items = _minute_rows(trends), _item_rows(products)
         if minutes:
@@ -393,36 +389,31 @@ def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
 # --- Ended sessions, hourly until final -----------------------------------------------------
 
 
-def session_settle(*, session: LiveSession, client=None, platform=None) -> LiveSession:
-    """Read an ended (or any) session's figures from the dashboard: totals with shares and
-    followers, and its items (with list prices and commission rates when the account has Open
-    Platform tokens). Final once it ended ``SETTLE_AFTER`` ago."""
+def session_settle(*, session: LiveSession, client=None) -> LiveSession:
+    """Read a session's figures from the dashboard: totals with shares and followers, and what
+    its items sold. An ended session is final once it ended ``SETTLE_AFTER`` ago."""
     account = session.account
     client = client or web_client(account)
-    overview = client.dashboard_overview(session_id=session.session_id)
-    products = client.dashboard_products(session_id=session.session_id, page=1, page_size=100)
-    affiliate = {}
-    if account.access_token and account.status == "active":
-        try:
-            platform = platform or open_client(account)
-            affiliate = _affiliate_rows(platform.item_list(session_id=session.session_id, offset=0, page_size=100))
-        except (UpstreamError, ApplicationError) as exc:  # prices and commission wait for the next pass
-            logger.info("Item list of session %s unavailable: %s", session.session_id, exc)
+    overview = client.dashboard_overview(session.session_id)
+    products = client.dashboard_products(session.session_id, page=1, page_size=100)
     totals = _totals_from_overview(overview)
-    status = _int(overview.get("status"))
     now = timezone.now()
-    if status == _LIVE:
+    if _int(overview.get("status")) == _LIVE:
         totals["status"] = SessionStatus.ONGOING
     else:
-        totals["status"] = SessionStatus.ENDED
-        totals["current_viewers"] = 0
         ended_at = session.ended_at or now
-        totals["ended_at"] = ended_at
-        totals["is_final"] = now - ended_at >= SETTLE_AFTER
+        totals.update(status=SessionStatus.ENDED, current_viewers=0, ended_at=ended_at, is_final=now - ended_at >= SETTLE_AFTER)
     with transaction.atomic():
         session = _session_upsert(account, session.session_id, totals)
-        _items_write(session, _item_rows(products), affiliate)
+        _items_write(session, _item_rows(products))
     return session
+
+
+def session_prices_fill(*, session: LiveSession, platform=None) -> int:
+    """List prices, discounts and commission rates of a live session's items, from the Open
+    Platform's item list (it answers only while the session is live). Returns items updated."""
+    platform = platform or open_client(session.account)
+    return _prices_write(session, _affiliate_rows(platform.item_list_page(session.session_id, offset=0, page_size=100)))
 
 
 def account_history_discover(*, account: ShopeeAccount, client=None) -> int:
@@ -445,17 +436,26 @@ def account_history_discover(*, account: ShopeeAccount, client=None) -> int:
 
 
 def ended_sessions_settle(*, account: ShopeeAccount, client=None, platform=None) -> CycleCounts:
-    """The hourly pass for one account: discover missed sessions, then settle every ended
-    session that isn't final yet."""
+    """The hourly pass for one account: discover missed sessions, settle every ended session
+    that isn't final yet, and (with Open Platform tokens) fill the prices and commission rates
+    of live sessions' items that have none yet."""
     counts = CycleCounts()
     client = client or web_client(account)
     counts.sessions += account_history_discover(account=account, client=client)
-    pending = LiveSession.objects.for_tenant(account.tenant_id).filter(
-        account=account, status=SessionStatus.ENDED, is_final=False, source=SessionSource.SYNC
+    sessions = (
+        LiveSession.objects.for_tenant(account.tenant_id).filter(account=account, source=SessionSource.SYNC).select_related("account")
     )
-    for session in pending.select_related("account"):
-        session_settle(session=session, client=client, platform=platform)
+    for session in sessions.filter(status=SessionStatus.ENDED, is_final=False):
+        session_settle(session=session, client=client)
         counts.ended += 1
+    if account.access_token_expires_at is None:
+        return counts
+    unpriced = sessions.filter(status=SessionStatus.ONGOING, items__original_price=0).distinct()
+    for session in unpriced:
+        try:
+            counts.items += session_prices_fill(session=session, platform=platform)
+        except UpstreamError as exc:  # the next pass tries again
+            counts.errors.append(str(exc))
     return counts
 
 
@@ -516,7 +516,7 @@ def session_sync(*, account: ShopeeAccount, session_id: str, client=None) -> Liv
     if session.status == SessionStatus.ONGOING:
         now = timezone.now()
         start = max(filter(None, (session.started_at, now - TRENDS_MAX_SPAN)))
-        trends = client.dashboard_trends(session_id=session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
+        trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
         _minutes_write(session, _minute_rows(trends))
     return session
 
@@ -529,6 +529,7 @@ __all__ = [
     "ended_cycle_start",
     "live_cycle_part_run",
     "live_cycle_start",
+    "session_prices_fill",
     "session_settle",
     "session_sync",
 ]
