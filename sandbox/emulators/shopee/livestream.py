@@ -71,6 +71,8 @@ def _bool(value) -> bool:
 
 
 def _owned_session(params: dict, account: Account, *, ongoing: bool = False, not_ended: bool = False):
+    """The caller's session, checked in the order of the docs' error lists. ``not_ended``: the
+    APIs whose errors name "is ended" say so for an ended session (before "is not ongoing")."""
     session_id = _int(params, "session_id")
     if session_id <= 0:
         raise _param_error("Invalid session_id")
@@ -88,8 +90,8 @@ def _owned_session(params: dict, account: Account, *, ongoing: bool = False, not
     return session, row, now
 
 
-def _page(params: dict, *, offset_required: bool = True) -> tuple[int, int]:
-    offset = _int(params, "offset", required=offset_required, default=0)
+def _page(params: dict) -> tuple[int, int]:
+    offset = _int(params, "offset")
     page_size = _int(params, "page_size", required=False, default=0)
     if offset < 0:
         raise _param_error("Invalid offset")
@@ -306,7 +308,7 @@ def get_session_item_metric(request, params, account):
 
 @open_platform.route("livestream/add_item_list", methods=("POST",))
 def add_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     pairs = _item_list(params)
     _duplicates_check(pairs)
     bag = item_bag(session, row)
@@ -326,7 +328,7 @@ def add_item_list(request, params, account):
 
 @open_platform.route("livestream/update_item_list", methods=("POST",))
 def update_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     pairs = _item_list(params)
     _duplicates_check(pairs)
     bag = item_bag(session, row)
@@ -349,7 +351,7 @@ def update_item_list(request, params, account):
 
 @open_platform.route("livestream/delete_item_list", methods=("POST",))
 def delete_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     removed = {item_id for item_id, _ in _item_list(params)}
     stored = row_for(session, row)
     stored.item_ids = [item_id for item_id in item_bag(session, row) if item_id not in removed]
@@ -369,7 +371,7 @@ def get_item_list(request, params, account):
 
 @open_platform.route("livestream/get_item_count")
 def get_item_count(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     return {"item_count": len(item_bag(session, row)), "max_item_count": MAX_ITEM_COUNT}
 
 
@@ -421,7 +423,7 @@ def get_item_set_item_list(request, params, account):
 
 @open_platform.route("livestream/apply_item_set", methods=("POST",))
 def apply_item_set(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     ids = params.get("item_set_ids")
     if not isinstance(ids, list) or not ids:
         raise _param_error("Invalid item_set_ids")
@@ -458,7 +460,7 @@ def update_show_item(request, params, account):
 
 @open_platform.route("livestream/get_show_item")
 def get_show_item(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     bag = item_bag(session, row)
     if row is None or row.show_item_id is None or row.show_item_id not in bag:
         return {"has_show_item": False, "item": {}}
@@ -467,7 +469,7 @@ def get_show_item(request, params, account):
 
 @open_platform.route("livestream/delete_show_item", methods=("POST",))
 def delete_show_item(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     if row is not None:
         row.show_item_id = None
         row.save(update_fields=["show_item_id"])
