@@ -199,6 +199,8 @@ def test_session_state_machine_and_its_errors(client):
 
     assert api.post("livestream/end_session", {"session_id": session_id})["error"] == ""
     assert api.post("livestream/end_session", {"session_id": session_id})["message"].endswith("is not ongoing")
+    item = {"item_id": 1, "shop_id": 1}
+    assert api.post("livestream/add_item_list", {"session_id": session_id, "item_list": [item]})["message"].endswith("is ended")
     assert api.get("livestream/get_session_detail", session_id=session_id)["response"]["status"] == 2
 
     seeded = ongoing_session_id(LIVE_ACCOUNT)
@@ -510,6 +512,22 @@ def test_principal_performance_unknown_paths_and_the_seller_center_alias(client)
     body = {"start_date": day, "end_date": day, "timezone": "GMT+7", "granularity": "day", "page_size": 50}
     performance = client.post(f"{API}{path}?{query}", data=json.dumps(body), content_type="application/json").json()["response"]
     assert performance["details"] and {"session_id", "sales_gross", "unique_viewers", "units_sold"} <= set(performance["details"][0])
+    assert performance["summary"][0]["orders"] == sum(row["orders"] for row in performance["details"])
+
+    shop_path = "/api/v2/principal/get_shop_livestream_performance"
+    sign = request_sign(
+        partner_key="test-partner-key",
+        partner_id=2001887,
+        path=shop_path,
+        timestamp=timestamp,
+        access_token=api.access_token,
+        entity_id=principal_id,
+    )
+    query = f"partner_id=2001887&timestamp={timestamp}&access_token={api.access_token}&principal_id={principal_id}&sign={sign}"
+    week = client.post(
+        f"{API}{shop_path}?{query}", data=json.dumps({**body, "granularity": "customize"}), content_type="application/json"
+    ).json()
+    assert week["response"]["details"][0]["orders"] == performance["summary"][0]["orders"]
 
     unknown = api.get("livestream/get_session_list")
     assert (unknown["error"], unknown["response"]) == ("error_param", {}) and "request path is incorrect" in unknown["message"]

@@ -10,7 +10,10 @@ Open Platform routes:
   ``POST api/v2/auth/access_token/get`` ``{partner_id, refresh_token, user_id|shop_id}``: fields
   at the top level.
 - the 25 ``api/v2/livestream/*`` APIs (User-signed, ``livestream.py``) and
-  ``POST api/v2/principal/get_session_livestream_performance`` (Principal-signed).
+  ``POST api/v2/principal/get_session_livestream_performance`` (Principal-signed), with its
+  ``get_shop_livestream_performance`` / ``get_principal_livestream_performance`` siblings (rows
+  per ``granularity`` period; their field lists are not published, so they reuse the session
+  API's).
 
 Every call carries ``partner_id``, ``timestamp`` (±300 s of real time: clients sign with their
 own clock) and ``sign`` in the query. Errors: ``{"error","message","request_id","response":{}}``

@@ -71,6 +71,8 @@ def _bool(value) -> bool:
 
 
 def _owned_session(params: dict, account: Account, *, ongoing: bool = False, not_ended: bool = False):
+    """The caller's session, checked in the order of the docs' error lists. ``not_ended``: the
+    APIs whose errors name "is ended" say so for an ended session (before "is not ongoing")."""
     session_id = _int(params, "session_id")
     if session_id <= 0:
         raise _param_error("Invalid session_id")
@@ -88,8 +90,8 @@ def _owned_session(params: dict, account: Account, *, ongoing: bool = False, not
     return session, row, now
 
 
-def _page(params: dict, *, offset_required: bool = True) -> tuple[int, int]:
-    offset = _int(params, "offset", required=offset_required, default=0)
+def _page(params: dict) -> tuple[int, int]:
+    offset = _int(params, "offset")
     page_size = _int(params, "page_size", required=False, default=0)
     if offset < 0:
         raise _param_error("Invalid offset")
@@ -306,7 +308,7 @@ def get_session_item_metric(request, params, account):
 
 @open_platform.route("livestream/add_item_list", methods=("POST",))
 def add_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     pairs = _item_list(params)
     _duplicates_check(pairs)
     bag = item_bag(session, row)
@@ -326,7 +328,7 @@ def add_item_list(request, params, account):
 
 @open_platform.route("livestream/update_item_list", methods=("POST",))
 def update_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     pairs = _item_list(params)
     _duplicates_check(pairs)
     bag = item_bag(session, row)
@@ -349,7 +351,7 @@ def update_item_list(request, params, account):
 
 @open_platform.route("livestream/delete_item_list", methods=("POST",))
 def delete_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     removed = {item_id for item_id, _ in _item_list(params)}
     stored = row_for(session, row)
     stored.item_ids = [item_id for item_id in item_bag(session, row) if item_id not in removed]
@@ -369,7 +371,7 @@ def get_item_list(request, params, account):
 
 @open_platform.route("livestream/get_item_count")
 def get_item_count(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     return {"item_count": len(item_bag(session, row)), "max_item_count": MAX_ITEM_COUNT}
 
 
@@ -421,7 +423,7 @@ def get_item_set_item_list(request, params, account):
 
 @open_platform.route("livestream/apply_item_set", methods=("POST",))
 def apply_item_set(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     ids = params.get("item_set_ids")
     if not isinstance(ids, list) or not ids:
         raise _param_error("Invalid item_set_ids")
@@ -458,7 +460,7 @@ def update_show_item(request, params, account):
 
 @open_platform.route("livestream/get_show_item")
 def get_show_item(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     bag = item_bag(session, row)
     if row is None or row.show_item_id is None or row.show_item_id not in bag:
         return {"has_show_item": False, "item": {}}
@@ -467,7 +469,7 @@ def get_show_item(request, params, account):
 
 @open_platform.route("livestream/delete_show_item", methods=("POST",))
 def delete_show_item(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     if row is not None:
         row.show_item_id = None
         row.save(update_fields=["show_item_id"])
@@ -590,15 +592,13 @@ def upload_image(request, params, account):
 TIMEZONES = {"GMT+7": 7, "GMT+8": 8, "GMT-3": -3}
 
 
-def performance_row(session: Session, now: int, *, usd: bool = False) -> dict:
+def performance_row(session: Session, now: int) -> dict:
     snap = session_snapshot(session, now)
     region = session.account.region
     totals = snap.totals
-    gross = region.money(totals["gmv"])
-    net = region.money(totals["confirmed_gmv"])
     return {
         "region": region.code,
-        "currency": "USD" if usd else region.currency,
+        "currency": region.currency,
         "likes": totals["likes"],
         "comments": totals["comments"],
         "buyers": totals["buyers"],
@@ -614,9 +614,38 @@ def performance_row(session: Session, now: int, *, usd: bool = False) -> dict:
         "new_followers": totals["new_followers"],
         "atc_units": totals["atc"],
         "units_sold": totals["items_sold"],
-        "sales_gross": gross,
-        "sales_net": net,
+        "sales_gross": region.money(totals["gmv"]),
+        "sales_net": region.money(totals["confirmed_gmv"]),
         "conversion_rate": snap.ratio("orders", "product_clicks"),
+    }
+
+
+SUMMED = (
+    "likes",
+    "comments",
+    "buyers",
+    "orders",
+    "total_views",
+    "unique_viewers",
+    "total_live_duration",
+    "new_followers",
+    "atc_units",
+    "units_sold",
+)
+
+
+def _aggregate(account: Account, rows: list[dict]) -> dict:
+    """Rows of one shop added up; money summed in minor units so IDR/VND stay whole."""
+    region = account.region
+    return {
+        "region": region.code,
+        "currency": region.currency,
+        "shop_id": account.shop_id,
+        "shop_name": account.shop_name,
+        "sessions": len(rows),
+        **{key: sum(row[key] for row in rows) for key in SUMMED},
+        "sales_gross": region.money(sum(region.minor(row["sales_gross"]) for row in rows)),
+        "sales_net": region.money(sum(region.minor(row["sales_net"]) for row in rows)),
     }
 
 
@@ -627,8 +656,8 @@ def _day(value, name: str) -> date:
         raise _param_error(f"Invalid {name}")
 
 
-@open_platform.route("principal/get_session_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
-def get_session_livestream_performance(request, params, account):
+def _performance_sessions(params: dict, account: Account) -> tuple[list[tuple[date, Session]], int]:
+    """(local start day, session) of the sessions started between start_date and end_date, newest first."""
     start, end = _day(params.get("start_date"), "start_date"), _day(params.get("end_date"), "end_date")
     if end < start:
         raise _param_error("Invalid end_date")
@@ -639,34 +668,68 @@ def get_session_livestream_performance(request, params, account):
     since = int(datetime.combine(start, datetime.min.time(), tzinfo=UTC).timestamp()) - hours * 3600
     until = int(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC).timestamp()) - hours * 3600
     sessions = [session for session in account_sessions(account, since, until, now) if session.status(now) != 0]
-    wanted = params.get("session_list")
-    if wanted:
-        ids = {int(sid) for entry in wanted if isinstance(entry, dict) for sid in entry.get("session_ids") or []}
-        sessions = [session for session in sessions if session.session_id in ids]
+    shift = timedelta(hours=hours)
+    return [((datetime.fromtimestamp(session.start, tz=UTC) + shift).date(), session) for session in sessions], now
+
+
+def _page_of(rows: list, params: dict) -> tuple[list, str]:
     page_size = _int(params, "page_size", required=False, default=100)
     if not 0 < page_size <= 200:
         raise _param_error("Invalid page_size, page_size must larger than 0 and cannot exceed 200")
     cursor = _int(params, "cursor", required=False, default=0)
-    chunk = sessions[cursor : cursor + page_size]
-    details = [performance_row(session, now) for session in chunk]
-    summary = {
-        key: sum(row[key] for row in details)
-        for key in ("likes", "comments", "buyers", "orders", "total_views", "unique_viewers", "new_followers", "atc_units", "units_sold")
-    }
-    more = cursor + page_size < len(sessions)
-    return {
-        "summary": [
-            {
-                "region": account.region_code,
-                "currency": account.region.currency,
-                "shop_id": account.shop_id,
-                "shop_name": account.shop_name,
-                **summary,
-            }
-        ],
-        "details": details,
-        "next_cursor": str(cursor + page_size) if more else "",
-    }
+    more = cursor + page_size < len(rows)
+    return rows[cursor : cursor + page_size], str(cursor + page_size) if more else ""
+
+
+@open_platform.route("principal/get_session_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+def get_session_livestream_performance(request, params, account):
+    dated, now = _performance_sessions(params, account)
+    wanted = params.get("session_list")
+    if wanted:
+        ids = {int(sid) for entry in wanted if isinstance(entry, dict) for sid in entry.get("session_ids") or []}
+        dated = [(day, session) for day, session in dated if session.session_id in ids]
+    rows = [performance_row(session, now) for _, session in dated]
+    details, next_cursor = _page_of(rows, params)
+    return {"summary": [_aggregate(account, rows)], "details": details, "next_cursor": next_cursor}
+
+
+def _period_start(day: date, granularity: str, first: date) -> date:
+    if granularity == "day":
+        return day
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    if granularity == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if granularity == "year":
+        return day.replace(month=1, day=1)
+    return first  # customize: the whole range is one period
+
+
+def _periods(params: dict, account: Account) -> dict:
+    granularity = params.get("granularity") or "day"
+    if granularity not in ("customize", "day", "week", "month", "quarter", "year"):
+        raise _param_error("Invalid granularity")
+    dated, now = _performance_sessions(params, account)
+    first = _day(params.get("start_date"), "start_date")
+    by_period: dict[date, list[dict]] = {}
+    for day, session in dated:
+        by_period.setdefault(_period_start(day, granularity, first), []).append(performance_row(session, now))
+    rows = [{"period_start": period.isoformat(), **_aggregate(account, by_period[period])} for period in sorted(by_period)]
+    details, next_cursor = _page_of(rows, params)
+    every = [row for rows_of_period in by_period.values() for row in rows_of_period]
+    return {"summary": [_aggregate(account, every)], "details": details, "next_cursor": next_cursor}
+
+
+@open_platform.route("principal/get_shop_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+def get_shop_livestream_performance(request, params, account):
+    return _periods(params, account)
+
+
+@open_platform.route("principal/get_principal_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+def get_principal_livestream_performance(request, params, account):
+    return _periods(params, account)
 
 
 # Registered last: any other /api/v2 path (community code calls get_session_list, which Shopee
