@@ -1,5 +1,7 @@
 """Every Shopee Live write and workflow."""
 
+from shopee_live.services.analytics import daily_analytics_compute
+from shopee_live.services.sessions import FRESH_FOR, SessionRead, host_link, session_create, session_read, session_sync_requested
 from shopee_live.services.sync import (
     KIND_ACTIVE,
     KIND_ENDED,
@@ -13,6 +15,13 @@ from shopee_live.services.sync import (
 )
 
 __all__ = [
+    "FRESH_FOR",
+    "SessionRead",
+    "daily_analytics_compute",
+    "host_link",
+    "session_create",
+    "session_read",
+    "session_sync_requested",
     "KIND_ACTIVE",
     "KIND_ENDED",
     "account_live_sync",
