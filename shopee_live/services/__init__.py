@@ -1,5 +1,38 @@
-"""Every Shopee Live write and workflow."""
+"""Writes and workflows of Shopee Live. Every public name is re-exported here, so callers
+import from ``shopee_live.services``:
 
+- ``accounts``: studios, connecting accounts (Open Platform OAuth, Seller Center QR login),
+  token rotation, the client factories (``open_client``, ``web_client``) and naming an account
+  by id or by a stored token;
+- ``upstream``: on-demand reads and writes through the Seller Center (promotions, items, ads,
+  coins, live status, the creator profile and session list);
+- ``sync``: the session sync (the 5-minute cycle, the hourly settle, one session on demand);
+- ``sessions``: sessions recorded by hand, one session read fresh (or stale with its age);
+- ``analytics``: the nightly daily analytics upsert.
+"""
+
+from shopee_live.services.accounts import (
+    PROVIDER,
+    QR_EXPIRED_MESSAGE,
+    QR_LIFETIME,
+    TOKEN_REFRESH_AHEAD,
+    account_credentials_renew,
+    account_for_access_token,
+    account_get,
+    account_oauth_complete,
+    account_oauth_start,
+    account_token_refresh,
+    account_tokens_refresh_expiring,
+    account_web_session_renew,
+    open_client,
+    qr_login_poll,
+    qr_login_start,
+    qr_universal_link,
+    studio_create,
+    studio_get,
+    studio_rename,
+    web_client,
+)
 from shopee_live.services.analytics import daily_analytics_compute
 from shopee_live.services.sessions import FRESH_FOR, SessionRead, host_link, session_create, session_read, session_sync_requested
 from shopee_live.services.sync import (
@@ -13,8 +46,60 @@ from shopee_live.services.sync import (
     session_settle,
     session_sync,
 )
+from shopee_live.services.upstream import (
+    ads_data,
+    campaign_expense_today,
+    coin_giveout,
+    coin_reward_info,
+    coin_start,
+    creator_session_list,
+    creator_user_info,
+    item_promotion_detail,
+    item_promotions,
+    money,
+    promotion_edit,
+    promotions_today,
+    roi_label,
+    shop_live_status,
+    streaming_promotions,
+)
 
 __all__ = [
+    "PROVIDER",
+    "QR_EXPIRED_MESSAGE",
+    "QR_LIFETIME",
+    "TOKEN_REFRESH_AHEAD",
+    "account_credentials_renew",
+    "account_for_access_token",
+    "account_get",
+    "account_oauth_complete",
+    "account_oauth_start",
+    "account_token_refresh",
+    "account_tokens_refresh_expiring",
+    "account_web_session_renew",
+    "ads_data",
+    "campaign_expense_today",
+    "coin_giveout",
+    "coin_reward_info",
+    "coin_start",
+    "creator_session_list",
+    "creator_user_info",
+    "item_promotion_detail",
+    "item_promotions",
+    "money",
+    "open_client",
+    "promotion_edit",
+    "promotions_today",
+    "qr_login_poll",
+    "qr_login_start",
+    "qr_universal_link",
+    "roi_label",
+    "shop_live_status",
+    "streaming_promotions",
+    "studio_create",
+    "studio_get",
+    "studio_rename",
+    "web_client",
     "FRESH_FOR",
     "SessionRead",
     "daily_analytics_compute",

@@ -1,5 +1,6 @@
-"""Shopee Live test fixtures: tenant A's studio with an Indonesian and a Malaysian account, and
-tenant B's own studio, account and session (to prove A never sees them)."""
+"""Fixtures of the Shopee Live tests: tenant A's studio and its accounts (``studio_a`` for the
+account tests; ``studio``/``account_id`` for the API tests), and tenant B's own studio, account
+and session (``foreign``, to prove A never sees them)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import pytest
 
 from core.models import Role
 from core.tenancy import tenant_scope
+from tests.shopee_live import account_fixtures
 from tests.shopee_live.factories import make_account, make_session, make_studio
 
 TOKEN_ID = "open-token-id-0001"
 TOKEN_B = "open-token-b-0001"
+
+
+@pytest.fixture
+def studio_a(tenant_a):
+    return account_fixtures.make_studio(tenant_a)
 
 
 @pytest.fixture
