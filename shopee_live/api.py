@@ -21,11 +21,11 @@ from rest_framework.response import Response
 from core.api.authentication import ApiKeyUser
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import TenantScopedAPIView
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, Conflict
 from core.models import Role
 from shopee_live import regions, selectors, serializers, services
 from shopee_live.errors import LiveError
-from shopee_live.models import LiveSession
+from shopee_live.models import LiveSession, QrLoginStatus
 
 TAG = "shopee live"
 ERRORS = {
@@ -68,7 +68,7 @@ class _LiveView(TenantScopedAPIView):
     def account(self, request, params: dict | None = None):
         """The account the request names (``shopee_account_id`` or ``access_token``)."""
         ref = serializers.validated(serializers.AccountRefSerializer, _params(request) if params is None else params)
-        return services.account_get(request.tenant, account_id=ref.get("shopee_account_id"), access_token=ref.get("access_token"))
+        return services.account_get(tenant=request.tenant, account_id=ref.get("shopee_account_id"), access_token=ref.get("access_token"))
 
     def session_account(self, request, session_id: str):
         """The stored session's account; a named account must be that one."""
@@ -83,7 +83,7 @@ class _LiveView(TenantScopedAPIView):
                     extra={"fields": {"shopee_account_id": ["Not the account of this session."]}},
                 )
             return session, named
-        return session, services.account_get(request.tenant, account_id=session.account_id)
+        return session, services.account_get(tenant=request.tenant, account_id=session.account_id)
 
 
 # --- QR login -------------------------------------------------------------------------------
@@ -103,7 +103,8 @@ class QrGenerateView(_LiveView):
     def post(self, request):
         body = serializers.validated(serializers.QrGenerateSerializer, request.data)
         studio = selectors.studio_get(request.tenant, studio_id=body["studio_id"])
-        return Response(services.qr_login_start(request.tenant, _acting_user(request), studio, body["region"]))
+        qr_login = services.qr_login_start(tenant=request.tenant, user=_acting_user(request), studio=studio, region=body["region"])
+        return Response(serializers.qr_code_body(qr_login, services.qr_universal_link(qr_login)))
 
 
 class QrStatusView(_LiveView):
@@ -111,14 +112,15 @@ class QrStatusView(_LiveView):
 
     @extend_schema(
         summary="Check a login QR code's status",
+        description="Asks Shopee where the code stands; once CONFIRMED the account is stored and `shopee_account_id` names it.",
         request=serializers.QrCodeSerializer,
-        responses={200: serializers.QrStatusAnswerSerializer, **_errors(400, 403, 404, 502, 503)},
+        responses={200: serializers.QrStatusAnswerSerializer, **_errors(400, 403, 404)},
         tags=[TAG],
     )
     def post(self, request):
         body = serializers.validated(serializers.QrCodeSerializer, request.data)
         qr_login = selectors.qr_login_get(request.tenant, qrcode_id=body["qrcode_id"])
-        return Response(services.qr_login_poll(request.tenant, qr_login))
+        return Response(serializers.qr_status_body(services.qr_login_poll(tenant=request.tenant, qr_login=qr_login)))
 
 
 class QrLoginView(_LiveView):
@@ -126,17 +128,27 @@ class QrLoginView(_LiveView):
 
     @extend_schema(
         summary="Complete a QR login: the connected account",
-        description="Once the code is CONFIRMED the account is stored (its session cookie encrypted). The seed answered with "
-        "Shopee's access token; this product never hands out credentials: `access_token` is masked and `shopee_account_id` "
-        "names the account in every other call. A code not confirmed yet is a 409 with its status; an expired one a 410.",
+        description="Once the code is CONFIRMED the account is stored (its Seller Center session encrypted). The seed answered "
+        "with Shopee's token; this product never hands out credentials: `access_token` is masked and `shopee_account_id` "
+        "names the account in every other call. A code not confirmed yet is a 409 with its status; an expired or "
+        "cancelled one a 410 (`qr_expired`): generate a new one.",
         request=serializers.QrCodeSerializer,
-        responses={200: serializers.QrLoginAnswerSerializer, **_errors(400, 403, 404, 409, 502, 503)},
+        responses={200: serializers.QrLoginAnswerSerializer, **_errors(400, 403, 404, 409)},
         tags=[TAG],
     )
     def post(self, request):
         body = serializers.validated(serializers.QrCodeSerializer, request.data)
         qr_login = selectors.qr_login_get(request.tenant, qrcode_id=body["qrcode_id"])
-        return Response(services.qr_login_complete(request.tenant, qr_login))
+        qr_login = services.qr_login_poll(tenant=request.tenant, qr_login=qr_login)
+        if qr_login.status in (QrLoginStatus.EXPIRED, QrLoginStatus.CANCELED):
+            raise ApplicationError(qr_login.message or "This code expired. Scan again.", code=LiveError.QR_EXPIRED, status=410)
+        if qr_login.status != QrLoginStatus.CONFIRMED or qr_login.account_id is None:
+            raise Conflict(
+                "The code is not confirmed yet: scan it with the Shopee app and confirm, then ask again.",
+                extra={"qr_status": qr_login.status},
+            )
+        account = services.account_get(tenant=request.tenant, account_id=qr_login.account_id)
+        return Response(serializers.qr_login_body(account))
 
 
 # --- Creator --------------------------------------------------------------------------------
@@ -151,7 +163,8 @@ class CreatorUserInfoView(_LiveView):
         tags=[TAG],
     )
     def post(self, request):
-        return Response(services.creator_user_info(self.account(request)))
+        account = self.account(request)
+        return Response(serializers.upstream_body(services.creator_user_info(account), account.currency))
 
 
 class CreatorSessionListView(_LiveView):
@@ -166,7 +179,8 @@ class CreatorSessionListView(_LiveView):
         params = _params(request)
         query = serializers.validated(serializers.CreatorSessionListQuerySerializer, params)
         account = self.account(request, params)
-        return Response(services.creator_session_list(account, query["page"], query["page_size"]))
+        answer = services.creator_session_list(account, query["page"], query["page_size"])
+        return Response(serializers.success_body(answer, account.currency))
 
 
 # --- Sessions -------------------------------------------------------------------------------
@@ -257,8 +271,9 @@ class SessionSyncView(_LiveView):
 # --- Promotions, items, campaigns (Seller Center, read through the account) ------------------
 
 
-def _account_read(summary: str, function_name: str, shape: str):
-    """A view of one of the seed's POST reads: the account it names, one service call."""
+def _account_read(summary: str, function_name: str, shape: str, *, wrapped: bool):
+    """A view of one of the seed's POST reads: the account it names, one service call, the
+    answer as is or (``wrapped``) as the seed's ``{status: "success", data}``."""
 
     class AccountReadView(_LiveView):
         @extend_schema(
@@ -269,22 +284,30 @@ def _account_read(summary: str, function_name: str, shape: str):
             tags=[TAG],
         )
         def post(self, request):
-            return Response(getattr(services, function_name)(self.account(request)))
+            account = self.account(request)
+            answer = getattr(services, function_name)(account)
+            body = serializers.success_body(answer, account.currency) if wrapped else serializers.upstream_body(answer, account.currency)
+            return Response(body)
 
     AccountReadView.__name__ = AccountReadView.__qualname__ = "".join(part.title() for part in function_name.split("_")) + "View"
     return AccountReadView
 
 
 StreamingPromotionsView = _account_read(
-    "Streamers of the account's streaming promotions", "streaming_promotions", "`{streamers: [{streamer_id, name, followers}]}`"
+    "Streamers of the account's streaming promotions", "streaming_promotions", "`{streamers: [{streamer_id, name, followers}], total}`", wrapped=False
 )
 PromotionsTodayView = _account_read(
-    "Today's promotions with budget and spend", "promotions_today", "`{status, data: {promotions: [{promotion_id, name, budget, spent}], currency}}`"
+    "Today's promotions with budget and spend", "promotions_today",
+    "`{status, data: {promotions: [{promotion_id, name, budget, spent, status, currency}], currency, stale, age_seconds, "
+    "stale_reason}}`: when Shopee can't be read, the stored promotions marked stale.",
+    wrapped=True,
 )
 CampaignExpenseTodayView = _account_read(
-    "Today's campaign expense", "campaign_expense_today", "`{status, data: {total_spend, campaign_count, campaigns, currency}}`"
+    "Today's campaign expense", "campaign_expense_today", "`{status, data: {total_spend, campaign_count, campaigns, currency}}`", wrapped=True
 )
-AdsDataView = _account_read("Ads figures", "ads_data", "`{status, data: {total_impressions, total_clicks, total_spend, roi, currency}}`")
+AdsDataView = _account_read(
+    "Today's ads figures", "ads_data", "`{status, data: {total_impressions, total_clicks, total_spend, total_gmv, roi, currency}}`", wrapped=True
+)
 
 
 class PromotionEditView(_LiveView):
@@ -303,7 +326,7 @@ class PromotionEditView(_LiveView):
         body = serializers.validated(serializers.PromotionEditSerializer, request.data)
         account = self.account(request)
         answer = services.promotion_edit(account, body["promotion_id"], name=body.get("name"), budget=body.get("budget"))
-        return Response(answer)
+        return Response(serializers.success_body(answer, account.currency))
 
 
 class ItemPromotionsView(_LiveView):
@@ -317,7 +340,9 @@ class ItemPromotionsView(_LiveView):
     def post(self, request):
         params = _params(request)
         query = serializers.validated(serializers.ItemPromotionQuerySerializer, params)
-        return Response(services.item_promotions(self.account(request, params), query["offset"], query["limit"]))
+        account = self.account(request, params)
+        answer = services.item_promotions(account, query["offset"], query["limit"])
+        return Response(serializers.upstream_body(answer, account.currency))
 
 
 class ItemPromotionDetailView(_LiveView):
@@ -329,7 +354,11 @@ class ItemPromotionDetailView(_LiveView):
         tags=[TAG],
     )
     def post(self, request, promo_id: str):
-        return Response(services.item_promotion_detail(self.account(request), promo_id))
+        params = _params(request)
+        query = serializers.validated(serializers.ItemPromotionQuerySerializer, params)
+        account = self.account(request, params)
+        answer = services.item_promotion_detail(account, promo_id, query["offset"], query["limit"])
+        return Response(serializers.upstream_body(answer, account.currency))
 
 
 # --- Coins ----------------------------------------------------------------------------------
@@ -348,7 +377,8 @@ class CoinStartView(_LiveView):
     def post(self, request, session_id: str):
         session, account = self.session_account(request, session_id)
         body = serializers.validated(serializers.CoinStartSerializer, request.data)
-        return Response(services.coin_start(account, session.session_id, body["total_coins"], body["distribution_mode"]))
+        answer = services.coin_start(account, session.session_id, body["total_coins"], body["distribution_mode"])
+        return Response(serializers.upstream_body(answer, account.currency))
 
 
 class CoinGiveoutView(_LiveView):
@@ -364,7 +394,8 @@ class CoinGiveoutView(_LiveView):
     def post(self, request, session_id: str):
         session, account = self.session_account(request, session_id)
         body = serializers.validated(serializers.CoinGiveoutSerializer, request.data)
-        return Response(services.coin_giveout(account, session.session_id, body["amount"], body["recipient_count"]))
+        answer = services.coin_giveout(account, session.session_id, body["amount"], body["recipient_count"])
+        return Response(serializers.upstream_body(answer, account.currency))
 
 
 class CoinRewardInfoView(_LiveView):
@@ -376,7 +407,7 @@ class CoinRewardInfoView(_LiveView):
     )
     def get(self, request, session_id: str):
         session, account = self.session_account(request, session_id)
-        return Response(services.coin_reward_info(account, session.session_id))
+        return Response(serializers.upstream_body(services.coin_reward_info(account, session.session_id), account.currency))
 
 
 # --- Live status ----------------------------------------------------------------------------
@@ -393,7 +424,8 @@ class ShopStatusView(_LiveView):
     def post(self, request):
         params = _params(request)
         query = serializers.validated(serializers.ShopStatusQuerySerializer, params)
-        return Response(services.shop_live_status(self.account(request, params), query["uid"]))
+        account = self.account(request, params)
+        return Response(serializers.upstream_body(services.shop_live_status(account, query["uid"]), account.currency))
 
 
 # --- Analytics ------------------------------------------------------------------------------

@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import segno
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import mask_secret
 from core.money import minor_units, money_quantize
 from core.timezones import zone_or_utc
 from shopee_live.models import Region, SessionStatus
@@ -56,6 +58,24 @@ def roi_text(value: Decimal | None) -> str | None:
     if value is None:
         return None
     return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}x"
+
+
+def upstream_body(value, currency: str):
+    """A service's answer as JSON: each Decimal a number in the currency of the nearest
+    enclosing dict that names one (else ``currency``)."""
+    if isinstance(value, dict):
+        currency = value.get("currency") or currency
+        return {key: upstream_body(item, currency) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [upstream_body(item, currency) for item in value]
+    if isinstance(value, Decimal):
+        return money_number(value, currency)
+    return value
+
+
+def success_body(answer: dict, currency: str) -> dict:
+    """The seed's envelope of several reads: ``{"status": "success", "data": {...}}``."""
+    return {"status": "success", "data": upstream_body(answer, currency)}
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)
@@ -375,8 +395,9 @@ class QrCodeAnswerSerializer(serializers.Serializer):
 class QrStatusAnswerSerializer(serializers.Serializer):
     qrcode_id = serializers.CharField()
     status = serializers.CharField(help_text="NEW, SCANNED, CONFIRMED, EXPIRED or CANCELED.")
-    shopee_account_id = serializers.IntegerField(allow_null=True)
     message = serializers.CharField()
+    shopee_account_id = serializers.IntegerField(allow_null=True, help_text="The connected account once CONFIRMED.")
+    expires_at = serializers.DateTimeField()
 
 
 class QrLoginAnswerSerializer(serializers.Serializer):
@@ -387,6 +408,35 @@ class QrLoginAnswerSerializer(serializers.Serializer):
     user_id = serializers.CharField()
     username = serializers.CharField()
     region = serializers.CharField()
+
+
+def qr_code_body(qr_login, link: str) -> dict:
+    """A new login QR: the code, its image (a PNG data URI rendered here) and when it expires."""
+    image = segno.make(link, error="m").png_data_uri(scale=6, border=2)
+    return {"qrcode_id": qr_login.qrcode_id, "qrcode_image": image, "expires_at": qr_login.expires_at, "status": qr_login.status}
+
+
+def qr_status_body(qr_login) -> dict:
+    return {
+        "qrcode_id": qr_login.qrcode_id,
+        "status": qr_login.status,
+        "message": qr_login.message,
+        "shopee_account_id": qr_login.account_id,
+        "expires_at": qr_login.expires_at,
+    }
+
+
+def qr_login_body(account) -> dict:
+    """The connected account; its Seller Center session is shown masked, never handed out."""
+    return {
+        "status": "success",
+        "shopee_account_id": account.pk,
+        "access_token": mask_secret(account.web_session),
+        "shop_id": account.shop_id,
+        "user_id": account.user_id,
+        "username": account.name,
+        "region": account.region,
+    }
 
 
 class ShareLinkSerializer(serializers.Serializer):
