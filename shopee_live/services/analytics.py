@@ -8,7 +8,7 @@ rows; a day that no longer has sessions (a session moved or deleted) loses its r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum, Value
@@ -20,7 +20,20 @@ from shopee_live.models import DailyAnalytics, LiveSession
 from shopee_live.selectors import local_day_bounds, session_local_day, session_moment
 
 # The order of the SELECT below, as the INSERT names them.
-_COLUMNS = ("tenant_id", "account_id", "studio_id", "day", "currency", "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at")
+_COLUMNS = (
+    "tenant_id",
+    "account_id",
+    "studio_id",
+    "day",
+    "currency",
+    "sessions",
+    "revenue",
+    "viewers",
+    "orders",
+    "items_sold",
+    "campaign_spent",
+    "computed_at",
+)
 _UPDATED = _COLUMNS[4:]
 
 
@@ -44,8 +57,18 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
             computed_at=Value(computed_at, output_field=DateTimeField()),
         )
         .values_list(
-            "tenant_id", "account_id", "account__studio_id", "day", "account__currency",
-            "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at",
+            "tenant_id",
+            "account_id",
+            "account__studio_id",
+            "day",
+            "account__currency",
+            "sessions",
+            "revenue",
+            "viewers",
+            "orders",
+            "items_sold",
+            "campaign_spent",
+            "computed_at",
         )
         .order_by()
     )
@@ -65,3 +88,13 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
 
 
 __all__ = ["daily_analytics_compute"]
+
+
+# Sessions that end late at night or settle after they end change the days just before.
+RECENT_DAYS = 3
+
+
+def daily_analytics_recent(*, tenant: Tenant) -> int:
+    """The nightly job: the last ``RECENT_DAYS`` days and today, recomputed."""
+    today = timezone.now().date()
+    return daily_analytics_compute(tenant, day_from=today - timedelta(days=RECENT_DAYS), day_to=today)

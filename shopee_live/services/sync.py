@@ -519,17 +519,3 @@ def session_sync(*, account: ShopeeAccount, session_id: str, client=None) -> Liv
         trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
         _minutes_write(session, _minute_rows(trends))
     return session
-
-
-__all__ = [
-    "KIND_ACTIVE",
-    "KIND_ENDED",
-    "account_live_sync",
-    "ended_cycle_part_run",
-    "ended_cycle_start",
-    "live_cycle_part_run",
-    "live_cycle_start",
-    "session_prices_fill",
-    "session_settle",
-    "session_sync",
-]
