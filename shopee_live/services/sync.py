@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
@@ -154,20 +155,18 @@ _MONEY_FIELDS = {"revenue", "confirmed_revenue"}
 def _minute_rows(data) -> dict[datetime, dict]:
     """Trends → {minute: SessionMinute fields}: one series per metric,
     ``{"trends": [{"metric": "ccu", "points": [{"time": ms, "value": n}]}]}``."""
-    minutes: dict[datetime, dict] = {}
+    by_ms: dict[int, dict] = {}
     series = data.get("trends") if isinstance(data, dict) else data
     for trend in series or ():
         target = _TREND_FIELDS.get(trend.get("metric"))
         if target is None:
             continue
+        parse = _money if target in _MONEY_FIELDS else _int
         for point in trend.get("points") or ():
-            moment = _from_ms(point.get("time"))
-            if moment is None:
-                continue
-            value = point.get("value")
-            row = minutes.setdefault(moment.replace(second=0, microsecond=0), {})
-            row[target] = _money(value) if target in _MONEY_FIELDS else _int(value)
-    return minutes
+            moment = _int(point.get("time"))
+            if moment:
+                by_ms.setdefault(moment - moment % 60_000, {})[target] = parse(point.get("value"))
+    return {_from_ms(moment): values for moment, values in by_ms.items()}
 
 
 def _item_rows(data) -> list[dict]:
@@ -212,44 +211,66 @@ def _affiliate_rows(data) -> dict[str, dict]:
 
 
 def _session_upsert(account: ShopeeAccount, session_id: str, values: dict) -> LiveSession:
-    session, _ = LiveSession.objects.for_tenant(account.tenant_id).update_or_create(
-        tenant=account.tenant,
-        session_id=session_id,
-        defaults={**values, "account": account, "synced_at": timezone.now()},
-        create_defaults={
-            **values,
-            "account": account,
-            "studio_id": account.studio_id,
-            "currency": account.currency,
-            "synced_at": timezone.now(),
-        },
+    """One session written, then read back whole (the bulk upsert returns only what it set)."""
+    written = _sessions_upsert(account, [(session_id, values)])[session_id]
+    return LiveSession.objects.for_tenant(account.tenant_id).select_related("account").get(pk=written.pk)
+
+
+def _sessions_upsert(account: ShopeeAccount, rows: list[tuple[str, dict]]) -> dict[str, LiveSession]:
+    """Insert or update sessions by their platform id in one statement; {session_id: session}."""
+    if not rows:
+        return {}
+    now = timezone.now()
+    common = {"account": account, "synced_at": now, "updated_at": now}
+    sessions = [
+        LiveSession(
+            tenant_id=account.tenant_id, session_id=session_id, studio_id=account.studio_id, currency=account.currency, **common, **values
+        )
+        for session_id, values in rows
+    ]
+    fields = sorted({name for _, values in rows for name in values} | {"account", "synced_at", "updated_at"})
+    LiveSession.objects.for_tenant(account.tenant_id).bulk_create(
+        sessions, update_conflicts=True, unique_fields=["tenant", "session_id"], update_fields=fields
     )
-    return session
+    return {session.session_id: session for session in sessions}
 
 
-def _minutes_write(session: LiveSession, minutes: dict[datetime, dict]) -> int:
-    if not minutes:
+def _minutes_write(minutes_by_session: dict[LiveSession, dict[datetime, dict]]) -> int:
+    rows = [
+        SessionMinute(tenant_id=session.tenant_id, session_id=session.pk, minute=moment, **values)
+        for session, minutes in minutes_by_session.items()
+        for moment, values in minutes.items()
+    ]
+    if not rows:
         return 0
-    fields = sorted({name for row in minutes.values() for name in row})
-    rows = [SessionMinute(tenant_id=session.tenant_id, session=session, minute=moment, **values) for moment, values in minutes.items()]
-    SessionMinute.objects.for_tenant(session.tenant_id).bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", "session", "minute"], update_fields=fields
+    fields = sorted({name for minutes in minutes_by_session.values() for row in minutes.values() for name in row})
+    SessionMinute.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "session", "minute"], update_fields=fields, batch_size=2000
     )
     return len(rows)
 
 
-def _items_write(session: LiveSession, items: list[dict]) -> int:
+def _items_write(items_by_session: dict[LiveSession, list[dict]]) -> int:
     """Upsert what each item sold; its commission follows the rate stored for it."""
-    if not items:
+    sessions = {session.pk: session for session, items in items_by_session.items() if items}
+    if not sessions:
         return 0
-    rates = dict(SessionItem.objects.for_tenant(session.tenant_id).filter(session=session).values_list("item_id", "commission_rate"))
+    tenant_id = next(iter(sessions.values())).tenant_id
+    rates = {
+        (session_pk, item_id): rate
+        for session_pk, item_id, rate in SessionItem.objects.for_tenant(tenant_id)
+        .filter(session_id__in=list(sessions))
+        .values_list("session_id", "item_id", "commission_rate")
+    }
     rows = []
-    for values in items:
-        commission = (values["revenue"] * rates.get(values["item_id"], Decimal(0))).quantize(Decimal("0.01"))
-        rows.append(SessionItem(tenant_id=session.tenant_id, session=session, total_commission=commission, **values))
-    fields = sorted({name for row in items for name in row} - {"item_id"} | {"total_commission"})
-    SessionItem.objects.for_tenant(session.tenant_id).bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", "session", "item_id"], update_fields=fields
+    for session, items in items_by_session.items():
+        for values in items:
+            rate = rates.get((session.pk, values["item_id"]), Decimal(0))
+            commission = (values["revenue"] * rate).quantize(Decimal("0.01"))
+            rows.append(SessionItem(tenant_id=tenant_id, session_id=session.pk, total_commission=commission, **values))
+    fields = sorted({name for items in items_by_session.values() for row in items for name in row} - {"item_id"} | {"total_commission"})
+    SessionItem.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "session", "item_id"], update_fields=fields, batch_size=2000
     )
     return len(rows)
 
@@ -284,51 +305,59 @@ def _account_sync_recorded(account: ShopeeAccount, error: str = "") -> None:
 
 
 def account_live_sync(*, account: ShopeeAccount, client=None, counts: CycleCounts | None = None) -> CycleCounts:
-    """One account's ongoing sessions: list, then each session's minutes and items. Sessions we
-    had as ongoing that the platform no longer lists as live are marked ended (the hourly pass
-    settles their final figures)."""
+    """One account's ongoing sessions: list, then each session's minutes since the last stored
+    one and its items; written together, in a few statements for the whole account. Sessions
+    we had as ongoing that the platform no longer lists as live are marked ended (the hourly
+    pass settles their final figures)."""
     counts = counts or CycleCounts()
     client = client or web_client(account)
     listing = client.realtime_sessions(page=1, page_size=SESSION_LIST_PAGE_SIZE)
     counts.calls += 1
     live_rows = [row for row in listing.get("list") or () if _int(row.get("status")) == _LIVE]
-    live_ids = {str(row.get("sessionId")) for row in live_rows}
+    live_ids = [str(row.get("sessionId")) for row in live_rows]
+    last_minutes = dict(
+        LiveSession.objects.for_tenant(account.tenant_id)
+        .filter(session_id__in=live_ids)
+        .annotate(last_minute=Max("minutes__minute"))
+        .values_list("session_id", "last_minute")
+    )
     now = timezone.now()
-    for row in live_rows:
-        session_id = str(row["sessionId"])
-        existing = LiveSession.objects.for_tenant(account.tenant_id).filter(session_id=session_id).only("pk").first()
-        last_minute = (
-            existing
-            and SessionMinute.objects.for_tenant(account.tenant_id)
-            .filter(session=existing)
-            .order_by("-minute")
-            .values_list("minute", flat=True)
-            .first()
-        )
+    fetched = []
+    for row, session_id in zip(live_rows, live_ids, strict=True):
         totals = _totals_from_list_item(row)
         # The platform's own "now" for the session (start + duration): our clock may differ.
         until = totals["started_at"] + timedelta(seconds=totals["duration_seconds"] + 60) if totals["started_at"] else now
-        start = max(filter(None, (last_minute, totals["started_at"], until - TRENDS_MAX_SPAN)))
+        start = max(filter(None, (last_minutes.get(session_id), totals["started_at"], until - TRENDS_MAX_SPAN)))
         trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(until), metrics=TREND_METRICS)
         products = client.dashboard_products(session_id, page=1, page_size=100)
         counts.calls += 2
-        minutes, items = _minute_rows(trends), _item_rows(products)
+        minutes = _minute_rows(trends)
         if minutes:
-            latest = minutes[max(minutes)]
-            totals["current_viewers"] = latest.get("viewers", 0)
-        with transaction.atomic():
-            session = _session_upsert(account, session_id, {**totals, "status": SessionStatus.ONGOING, "ended_at": None})
-            counts.minutes += _minutes_write(session, minutes)
-            counts.items += _items_write(session, items)
-        counts.sessions += 1
+            totals["current_viewers"] = minutes[max(minutes)].get("viewers", 0)
+        fetched.append((session_id, {**totals, "status": SessionStatus.ONGOING, "ended_at": None}, minutes, _item_rows(products)))
+    with transaction.atomic():
+        sessions = _sessions_upsert(account, [(session_id, totals) for session_id, totals, _, _ in fetched])
+        counts.minutes += _minutes_write({sessions[sid]: minutes for sid, _, minutes, _ in fetched})
+        counts.items += _items_write({sessions[sid]: items for sid, _, _, items in fetched})
+        counts.sessions += len(fetched)
+        counts.ended += _sessions_gone(account, live_ids, now)
+    _account_sync_recorded(account)
+    return counts
+
+
+def _sessions_gone(account: ShopeeAccount, live_ids: list[str], now: datetime) -> int:
+    """Sessions stored as ongoing that the platform no longer lists as live: ended, as of the
+    last figures we have (the settle pass reads the exact end)."""
     gone = (
         LiveSession.objects.for_tenant(account.tenant_id)
         .filter(account=account, status=SessionStatus.ONGOING)
         .exclude(session_id__in=live_ids)
     )
-    counts.ended += gone.update(status=SessionStatus.ENDED, ended_at=now, current_viewers=0, updated_at=now)
-    _account_sync_recorded(account)
-    return counts
+    ended = 0
+    for session in gone.only("pk", "started_at", "duration_seconds"):
+        ended_at = session.started_at + timedelta(seconds=session.duration_seconds) if session.started_at else now
+        ended += gone.filter(pk=session.pk).update(status=SessionStatus.ENDED, ended_at=ended_at, current_viewers=0, updated_at=now)
+    return ended
 
 
 def live_cycle_start(*, tenant: Tenant) -> SyncRun | None:
@@ -405,7 +434,7 @@ def session_settle(*, session: LiveSession, client=None) -> LiveSession:
         totals.update(status=SessionStatus.ENDED, current_viewers=0, ended_at=ended_at, is_final=now - ended_at >= SETTLE_AFTER)
     with transaction.atomic():
         session = _session_upsert(account, session.session_id, totals)
-        _items_write(session, _item_rows(products))
+        _items_write({session: _item_rows(products)})
     return session
 
 
@@ -517,5 +546,5 @@ def session_sync(*, account: ShopeeAccount, session_id: str, client=None) -> Liv
         now = timezone.now()
         start = max(filter(None, (session.started_at, now - TRENDS_MAX_SPAN)))
         trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
-        _minutes_write(session, _minute_rows(trends))
+        _minutes_write({session: _minute_rows(trends)})
     return session
