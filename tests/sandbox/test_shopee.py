@@ -410,7 +410,7 @@ def test_qr_flow_with_expiry_and_the_cookie(client):
     web_login(client, "demo-th-1")
     info = client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo").json()
     account = account_get("demo-th-1")
-    assert info["data"]["userId"] == account.user_id and info["data"]["shopId"] == account.shop_id
+    assert info["data"]["user_id"] == account.user_id and info["data"]["shop_id"] == account.shop_id
 
     client.post(f"{CONTROL}/shopee-web/sessions/expire", data=json.dumps({"account": "demo-th-1"}), content_type="application/json")
     assert client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo").json()["code"] == 401
@@ -592,4 +592,4 @@ def test_through_the_bridge_the_cookie_travels_only_when_the_client_sends_it(san
     assert "SPC_EC=" in login.headers["Set-Cookie"]
     assert requests.get(f"{web}/supply/api/lm/sellercenter/userInfo", timeout=5).json()["code"] == 401
     me = requests.get(f"{web}/supply/api/lm/sellercenter/userInfo", headers={"Cookie": f"SPC_EC={cookie}"}, timeout=5).json()
-    assert me["data"]["userId"] == account_get("demo-my-2").user_id
+    assert me["data"]["user_id"] == account_get("demo-my-2").user_id
