@@ -8,7 +8,8 @@ database of its own, ``<name>_shopee_bench``, recreated at start.
    both Shopee emulators, the Open Platform's per-account ``qps`` limit on.
 2. A tenant with the sandbox's ``bench`` fixture connected: 200 accounts (10 studios), each with
    5 sessions live now (1,000), stored as the connect services store them.
-3. One Celery worker on the ``sync`` queue (thread pool, ``--concurrency``), started and warmed.
+3. Celery workers on the ``sync`` queue (``--processes``, one per core, each a pool of
+   ``--concurrency`` threads: the work waits on Shopee), started and warmed.
 4. The cycle: ``live_cycle_start`` (what beat fans out every 5 minutes), timed until the run is
    settled; upstream calls counted from the call log. Then the clock moves 5 minutes and the
    next cycle is timed too (``steady_cycle_seconds``: only the new minutes travel).
@@ -103,6 +104,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="timed analytics page requests per range (default 100)")
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--cycles-only", action="store_true", help="skip the year of history and the analytics page")
+    parser.add_argument("--logs", default="", help="a folder for the started processes' output (default: discarded)")
     args = parser.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -123,7 +125,8 @@ def main() -> None:
         subprocess.run([PYTHON, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "sync"], cwd=ROOT, env=env, check=False, capture_output=True)
 
         def start(command: list[str], *, stdout=subprocess.DEVNULL) -> subprocess.Popen:
-            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+            stderr = open(os.path.join(args.logs, f"{len(processes)}.log"), "w") if args.logs else subprocess.DEVNULL  # noqa: SIM115
+            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr, text=True, start_new_session=True)
             processes.append(proc)
             return proc
 

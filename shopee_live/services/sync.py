@@ -401,7 +401,11 @@ def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
     try:
         if account is None:
             return sync_page_commit(part=part, write_rows=lambda: None, checkpoint={"skipped": "inactive"}, items=0, done=True)
-        counts = account_live_sync(account=account, client=client)
+        if client is None:
+            with web_client(account) as own:  # one connection pool per part, closed after it
+                counts = account_live_sync(account=account, client=own)
+        else:
+            counts = account_live_sync(account=account, client=client)
         return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=counts.sessions, done=True)
     except StaleCheckpoint:
         return None
@@ -514,7 +518,11 @@ def ended_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
     try:
         if account is None:
             return sync_page_commit(part=part, write_rows=lambda: None, checkpoint={"skipped": "inactive"}, items=0, done=True)
-        counts = ended_sessions_settle(account=account, client=client)
+        if client is None:
+            with web_client(account) as own:
+                counts = ended_sessions_settle(account=account, client=own)
+        else:
+            counts = ended_sessions_settle(account=account, client=client)
         return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=counts.ended, done=True)
     except StaleCheckpoint:
         return None
