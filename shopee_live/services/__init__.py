@@ -33,7 +33,7 @@ from shopee_live.services.accounts import (
     studio_rename,
     web_client,
 )
-from shopee_live.services.analytics import daily_analytics_compute
+from shopee_live.services.analytics import daily_analytics_compute, daily_analytics_refresh
 from shopee_live.services.sessions import FRESH_FOR, SessionRead, host_link, session_create, session_read, session_sync_requested
 from shopee_live.services.sync import (
     KIND_ACTIVE,
@@ -103,6 +103,7 @@ __all__ = [
     "FRESH_FOR",
     "SessionRead",
     "daily_analytics_compute",
+    "daily_analytics_refresh",
     "host_link",
     "session_create",
     "session_read",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import FxRate
 from core.tenancy import tenant_scope
 from shopee_live.models import DailyAnalytics, LiveSession
-from shopee_live.services import daily_analytics_compute
+from shopee_live.services import daily_analytics_compute, daily_analytics_refresh
 from tests.shopee_live.factories import at, make_account, make_session, make_studio
 
 URL = "/api/live-streaming/analytics"
@@ -26,6 +26,7 @@ def november(account_id):
     # 06:30 in Jakarta on the 2nd is still the 1st in UTC: it counts on the 2nd.
     make_session(account_id, "s3", started_at=at(2026, 11, 2, 6, 30), total_viewers=2000, total_orders=40, total_revenue="2000000")
     make_session(account_id, "s0", started_at=at(2026, 10, 31, 23), total_viewers=999, total_orders=9, total_revenue="99000")
+    daily_analytics_refresh(account_id.tenant)
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def mixed(november, studio, in_a):
     make_session(hcm, "v1", started_at=at(2026, 11, 1, 20, region="VN"), total_viewers=7, total_orders=7, total_revenue="7000000")
     FxRate.objects.create(tenant=in_a, currency="IDR", day=date(2026, 10, 1), rate=Decimal("0.00006"))
     FxRate.objects.create(tenant=in_a, currency="MYR", day=date(2026, 10, 1), rate=Decimal("0.22"))
+    daily_analytics_refresh(in_a)
     return {"kl": kl, "hcm": hcm}
 
 
@@ -146,6 +148,7 @@ def recent(account_id):
     make_session(account_id, "r1", started_at=now - timedelta(days=1), total_viewers=1000, total_orders=100, total_revenue="1500000", campaign_spent="1000000")
     make_session(account_id, "r2", started_at=now - timedelta(days=10), total_viewers=500, total_orders=50, total_revenue="1200000")
     make_session(account_id, "r3", started_at=now - timedelta(days=40), total_viewers=90000, total_orders=9000, total_revenue="900000000")
+    daily_analytics_refresh(account_id.tenant)
 
 
 def test_summary_of_the_last_30_days(viewer_api, recent, studio):
@@ -178,6 +181,7 @@ def test_summary_window_and_bad_days(viewer_api, recent, foreign):
 
 
 def test_daily_analytics_compute_upserts_one_row_per_account_and_day(mixed, account_id, in_a, foreign):
+    DailyAnalytics.objects.for_tenant(in_a).delete()  # the fixtures' nightly refresh wrote them
     written = daily_analytics_compute(in_a, day_from=date(2026, 11, 1), day_to=date(2026, 11, 3))
     assert written == 4
     rows = {(r.account_id, r.day): r for r in DailyAnalytics.objects.for_tenant(in_a)}
@@ -198,6 +202,22 @@ def test_daily_analytics_compute_upserts_one_row_per_account_and_day(mixed, acco
     assert (account_id.pk, date(2026, 11, 2)) not in rows
     with tenant_scope(foreign["studio"].tenant):
         assert not DailyAnalytics.objects.for_tenant(foreign["studio"].tenant).exists()
+
+
+def test_the_last_days_come_from_the_sessions_at_once_older_ones_after_the_nightly_refresh(viewer_api, account_id, in_a):
+    now = timezone.now()
+    make_session(account_id, "today", started_at=now, total_viewers=100, total_orders=10, total_revenue="100000")
+    old = make_session(account_id, "old", started_at=now - timedelta(days=10), total_viewers=50, total_orders=5, total_revenue="50000")
+    assert viewer_api.get(f"{URL}/summary").json()["total_revenue"] == 100000  # the old day isn't computed yet
+
+    daily_analytics_refresh(in_a)
+    assert viewer_api.get(f"{URL}/summary").json()["total_revenue"] == 150000
+
+    old.total_revenue = Decimal("80000")
+    old.save()  # a late change to an old day: picked up by the next refresh
+    assert daily_analytics_refresh(in_a) >= 1
+    assert viewer_api.get(f"{URL}/summary").json()["total_revenue"] == 180000
+    assert daily_analytics_refresh(in_a) == 0  # nothing changed since
 
 
 # --- Product URL ----------------------------------------------------------------------------
