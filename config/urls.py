@@ -20,6 +20,7 @@ urlpatterns = [
     path("gmv-max/", include("gmvmax.urls")),
     path("", include("gmvmax.alias_urls")),  # the seed's /debug-table-ikram
     path("conversions/", include("conversions.urls")),
+    path("live/", include("shopee_live.urls")),
     path("webhooks/tiktok-shop/", tiktok_shop_webhook, name="tiktok-shop-webhook"),
     path("", include("core.urls")),
 ]

@@ -6,7 +6,7 @@ that never started doesn't count. The database returns one row per day and curre
 loops over sessions.
 
 Days that closed more than ``LIVE_DAYS`` ago are read from ``DailyAnalytics`` (one row per
-account and day, written by ``services.daily_analytics_refresh`` nightly and after imports), so
+account and day, written by ``services.daily_analytics_recent`` nightly and by the CSV import for the days it touches), so
 a year of a large agency is a few thousand rows, not every session; the last ``LIVE_DAYS`` days
 (each region's own) are aggregated from the sessions themselves, so today's live figures show
 at once.
@@ -142,9 +142,14 @@ def _per_day_and_currency(
             live_windows[code] = (live_first, end[code])
     rows = []
     if stored_condition:
-        rows += daily.filter(stored_condition).values("day", "currency").annotate(
-            sessions=Sum("sessions"), revenue=Sum("revenue"), viewers=Sum("viewers"), orders=Sum("orders"), spent=Sum("campaign_spent")
-        ).order_by()
+        rows += (
+            daily.filter(stored_condition)
+            .values("day", "currency")
+            .annotate(
+                sessions=Sum("sessions"), revenue=Sum("revenue"), viewers=Sum("viewers"), orders=Sum("orders"), spent=Sum("campaign_spent")
+            )
+            .order_by()
+        )
     if live_windows:
         rows += (
             sessions.filter(region_day_bounds(live_windows, moment="started_at"))
@@ -167,7 +172,9 @@ def analytics_daily(
 ) -> list[AnalyticsDay]:
     """One row per day from ``start`` to ``end`` (days without sessions are zeros)."""
     sessions, daily, currency, converter = _scope(tenant, studio_id=studio_id, account_id=account_id)
-    days = {start + timedelta(days=n): AnalyticsDay(currency=currency, day=start + timedelta(days=n)) for n in range((end - start).days + 1)}
+    days = {
+        start + timedelta(days=n): AnalyticsDay(currency=currency, day=start + timedelta(days=n)) for n in range((end - start).days + 1)
+    }
     same = dict.fromkeys(MARKETS)
     for row in _per_day_and_currency(sessions, daily, {c: start for c in same}, {c: end for c in same}, now):
         if row["day"] in days:

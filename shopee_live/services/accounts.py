@@ -315,7 +315,8 @@ def qr_login_poll(*, tenant: Tenant, qr_login: QrLogin) -> QrLogin:
         if qr.status not in (QrLoginStatus.NEW, QrLoginStatus.SCANNED):
             return qr
         try:
-            with ShopeeWebClient(tenant=tenant, region=qr.region) as client:
+            # One attempt per poll: the page polls again in two seconds anyway.
+            with ShopeeWebClient(tenant=tenant, region=qr.region, max_attempts=1) as client:
                 answer = client.qr_status(qr.qrcode_id)
                 status = str(answer.get("status") or "").upper()
                 if status == QrLoginStatus.CONFIRMED:

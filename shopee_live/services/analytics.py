@@ -4,14 +4,14 @@ stored sessions in one INSERT … SELECT … ON CONFLICT statement per tenant.
 Days are counted in each account's region's time zone (``selectors.session_local_day``; a
 session counts on the day it started). A row belongs to the account's current studio. Running
 it again over the same days rewrites the same rows; a day that no longer has sessions (a session
-moved or deleted) loses its row. ``daily_analytics_refresh`` recomputes the days of every
+moved or deleted) loses its row. ``daily_analytics_recent`` (nightly) recomputes the days of every
 session changed since the last run (synced, imported, recorded by hand), so late changes to old
 days reach the analytics the next night.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum, Value
@@ -24,7 +24,20 @@ from shopee_live.regions import MARKETS
 from shopee_live.selectors import local_day_bounds, region_today, session_local_day
 
 # The order of the SELECT below, as the INSERT names them.
-_COLUMNS = ("tenant_id", "account_id", "studio_id", "day", "currency", "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at")
+_COLUMNS = (
+    "tenant_id",
+    "account_id",
+    "studio_id",
+    "day",
+    "currency",
+    "sessions",
+    "revenue",
+    "viewers",
+    "orders",
+    "items_sold",
+    "campaign_spent",
+    "computed_at",
+)
 _UPDATED = _COLUMNS[4:]
 
 
@@ -47,8 +60,18 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
             computed_at=Value(computed_at, output_field=DateTimeField()),
         )
         .values_list(
-            "tenant_id", "account_id", "account__studio_id", "day", "account__currency",
-            "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at",
+            "tenant_id",
+            "account_id",
+            "account__studio_id",
+            "day",
+            "account__currency",
+            "sessions",
+            "revenue",
+            "viewers",
+            "orders",
+            "items_sold",
+            "campaign_spent",
+            "computed_at",
         )
         .order_by()
     )
@@ -67,18 +90,24 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
     return written
 
 
-def daily_analytics_refresh(tenant: Tenant) -> int:
-    """The nightly run: recomputes the span of days holding a session changed since the last
-    run (every day on the first run), through each region's today. Returns the rows written."""
+# Sessions that end late at night or settle after they end change the days just before.
+RECENT_DAYS = 3
+
+
+def daily_analytics_recent(*, tenant: Tenant) -> int:
+    """The nightly job: the last ``RECENT_DAYS`` days through each region's today, and every
+    older day holding a session changed since the last run (every day on the first run:
+    synced history, sessions recorded by hand). Returns the rows written."""
     last_run = DailyAnalytics.objects.for_tenant(tenant).aggregate(last=Max("computed_at"))["last"]
+    today = max(region_today(code) for code in MARKETS)
+    day_from = today - timedelta(days=RECENT_DAYS)
     changed = LiveSession.objects.for_tenant(tenant).exclude(started_at=None)
     if last_run is not None:
         changed = changed.filter(updated_at__gte=last_run)
-    span = changed.annotate(day=session_local_day()).aggregate(first=Min("day"), last=Max("day"))
-    if span["first"] is None:
-        return 0
-    latest_today = max(region_today(code) for code in MARKETS)
-    return daily_analytics_compute(tenant, day_from=span["first"], day_to=max(span["last"], latest_today))
+    first_changed = changed.annotate(day=session_local_day()).aggregate(first=Min("day"))["first"]
+    if first_changed is not None:
+        day_from = min(day_from, first_changed)
+    return daily_analytics_compute(tenant, day_from=day_from, day_to=today)
 
 
-__all__ = ["daily_analytics_compute", "daily_analytics_refresh"]
+__all__ = ["daily_analytics_compute", "daily_analytics_recent"]

@@ -55,7 +55,12 @@ def _never_forwarded(mock_upstream, token: str = TOKEN_ID):
 
 
 def test_creator_user_info_by_stored_token(viewer_api, account_id, mock_upstream):
-    stub(mock_upstream, "GET", "/supply/api/lm/sellercenter/userInfo", {"userId": 500001, "username": "toko_jkt", "shopId": 456, "followerCount": 10000})
+    stub(
+        mock_upstream,
+        "GET",
+        "/supply/api/lm/sellercenter/userInfo",
+        {"userId": 500001, "username": "toko_jkt", "shopId": 456, "followerCount": 10000},
+    )
     response = viewer_api.post(f"{API}/creator/user-info?access_token={TOKEN_ID}")
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -74,7 +79,11 @@ def test_creator_session_list_in_the_seed_envelope(viewer_api, account_id, mock_
     assert body["data"]["total"] == 50
     [session] = body["data"]["sessions"]
     assert (session["session_id"], session["status"], session["total_orders"], session["total_revenue"], session["currency"]) == (
-        "7001001", "ongoing", 150, 5000001, "IDR",
+        "7001001",
+        "ongoing",
+        150,
+        5000001,
+        "IDR",
     )
     assert "page=2" in mock_upstream.calls[0].request.url
 
@@ -114,7 +123,11 @@ def test_promotions_today(viewer_api, account_id, mock_upstream):
     assert body["status"] == "success"
     [promotion] = body["data"]["promotions"]
     assert (promotion["promotion_id"], promotion["name"], promotion["budget"], promotion["spent"], promotion["currency"]) == (
-        "promo_1", "Flash Sale", 5000000, 3000000, "IDR",
+        "promo_1",
+        "Flash Sale",
+        5000000,
+        3000000,
+        "IDR",
     )
     assert body["data"]["stale"] is False
     _never_forwarded(mock_upstream)
@@ -134,7 +147,12 @@ def test_promotions_today_when_shopee_is_down_serves_the_stored_ones_marked_stal
 def test_promotion_edit_changes_the_budget(api, account_id, mock_upstream):
     account_id.promotion_budget_limit = 20_000_000
     account_id.save()
-    stub(mock_upstream, "POST", "/api/app/pas/v1/live_stream/edit/", {"promotion_id": "promo_1", "name": "Updated Flash Sale", "budget": 10000000, "spent": 3000000})
+    stub(
+        mock_upstream,
+        "POST",
+        "/api/app/pas/v1/live_stream/edit/",
+        {"promotion_id": "promo_1", "name": "Updated Flash Sale", "budget": 10000000, "spent": 3000000},
+    )
     body = {"promotion_id": "promo_1", "name": "Updated Flash Sale", "budget": 10000000}
     response = api.post(f"{API}/promotions/edit?access_token={TOKEN_ID}", body, format="json")
     assert response.status_code == 200, response.json()
@@ -149,19 +167,28 @@ def test_promotion_edit_changes_the_budget(api, account_id, mock_upstream):
 def test_promotion_edit_bad_budget_is_a_400_naming_it_and_nothing_is_sent(api, account_id, mock_upstream, budget):
     account_id.promotion_budget_limit = 20_000_000
     account_id.save()
-    response = api.post(f"{API}/promotions/edit?shopee_account_id={account_id.pk}", {"promotion_id": "promo_1", "budget": budget}, format="json")
+    response = api.post(
+        f"{API}/promotions/edit?shopee_account_id={account_id.pk}", {"promotion_id": "promo_1", "budget": budget}, format="json"
+    )
     assert response.status_code == 400
     assert "budget" in response.json()["error"]["fields"]
     assert not mock_upstream.calls
 
 
 def test_promotion_edit_needs_an_admin(viewer_api, account_id):
-    response = viewer_api.post(f"{API}/promotions/edit?shopee_account_id={account_id.pk}", {"promotion_id": "p", "budget": 1}, format="json")
+    response = viewer_api.post(
+        f"{API}/promotions/edit?shopee_account_id={account_id.pk}", {"promotion_id": "p", "budget": 1}, format="json"
+    )
     assert response.status_code == 403
 
 
 def test_streaming_promotions(viewer_api, account_id, mock_upstream):
-    stub(mock_upstream, "GET", "/api/v4/streaming_promotion/streamer_selector/", {"streamers": [{"streamer_id": 123, "name": "Host A", "followers": 10000}], "total": 1})
+    stub(
+        mock_upstream,
+        "GET",
+        "/api/v4/streaming_promotion/streamer_selector/",
+        {"streamers": [{"streamer_id": 123, "name": "Host A", "followers": 10000}], "total": 1},
+    )
     assert viewer_api.post(f"{API}/streaming-promotions?access_token={TOKEN_ID}").json() == {
         "streamers": [{"streamer_id": "123", "name": "Host A", "followers": 10000}],
         "total": 1,
@@ -171,7 +198,13 @@ def test_streaming_promotions(viewer_api, account_id, mock_upstream):
 # --- Items ----------------------------------------------------------------------------------
 
 
-ITEMS = {"items": [{"item_id": "item_1", "name": "T-Shirt", "price": 50000, "stock": 100}], "offset": 0, "limit": 50, "total": 1, "has_more": False}
+ITEMS = {
+    "items": [{"item_id": "item_1", "name": "T-Shirt", "price": 50000, "stock": 100}],
+    "offset": 0,
+    "limit": 50,
+    "total": 1,
+    "has_more": False,
+}
 
 
 def test_item_promotions(viewer_api, account_id, mock_upstream):
@@ -200,7 +233,11 @@ def test_item_promotion_detail(viewer_api, account_id, mock_upstream):
 
 
 def test_campaign_expense_today(viewer_api, account_id, mock_upstream):
-    data = {"total_spend": 5000000, "campaign_count": 3, "campaigns": [{"campaign_id": "c1", "name": "Live boost", "spend": 2500000, "budget": 4000000}]}
+    data = {
+        "total_spend": 5000000,
+        "campaign_count": 3,
+        "campaigns": [{"campaign_id": "c1", "name": "Live boost", "spend": 2500000, "budget": 4000000}],
+    }
     stub(mock_upstream, "GET", "/api/app/pas/v1/live_stream/get_campaign_expense_today/", data)
     body = viewer_api.post(f"{API}/campaign/expense-today?access_token={TOKEN_ID}").json()
     assert body == {
@@ -220,7 +257,14 @@ def test_ads_data_roi_as_the_seed_writes_it(viewer_api, account_id, mock_upstrea
     body = viewer_api.post(f"{API}/ads-data?access_token={TOKEN_ID}").json()
     assert body == {
         "status": "success",
-        "data": {"total_impressions": 50000, "total_clicks": 5000, "total_spend": 3000000, "total_gmv": 4500000, "roi": "1.5x", "currency": "IDR"},
+        "data": {
+            "total_impressions": 50000,
+            "total_clicks": 5000,
+            "total_spend": 3000000,
+            "total_gmv": 4500000,
+            "roi": "1.5x",
+            "currency": "IDR",
+        },
     }
 
 
@@ -249,14 +293,18 @@ def test_shopee_unreachable_is_a_503(viewer_api, account_id, mock_upstream):
 def test_coin_start(api, live_session, mock_upstream):
     data = {"session_id": SESSION_ID, "total_coins": 1000, "distribution_mode": "random", "coins_distributed": 1000, "balance": 9000}
     stub(mock_upstream, "POST", f"/api/v1/session/{SESSION_ID}/coin/start", data)
-    response = api.post(f"{API}/coin/start/{SESSION_ID}?access_token={TOKEN_ID}", {"total_coins": 1000, "distribution_mode": "random"}, format="json")
+    response = api.post(
+        f"{API}/coin/start/{SESSION_ID}?access_token={TOKEN_ID}", {"total_coins": 1000, "distribution_mode": "random"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "success"
     assert response.json()["coins_distributed"] == 1000
     _never_forwarded(mock_upstream)
 
 
-@pytest.mark.parametrize(("body", "field"), [({"total_coins": 0}, "total_coins"), ({"total_coins": 10, "distribution_mode": "all"}, "distribution_mode")])
+@pytest.mark.parametrize(
+    ("body", "field"), [({"total_coins": 0}, "total_coins"), ({"total_coins": 10, "distribution_mode": "all"}, "distribution_mode")]
+)
 def test_coin_start_bad_body_is_a_400(api, live_session, mock_upstream, body, field):
     response = api.post(f"{API}/coin/start/{SESSION_ID}", body, format="json")
     assert response.status_code == 400 and field in response.json()["error"]["fields"]
@@ -264,7 +312,11 @@ def test_coin_start_bad_body_is_a_400(api, live_session, mock_upstream, body, fi
 
 
 def test_coin_start_on_a_session_that_is_not_live_keeps_shopees_words(api, live_session, mock_upstream):
-    mock_upstream.add("POST", web(f"/api/v1/session/{SESSION_ID}/coin/start"), json={**envelope(None), "code": 100, "error": 100, "msg": "session is not ongoing", "error_msg": "session is not ongoing"})
+    mock_upstream.add(
+        "POST",
+        web(f"/api/v1/session/{SESSION_ID}/coin/start"),
+        json={**envelope(None), "code": 100, "error": 100, "msg": "session is not ongoing", "error_msg": "session is not ongoing"},
+    )
     response = api.post(f"{API}/coin/start/{SESSION_ID}", {"total_coins": 10}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "session_state"
@@ -272,7 +324,12 @@ def test_coin_start_on_a_session_that_is_not_live_keeps_shopees_words(api, live_
 
 
 def test_coin_giveout(api, live_session, mock_upstream):
-    stub(mock_upstream, "POST", f"/api/v1/session/{SESSION_ID}/coin/giveout", {"session_id": SESSION_ID, "coins_distributed": 1000, "coins_left": 8000})
+    stub(
+        mock_upstream,
+        "POST",
+        f"/api/v1/session/{SESSION_ID}/coin/giveout",
+        {"session_id": SESSION_ID, "coins_distributed": 1000, "coins_left": 8000},
+    )
     response = api.post(f"{API}/coin/giveout/{SESSION_ID}", {"amount": 100, "recipient_count": 10}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -305,7 +362,12 @@ def test_coin_writes_need_an_admin(viewer_api, live_session):
 
 
 def test_shop_status(viewer_api, account_id, mock_upstream):
-    stub(mock_upstream, "GET", "/api/v1/shop_page/live/ongoing", {"ongoing_live": {"session_id": 7001001, "ccu": 5000, "viewer_count": 12000, "title": "Live"}})
+    stub(
+        mock_upstream,
+        "GET",
+        "/api/v1/shop_page/live/ongoing",
+        {"ongoing_live": {"session_id": 7001001, "ccu": 5000, "viewer_count": 12000, "title": "Live"}},
+    )
     body = viewer_api.post(f"{API}/shop-status?uid=500001&access_token={TOKEN_ID}").json()
     assert (body["is_live"], body["current_session_id"], body["viewers_count"]) == (True, "7001001", 5000)
     mock_upstream.replace("GET", web("/api/v1/shop_page/live/ongoing"), json=envelope({"ongoing_live": None}))
@@ -344,7 +406,10 @@ def test_qr_generate_status_and_login(api, studio, sandbox):
     expected = sandbox_account(DEMO_ACCOUNT)
     body = login.json()
     assert (body["shopee_account_id"], body["user_id"], body["shop_id"], body["region"]) == (
-        account.pk, str(expected["user_id"]), str(expected["shop_id"]), "ID",
+        account.pk,
+        str(expected["user_id"]),
+        str(expected["shop_id"]),
+        "ID",
     )
     assert body["access_token"].startswith("••••••••") and account.web_session not in body["access_token"]
 
