@@ -23,7 +23,7 @@ orders, ROI = revenue ÷ campaign spend (None when the denominator is zero).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -126,6 +126,13 @@ def live_days_start(now: datetime | None = None) -> dict[str, date]:
     return {code: region_today(code, now) - timedelta(days=LIVE_DAYS - 1) for code in MARKETS}
 
 
+def _utc_floor(day: date) -> datetime:
+    """A moment before ``day`` starts in any region (UTC+8 is the earliest): a plain range on
+    ``started_at`` the (tenant, studio|account, started_at) indexes serve, before the exact
+    per-region bounds."""
+    return datetime.combine(day - timedelta(days=1), time.min, tzinfo=UTC)
+
+
 def _per_day_and_currency(
     sessions: QuerySet[LiveSession], daily: QuerySet[DailyAnalytics], start: dict[str, date], end: dict[str, date], now: datetime | None
 ) -> list[dict]:
@@ -152,7 +159,8 @@ def _per_day_and_currency(
         )
     if live_windows:
         rows += (
-            sessions.filter(region_day_bounds(live_windows, moment="started_at"))
+            sessions.filter(started_at__gte=_utc_floor(min(first for first, _ in live_windows.values())))
+            .filter(region_day_bounds(live_windows, moment="started_at"))
             .annotate(day=session_local_day())
             .values("day", "currency")
             .annotate(
