@@ -365,6 +365,7 @@ class ItemPromotionsView(_LiveView):
 class ItemPromotionDetailView(_LiveView):
     @extend_schema(
         summary="One item promotion",
+        operation_id="live_streaming_items_promotion_detail",
         parameters=ACCOUNT_PARAMS,
         request=None,
         responses={200: OpenApiResponse(description="The promotion with its items."), **_errors(400, 401, 404, 502, 503)},

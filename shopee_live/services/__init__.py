@@ -35,6 +35,7 @@ from shopee_live.services.accounts import (
 )
 from shopee_live.services.analytics import (
     daily_analytics_compute,
+    daily_analytics_recent,
 )
 from shopee_live.services.imports import (
     AMOUNT_COLUMNS,
@@ -123,6 +124,7 @@ __all__ = [
     "creator_user_info",
     "CycleCounts",
     "daily_analytics_compute",
+    "daily_analytics_recent",
     "daily_analytics_refresh",
     "ended_cycle_part_run",
     "ended_cycle_start",
