@@ -1,5 +1,13 @@
 """Every read of the Shopee Live pages, API, exports and tasks (tenant first)."""
 
+from shopee_live.selectors.account_pages import (  # noqa: F401  (the Accounts page's reads)
+    AccountRow,
+    Credential,
+    StudioAccounts,
+    account_row,
+    qr_login_for_page,
+    studios_with_accounts,
+)
 from shopee_live.selectors.pages import (  # noqa: F401  (the pages' reads)
     SESSION_EXPORT_COLUMNS,
     STALE_AFTER,

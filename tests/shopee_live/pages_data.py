@@ -33,7 +33,14 @@ def make_account(tenant, studio, *, name="Glow ID", region="ID", user_id="880001
     fields.setdefault("last_synced_at", timezone.now() - timedelta(minutes=2))
     with tenant_scope(tenant):
         return ShopeeAccount.objects.create(
-            tenant=tenant, studio=studio, name=name, region=region, currency=market(region).currency, user_id=user_id, shop_id=shop_id, **fields
+            tenant=tenant,
+            studio=studio,
+            name=name,
+            region=region,
+            currency=market(region).currency,
+            user_id=user_id,
+            shop_id=shop_id,
+            **fields,
         )
 
 
@@ -70,12 +77,16 @@ def make_item(session, *, item_id, **fields) -> SessionItem:
 
 def make_day(tenant, account, day, **figures) -> DailyAnalytics:
     with tenant_scope(tenant):
-        return DailyAnalytics.objects.create(tenant=tenant, studio=account.studio, account=account, day=day, currency=account.currency, **figures)
+        return DailyAnalytics.objects.create(
+            tenant=tenant, studio=account.studio, account=account, day=day, currency=account.currency, **figures
+        )
 
 
 def make_promotion(tenant, account, *, promotion_id, name, budget, spent, **fields) -> Promotion:
     with tenant_scope(tenant):
-        return Promotion.objects.create(tenant=tenant, account=account, promotion_id=promotion_id, name=name, budget=Decimal(budget), spent=Decimal(spent), **fields)
+        return Promotion.objects.create(
+            tenant=tenant, account=account, promotion_id=promotion_id, name=name, budget=Decimal(budget), spent=Decimal(spent), **fields
+        )
 
 
 def local(region: str, *args) -> datetime:
