@@ -59,16 +59,16 @@ def test_connect_with_qr_in_the_browser(owner, live_sandbox, browser_page):
     expect(page.locator("#qr-image")).to_be_visible()
     assert page.locator("#qr-image").get_attribute("src").startswith("data:image/svg+xml")
     expect(page.locator("#qr-status")).to_contain_text("Waiting for a scan")
-    qr = QrLogin.objects.get()
+    qr = QrLogin.all_tenants.get()
 
     # The phone scans: the next poll says so, without a reload.
     with page.expect_response(lambda response: response.url.endswith(f"/live/accounts/qr/{qr.pk}/status/")):
-        control(live_sandbox, "shopee-web/qr/confirm", {"qrcode_id": qr.qrcode_id, "account": "demo-id-1", "scan_only": True})
+        control(live_sandbox, "shopee-web/qr/confirm", {"qrcode_id": qr.qrcode_id, "account": "demo-id-1", "action": "scan"})
     expect(page.locator("#qr-status")).to_contain_text("Scanned — confirm on your phone")
 
     control(live_sandbox, "shopee-web/qr/confirm", {"qrcode_id": qr.qrcode_id, "account": "demo-id-1"})
     expect(page.locator("#qr-status")).to_contain_text("Connected")
-    account = ShopeeAccount.objects.get()
+    account = ShopeeAccount.all_tenants.get()
     expect(page.locator("#qr-connected")).to_contain_text(account.name)
 
     page.click("#qr-account-link")
