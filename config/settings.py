@@ -274,6 +274,17 @@ TIKTOK_BUSINESS_APP_SECRET = env.str("TIKTOK_BUSINESS_APP_SECRET", default="sand
 TIKTOK_BUSINESS_REDIRECT_URI = env.str("TIKTOK_BUSINESS_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/ads/oauth/callback/")
 TIKTOK_BUSINESS_RATE_LIMIT = env.str("TIKTOK_BUSINESS_RATE_LIMIT", default="20/second")
 
+# Shopee: Open Platform v2 (partner id + key, per-account user tokens; the livestream APIs) and
+# the Seller Center web (QR login, SPC_EC cookie). Real hosts: https://partner.shopeemobile.com
+# and the per-region shopee.<domain> hosts.
+SHOPEE_OPEN_API_BASE = env.str("SHOPEE_OPEN_API_BASE", default=f"{SANDBOX_BASE_URL}/shopee").rstrip("/")
+SHOPEE_WEB_BASE = env.str("SHOPEE_WEB_BASE", default=f"{SANDBOX_BASE_URL}/shopee-web").rstrip("/")
+SHOPEE_AUTHORIZE_URL = env.str("SHOPEE_AUTHORIZE_URL", default=f"{SHOPEE_OPEN_API_BASE}/api/v2/shop/auth_partner")
+SHOPEE_PARTNER_ID = env.int("SHOPEE_PARTNER_ID", default=2001887 if SANDBOX_ENABLED else 0)
+SHOPEE_PARTNER_KEY = env.str("SHOPEE_PARTNER_KEY", default="sandbox-shopee-partner-key-0123456789abcdef" if SANDBOX_ENABLED else "")
+SHOPEE_REDIRECT_URI = env.str("SHOPEE_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/live/accounts/oauth/callback/")
+SHOPEE_RATE_LIMIT = env.int("SHOPEE_RATE_LIMIT", default=20)  # calls per second per account
+
 # GMV Max: days re-fetched by each scheduled sync (attributed figures are revised for days),
 # and how old an ONGOING room's figures may get before expanding it fetches again.
 GMVMAX_LOOKBACK_DAYS = env.int("GMVMAX_LOOKBACK_DAYS", default=7)

@@ -3,7 +3,8 @@
 ``make run`` seeds before the web server starts, so while the seeds run every ``requests`` call to
 ``SANDBOX_BASE_URL`` is answered in-process by the emulators (the bridge the tests use), and the
 Business API's demo account is authorized with a code issued as the sandbox's authorize page would
-issue it. Product apps never import this: the demo command finds it through
+issue it (Shopee: an Open Platform code for ``demo-id-1``, and for the Seller Center web a QR id
+already confirmed by that account's phone). Product apps never import this: the demo command finds it through
 ``SandboxConfig.demo_upstreams`` and hands the seeds a ``DemoUpstreams``.
 
 Only platforms whose base URL points into the sandbox are served; one pointed at a real host is
@@ -31,6 +32,8 @@ PROVIDER_BASE_SETTINGS = {
     "google_oauth": "GOOGLE_OAUTH_TOKEN_URL",
     "meta_capi": "META_GRAPH_API_BASE",
     "telegram": "TELEGRAM_API_BASE",
+    "shopee": "SHOPEE_OPEN_API_BASE",
+    "shopee_web": "SHOPEE_WEB_BASE",
 }
 
 
@@ -52,6 +55,26 @@ def _business_auth_code() -> str:
     return auth_code_issue(fixture=DEMO_FIXTURE)
 
 
+def _shopee_auth_code() -> str:
+    """An Open Platform code for the demo account, as ``shop/auth_partner`` hands it over."""
+    from sandbox.emulators.shopee.data import DEMO_ACCOUNT
+    from sandbox.emulators.shopee.tokens import auth_code_issue
+
+    return auth_code_issue(account=DEMO_ACCOUNT)
+
+
+def _shopee_web_qrcode() -> str:
+    """A Seller Center login QR already scanned and confirmed by the demo account's phone: the
+    seed polls ``qrcode_status`` with this ``qrcode_id`` and logs in with the token it gets."""
+    from sandbox.emulators.shopee.data import DEMO_ACCOUNT
+    from sandbox.emulators.shopee.tokens import qr_confirm, qr_create
+
+    return qr_confirm(qrcode_id=qr_create().qrcode_id, account=DEMO_ACCOUNT).qrcode_id
+
+
+AUTH_CODE_ISSUERS = {"tiktok_business": _business_auth_code, "shopee": _shopee_auth_code, "shopee_web": _shopee_web_qrcode}
+
+
 @contextlib.contextmanager
 def demo_upstreams() -> Iterator[DemoUpstreams]:
     """Serve the sandboxed platforms in-process for the duration, and say which they are."""
@@ -61,6 +84,6 @@ def demo_upstreams() -> Iterator[DemoUpstreams]:
         return
     from sandbox.testing import SandboxBridge
 
-    auth_codes = {"tiktok_business": _business_auth_code} if "tiktok_business" in providers else {}
+    auth_codes = {provider: issue for provider, issue in AUTH_CODE_ISSUERS.items() if provider in providers}
     with SandboxBridge(settings.SANDBOX_BASE_URL):
         yield DemoUpstreams(in_process=providers, auth_codes=auth_codes)

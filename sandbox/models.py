@@ -171,3 +171,111 @@ class ConversionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emulator} {self.destination} {self.event_id}"
+
+
+# --- Shopee emulators (sandbox.emulators.shopee) --------------------------------------------
+# Times are unix seconds on the Shopee clock, which a control call can move. ``account`` is the
+# sandbox account key (``demo-id-1``); everything else about an account is generated.
+
+
+class ShopeeAuthCode(models.Model):
+    """A ``code`` from ``shop/auth_partner``: 32 hex, single use, valid for 10 minutes."""
+
+    code = models.CharField(max_length=32, unique=True)
+    account = models.CharField(max_length=40)
+    expires_at = models.BigIntegerField()
+    used_at = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"auth code for {self.account}"
+
+
+class ShopeeToken(models.Model):
+    """One access/refresh pair. A refresh spends the refresh token and adds a new pair; the
+    earlier access token stays good until it expires."""
+
+    account = models.CharField(max_length=40)
+    access_token = models.CharField(max_length=32, unique=True)
+    access_expires_at = models.BigIntegerField()
+    refresh_token = models.CharField(max_length=32, unique=True)
+    refresh_expires_at = models.BigIntegerField()
+    refresh_used_at = models.BigIntegerField(null=True, blank=True)
+    revoked_at = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account"], name="sandbox_shopee_token_account")]
+
+    def __str__(self) -> str:
+        return f"token for {self.account}"
+
+
+class ShopeeQrCode(models.Model):
+    """A Seller Center login QR: NEW → SCANNED → CONFIRMED (→ used by qrcode_login), or EXPIRED."""
+
+    qrcode_id = models.CharField(max_length=64, unique=True)
+    qrcode_token = models.CharField(max_length=64, blank=True)
+    account = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=12, default="NEW")
+    created_at = models.BigIntegerField()
+    used_at = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"QR {self.qrcode_id} {self.status}"
+
+
+class ShopeeWebSession(models.Model):
+    """A Seller Center login: the ``SPC_EC`` cookie value, 30 days."""
+
+    token = models.CharField(max_length=120, unique=True)
+    account = models.CharField(max_length=40)
+    expires_at = models.BigIntegerField()
+    revoked_at = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account"], name="sandbox_shopee_web_account")]
+
+    def __str__(self) -> str:
+        return f"web session of {self.account}"
+
+
+class ShopeeLiveSession(models.Model):
+    """A live session made with create_session, or the stored changes (item bag, show item,
+    comments, bans) of a seeded one. Seeded sessions keep their generated times and titles."""
+
+    session_id = models.BigIntegerField(unique=True)
+    account = models.CharField(max_length=40)
+    seeded = models.BooleanField(default=False)
+    title = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    cover_image_url = models.CharField(max_length=500, blank=True)
+    is_test = models.BooleanField(default=False)
+    create_time = models.BigIntegerField(default=0)
+    update_time = models.BigIntegerField(default=0)
+    start_time = models.BigIntegerField(null=True, blank=True)
+    end_time = models.BigIntegerField(null=True, blank=True)
+    item_ids = models.JSONField(null=True, blank=True, help_text="The item bag in order; null: the seeded bag.")
+    show_item_id = models.BigIntegerField(null=True, blank=True)
+    show_item_cleared = models.BooleanField(default=False)
+    comments = models.JSONField(default=list, blank=True, help_text="Comments the streamer posted: [{comment_id, content, timestamp}].")
+    banned_user_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-session_id"], name="sandbox_shopee_live_account")]
+
+    def __str__(self) -> str:
+        return f"live session {self.session_id} of {self.account}"
+
+
+class ShopeeWebState(models.Model):
+    """What Seller Center calls changed: a promotion's name and budget, a session's coin pool."""
+
+    account = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="sandbox_shopee_state_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} of {self.account}"

@@ -67,6 +67,47 @@ class Sandbox:
     def reset(self, emulator: str | None = None) -> None:
         emulator_reset(emulator=emulator)
 
+    # --- Shopee (sandbox.emulators.shopee) ---
+
+    def shopee_accounts(self, fixture: str = "demo") -> list[dict]:
+        """The fixture's accounts (``describe()``: account, user_id, shop_id, region, ...)."""
+        from sandbox.emulators.shopee.data import accounts
+
+        return [account.describe() for account in accounts(fixture)]
+
+    def shopee_auth_code(self, account: str = "demo-id-1") -> str:
+        """A ``code`` as ``shop/auth_partner`` hands it to the redirect when ``account`` authorizes."""
+        from sandbox.emulators.shopee.tokens import auth_code_issue
+
+        return auth_code_issue(account=account)
+
+    def shopee_qr_confirm(self, qrcode_id: str, account: str = "demo-id-1") -> None:
+        """The account's phone scans and confirms the login QR ``qrcode_id``."""
+        from sandbox.emulators.shopee.tokens import qr_confirm
+
+        qr_confirm(qrcode_id=qrcode_id, account=account)
+
+    def shopee_connect(self, account: str) -> dict:
+        """Open Platform tokens and an ``SPC_EC`` cookie for ``account`` at once (bench, fixtures)."""
+        from sandbox.emulators.shopee.control import account_connect
+
+        return account_connect(account)
+
+    def shopee_clock(self, *, frozen_at: int | None = None, advance_seconds: int = 0) -> int:
+        """Freeze the Shopee clock at ``frozen_at`` and/or move it; returns its now."""
+        from sandbox.emulators.shopee.data import sandbox_now
+
+        options = emulator_config_describe(emulator="shopee")["options"]
+        if frozen_at is not None:
+            options["clock_frozen_at"] = frozen_at
+        if advance_seconds:
+            if options.get("clock_frozen_at") is not None:
+                options["clock_frozen_at"] += advance_seconds
+            else:
+                options["clock_offset_seconds"] = int(options.get("clock_offset_seconds") or 0) + advance_seconds
+        emulator_config_update(emulator="shopee", options=options)
+        return sandbox_now()
+
 
 class SandboxBridge(Sandbox):
     """A ``Sandbox`` whose base URL is served in-process through ``responses``.

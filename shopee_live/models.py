@@ -227,7 +227,9 @@ class Promotion(TenantOwned):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(fields=["tenant", "account", "promotion_id"], name="shopee_live_promotion_tenant_account_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "account", "promotion_id"], name="shopee_live_promotion_tenant_account_id")
+        ]
 
     def __str__(self) -> str:
         return self.name

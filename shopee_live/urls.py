@@ -16,5 +16,5 @@ urlpatterns = [
     path("sessions/<int:pk>/coins/", sessions.SessionCoinsRefreshView.as_view(), name="session-coins"),
     path("analytics/", analytics.AnalyticsView.as_view(), name="analytics"),
     path("promotions/", promotions.PromotionsView.as_view(), name="promotions"),
-    path("promotions/<int:pk>/edit/", promotions.PromotionEditView.as_view(), name="promotion-edit"),
+    path("promotions/<int:account_pk>/<str:promotion_id>/edit/", promotions.PromotionEditView.as_view(), name="promotion-edit"),
 ]

@@ -62,18 +62,19 @@ class SessionListView(LivePageView):
         if export_format and export_format not in EXPORT_FORMATS:
             raise InvalidQuery({"format": [f"Unknown format '{export_format}'. Pick csv or xlsx."]})
         self.date_range = date_range_for_request(request, zone=current_zone())
-        filters = selectors.SessionFilters(
+        start, end = self.date_range.start, self.date_range.end
+        sessions = selectors.session_history(
+            self.tenant,
             studio_id=self.studio_id,
             account_id=self.account_id,
             host_id=host_id,
             status=status,
-            start=self.date_range.start,
-            end=self.date_range.end,
+            start=start,
+            end=end,
             q=(request.GET.get("q") or "").strip()[:100],
         )
-        sessions = selectors.sessions_history(self.tenant, filters)
         if export_format:
-            basename = f"live-sessions-{self.tenant.slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+            basename = f"live-sessions-{self.tenant.slug}-{start:%Y%m%d}-{end:%Y%m%d}"
             rows = selectors.sessions_export_rows(SESSIONS_TABLE.bind(request, sessions).paginator.object_list)
             return export_response(export_format, basename=basename, header=selectors.SESSION_EXPORT_COLUMNS, rows=rows, sheet_title="Sessions")
         table = SESSIONS_TABLE.bind(request, sessions)
@@ -153,7 +154,7 @@ class SessionDetailView(TenantPageView):
         context = super().get_context_data(**kwargs)
         session = _session_or_404(self.tenant, kwargs["pk"])
         account = session.account
-        minutes = selectors.session_minutes(session)
+        minutes = list(selectors.session_minutes(session))
         items = ITEMS_TABLE.bind(self.request, selectors.session_items(session))
         for item in items.rows:
             item.url = product_url(region=account.region, shop_id=item.shop_id or account.shop_id, item_id=item.item_id) if (item.shop_id or account.shop_id) else ""

@@ -36,7 +36,7 @@ def test_the_demo_gets_the_sandbox_for_the_platforms_pointed_at_it(settings):
         assert {"tiktok_shop", "tiktok_business", "tiktok_events", "google_ads", "meta_capi", "telegram"} <= upstreams.in_process
         first, second = upstreams.auth_code("tiktok_business"), upstreams.auth_code("tiktok_business")
         assert first and second and first != second  # a fresh single-use code each time
-        assert upstreams.auth_code("shopee") is None
+        assert upstreams.auth_code("lazada") is None
 
     settings.TIKTOK_BUSINESS_API_BASE = "https://business-api.tiktok.com"
     assert "tiktok_business" not in sandboxed_providers()

@@ -1,0 +1,439 @@
+"""Studios and the Shopee accounts they stream from: connecting an account (Open Platform
+OAuth, Seller Center QR login), keeping its tokens fresh, the client factories every other
+part of the app calls through, and naming an account by a token the seed's callers send.
+
+Two credentials per account, both encrypted at rest: the Open Platform pair (a 4-hour access
+token and a single-use 30-day refresh token) and the Seller Center session cookie from the QR
+login. A refresh rotates the pair under the row's lock in one transaction, so two workers never
+spend the same refresh token: the second one finds the pair already rotated and uses it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.connections import connection_mark_needs_reauth, oauth_state_consume, oauth_state_issue
+from core.errors import CoreError
+from core.exceptions import ApplicationError
+from core.http import AuthExpired, BadRequest, UpstreamError
+from core.locks import named_lock
+from core.models import ConnectionStatus, Tenant
+from shopee_live.client import (
+    AccountCredentials,
+    ShopeeAuthClient,
+    ShopeeOpenClient,
+    ShopeeWebClient,
+    WebSessionCredentials,
+    shopee_authorize_url,
+)
+from shopee_live.errors import LiveError
+from shopee_live.models import QrLogin, QrLoginStatus, Region, ShopeeAccount, Studio
+from shopee_live.regions import MARKETS, market
+
+logger = logging.getLogger(__name__)
+
+PROVIDER = "shopee"  # the provider of this app's OAuth states
+TOKEN_REFRESH_AHEAD = timedelta(minutes=30)  # access tokens live 4 hours
+WEB_SESSION_LIFETIME = timedelta(days=30)
+QR_LIFETIME = timedelta(seconds=120)
+QR_EXPIRED_MESSAGE = "This code expired. Scan again."
+START_LABEL = "Accounts → Authorize Open Platform"
+
+
+# --- Studios ---------------------------------------------------------------------------------
+
+
+def _studio_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Give the studio a name.", code=CoreError.INVALID, extra={"fields": {"name": ["Required."]}})
+    if len(name) > 120:
+        raise ApplicationError(
+            "A studio name has at most 120 characters.", code=CoreError.INVALID, extra={"fields": {"name": ["Too long."]}}
+        )
+    return name
+
+
+def studio_create(*, tenant: Tenant, name: str, notes: str = "") -> Studio:
+    name = _studio_name(name)
+    if Studio.objects.for_tenant(tenant).filter(name__iexact=name).exists():
+        raise ApplicationError(f"A studio named {name!r} exists already.", code=CoreError.INVALID, extra={"fields": {"name": ["Taken."]}})
+    try:
+        with transaction.atomic():
+            return Studio.objects.create(tenant=tenant, name=name, notes=notes)
+    except IntegrityError:
+        raise ApplicationError(f"A studio named {name!r} exists already.", code=CoreError.INVALID, extra={"fields": {"name": ["Taken."]}})
+
+
+def studio_rename(*, tenant: Tenant, studio: Studio, name: str) -> Studio:
+    name = _studio_name(name)
+    if Studio.objects.for_tenant(tenant).filter(name__iexact=name).exclude(pk=studio.pk).exists():
+        raise ApplicationError(f"A studio named {name!r} exists already.", code=CoreError.INVALID, extra={"fields": {"name": ["Taken."]}})
+    studio.name = name
+    studio.save(update_fields=["name"])
+    return studio
+
+
+def studio_get(*, tenant: Tenant, studio_id) -> Studio:
+    try:
+        return Studio.objects.for_tenant(tenant).get(pk=int(studio_id))
+    except (Studio.DoesNotExist, TypeError, ValueError):
+        raise ApplicationError("No such studio.", code=CoreError.NOT_FOUND, status=404)
+
+
+def _region(region: str) -> str:
+    code = (region or "").strip().upper()
+    if code not in MARKETS:
+        choices = ", ".join(MARKETS)
+        raise ApplicationError(f"Pick a region ({choices}).", code=CoreError.INVALID, extra={"fields": {"region": [f"One of {choices}."]}})
+    return code
+
+
+# --- Open Platform OAuth ---------------------------------------------------------------------
+
+
+def account_oauth_start(*, tenant: Tenant, user, studio: Studio, region: str = Region.ID, account: ShopeeAccount | None = None) -> str:
+    """The consent page link. Shopee's ``auth_partner`` has no ``state`` of its own, so the
+    single-use state (and the studio and region a new account joins) ride in the redirect URL,
+    which Shopee sends back with ``code`` and ``user_id`` appended. ``account``: re-authorize it."""
+    region = account.region if account is not None else _region(region)
+    studio = account.studio if account is not None else studio
+    state = oauth_state_issue(tenant=tenant, provider=PROVIDER, user=user)
+    redirect = f"{settings.SHOPEE_REDIRECT_URI}?{urlencode({'state': state, 'studio': studio.pk, 'region': region})}"
+    return shopee_authorize_url(redirect=redirect)
+
+
+def account_oauth_complete(
+    *, tenant: Tenant, user, state: str, code: str, studio_id, region: str, user_id: str = "", shop_id: str = ""
+) -> ShopeeAccount:
+    """Check ``state`` (used up now), exchange ``code`` for the token pair and store it,
+    encrypted, on the account of that Shopee user in the tenant (a new one in ``studio_id``)."""
+    oauth_state_consume(tenant=tenant, provider=PROVIDER, state=state, auth_code=code, start_label=START_LABEL)
+    studio = studio_get(tenant=tenant, studio_id=studio_id)
+    region = _region(region)
+    try:
+        grant = ShopeeAuthClient(tenant=tenant).token_get(code=code, user_id=user_id or None, shop_id=shop_id or None)
+    except (AuthExpired, BadRequest) as exc:
+        raise ApplicationError(f"Shopee refused the authorization: {exc.message}", code=CoreError.AUTHORIZATION_REFUSED, status=400)
+    user_id = str(user_id or (grant.user_ids[0] if grant.user_ids else ""))
+    if not user_id:
+        raise ApplicationError("The authorization names no Shopee user.", code=CoreError.AUTHORIZATION_REFUSED, status=400)
+    shop_id = str(shop_id or (grant.shop_ids[0] if grant.shop_ids else ""))
+    tokens = {
+        "access_token": grant.access_token,
+        "access_token_expires_at": grant.access_token_expires_at,
+        "refresh_token": grant.refresh_token,
+        "refresh_token_expires_at": grant.refresh_token_expires_at,
+        "status": ConnectionStatus.ACTIVE,
+        "status_reason": "",
+        "connected_by": user,
+    }
+    with transaction.atomic():
+        account = ShopeeAccount.objects.for_tenant(tenant).select_for_update().filter(user_id=user_id).order_by("pk").first()
+        if account is None:
+            account = ShopeeAccount.objects.create(
+                tenant=tenant,
+                studio=studio,
+                region=region,
+                currency=market(region).currency,
+                user_id=user_id,
+                shop_id=shop_id,
+                name=f"Shopee user {user_id}",
+                **tokens,
+            )
+        else:
+            for field, value in tokens.items():
+                setattr(account, field, value)
+            account.shop_id = account.shop_id or shop_id
+            account.save()
+    _creator_info_fill(account)
+    return account
+
+
+# --- Token refresh ---------------------------------------------------------------------------
+
+
+def open_client(account: ShopeeAccount, **kwargs) -> ShopeeOpenClient:
+    """The Open Platform client of a stored account: a refused token is renewed once through
+    ``account_credentials_renew`` (under the account's lock), a renewed one refused again marks
+    the account as needing re-authorization."""
+    if not account.refresh_token and not account.access_token:
+        raise ApplicationError(
+            f"{account.name} is not authorized for the Open Platform yet: use Authorize Open Platform on the Accounts page.",
+            code=LiveError.NOT_CONNECTED,
+            status=409,
+        )
+    credentials = AccountCredentials(account, renew_with=account_credentials_renew, on_refused=_open_token_refused)
+    return ShopeeOpenClient(account=account, credentials=credentials, **kwargs)
+
+
+def web_client(account: ShopeeAccount, **kwargs) -> ShopeeWebClient:
+    """The Seller Center client of a stored account (its session cookie and region)."""
+    if not account.web_session:
+        raise ApplicationError(
+            f"{account.name} has no Seller Center session: use Connect with QR on the Accounts page.",
+            code=LiveError.NOT_CONNECTED,
+            status=409,
+        )
+    if account.web_session_expires_at is not None and account.web_session_expires_at <= timezone.now():
+        raise ApplicationError(
+            f"The Seller Center session of {account.name} expired: use Connect with QR on the Accounts page to scan again.",
+            code=LiveError.NOT_CONNECTED,
+            status=409,
+        )
+    credentials = WebSessionCredentials(account, renew_with=account_web_session_renew)
+    return ShopeeWebClient(tenant=account.tenant, account=account, credentials=credentials, **kwargs)
+
+
+def account_credentials_renew(*, account: ShopeeAccount, failed_access_token: str) -> ShopeeAccount | None:
+    """Called by the client, under the account's credential lock, after Shopee refused
+    ``failed_access_token``: the account with a working token (another worker's, or a fresh
+    pair), or None with the account marked as needing re-authorization."""
+    return _tokens_rotate(account=account, stale_access_token=failed_access_token)
+
+
+def _tokens_rotate(*, account: ShopeeAccount, stale_access_token: str) -> ShopeeAccount | None:
+    # The row stays locked from the read to the write: of two workers holding the same stale
+    # token, the second waits here, then sees the rotated pair and never spends the refresh
+    # token the first one already spent.
+    with transaction.atomic():
+        stored = ShopeeAccount.objects.for_tenant(account.tenant_id).select_for_update().get(pk=account.pk)
+        if stored.status == ConnectionStatus.DISCONNECTED:
+            return None
+        if stored.access_token and not hmac.compare_digest(stored.access_token, stale_access_token or ""):
+            return stored  # another worker rotated it while this one waited
+        if not stored.refresh_token:
+            connection_mark_needs_reauth(connection=stored, reason="No refresh token: authorize the Open Platform again.")
+            return None
+        try:
+            grant = ShopeeAuthClient(tenant=stored.tenant).token_refresh(refresh_token=stored.refresh_token, user_id=stored.user_id)
+        except (AuthExpired, BadRequest) as exc:
+            connection_mark_needs_reauth(connection=stored, reason=f"Token refresh refused: {exc.message}")
+            return None
+        stored.access_token = grant.access_token
+        stored.access_token_expires_at = grant.access_token_expires_at
+        stored.refresh_token = grant.refresh_token
+        stored.refresh_token_expires_at = grant.refresh_token_expires_at
+        if stored.status == ConnectionStatus.NEEDS_REAUTH and stored.status_reason.startswith("Token"):
+            stored.status, stored.status_reason = ConnectionStatus.ACTIVE, ""
+        stored.save(
+            update_fields=[
+                "access_token",
+                "access_token_expires_at",
+                "refresh_token",
+                "refresh_token_expires_at",
+                "status",
+                "status_reason",
+                "updated_at",
+            ]
+        )
+        return stored
+
+
+def _open_token_refused(*, account: ShopeeAccount, failed_access_token: str) -> None:
+    """A freshly renewed token was refused as well (a wrong sign, a revoked authorization)."""
+    connection_mark_needs_reauth(connection=account, reason="Shopee refused the renewed token: authorize the Open Platform again.")
+
+
+def account_web_session_renew(*, account: ShopeeAccount, failed_web_session: str) -> ShopeeAccount | None:
+    """The Seller Center refused the session cookie. A newer one (another QR login) is used;
+    otherwise the session is recorded as expired and the account as needing a QR login."""
+    stored = ShopeeAccount.objects.for_tenant(account.tenant_id).get(pk=account.pk)
+    if stored.web_session and not hmac.compare_digest(stored.web_session, failed_web_session or ""):
+        return stored
+    ShopeeAccount.objects.for_tenant(account.tenant_id).filter(pk=account.pk).update(web_session_expires_at=timezone.now())
+    connection_mark_needs_reauth(connection=stored, reason="The Seller Center session expired: connect with QR again.")
+    return None
+
+
+def account_token_refresh(*, account: ShopeeAccount) -> ShopeeAccount | None:
+    """Rotate the account's pair now, under the same lock as the client's own renewal."""
+    lock_name = ShopeeOpenClient(account=account).refresh_lock_name
+    with named_lock(lock_name, ttl=ShopeeOpenClient.refresh_lock_ttl, wait=ShopeeOpenClient.refresh_lock_wait):
+        return _tokens_rotate(account=account, stale_access_token=account.access_token)
+
+
+def account_tokens_refresh_expiring(*, ahead: timedelta = TOKEN_REFRESH_AHEAD) -> int:
+    """Cross-tenant on purpose (beat): rotate every active account's pair whose access token
+    expires within ``ahead``. Returns how many were rotated."""
+    from core.tenancy import tenant_scope
+
+    due = ShopeeAccount.all_tenants.select_related("tenant").filter(
+        status=ConnectionStatus.ACTIVE, access_token_expires_at__lt=timezone.now() + ahead
+    )
+    refreshed = 0
+    for account in due:
+        if not account.refresh_token:  # encrypted: filtered here, not in SQL
+            continue
+        with tenant_scope(account.tenant):
+            try:
+                if account_token_refresh(account=account) is not None:
+                    refreshed += 1
+            except UpstreamError as exc:
+                logger.warning("Token refresh of Shopee account %s failed: %s", account.pk, exc)
+    return refreshed
+
+
+# --- QR login --------------------------------------------------------------------------------
+
+
+def qr_universal_link(qr_login: QrLogin) -> str:
+    """What the QR encodes: the Shopee app opens it and asks to confirm the login."""
+    return f"https://shopee.{market(qr_login.region).domain}/universal-link/qrcode-login?{urlencode({'id': qr_login.qrcode_id})}"
+
+
+def qr_login_start(*, tenant: Tenant, user, studio: Studio, region: str) -> QrLogin:
+    """Ask Shopee for a login QR in ``region``; the page renders it and polls its status."""
+    region = _region(region)
+    if studio.tenant_id != tenant.pk:
+        raise ApplicationError("No such studio.", code=CoreError.NOT_FOUND, status=404)
+    with ShopeeWebClient(tenant=tenant, region=region) as client:
+        data = client.qr_generate()
+    qrcode_id = str(data.get("qrcode_id") or "")
+    if not qrcode_id:
+        raise ApplicationError("Shopee sent no QR code; try again.", code=CoreError.UPSTREAM_ERROR, status=502)
+    now = timezone.now()
+    return QrLogin.objects.create(
+        tenant=tenant, qrcode_id=qrcode_id, region=region, studio=studio, created_by=user, created_at=now, expires_at=now + QR_LIFETIME
+    )
+
+
+def qr_login_poll(*, tenant: Tenant, qr_login: QrLogin) -> QrLogin:
+    """Where the QR stands now; on CONFIRMED the login is finished and the session stored on
+    the account (a new one, or the tenant's account of that Shopee user in that region).
+    Upstream trouble never raises: the QR keeps its status with a message, and past its
+    lifetime it expires."""
+    with named_lock(f"shopee-qr:{qr_login.pk}", ttl=60, wait=30):
+        qr = QrLogin.objects.for_tenant(tenant).get(pk=qr_login.pk)
+        if qr.status not in (QrLoginStatus.NEW, QrLoginStatus.SCANNED):
+            return qr
+        try:
+            with ShopeeWebClient(tenant=tenant, region=qr.region) as client:
+                answer = client.qr_status(qr.qrcode_id)
+                status = str(answer.get("status") or "").upper()
+                if status == QrLoginStatus.CONFIRMED:
+                    login = client.qr_login(str(answer.get("qrcode_token") or ""))
+                    return _qr_login_finish(qr, login)
+        except UpstreamError as exc:
+            if timezone.now() >= qr.expires_at:
+                return _qr_set(qr, QrLoginStatus.EXPIRED, QR_EXPIRED_MESSAGE)
+            return _qr_set(qr, qr.status, f"Shopee did not answer ({exc.message[:200]}); still waiting.")
+        if status == QrLoginStatus.EXPIRED or (status not in QrLoginStatus.values and timezone.now() >= qr.expires_at):
+            return _qr_set(qr, QrLoginStatus.EXPIRED, QR_EXPIRED_MESSAGE)
+        if status == QrLoginStatus.CANCELED:
+            return _qr_set(qr, QrLoginStatus.CANCELED, "The login was cancelled on the phone. Scan again.")
+        if status == QrLoginStatus.SCANNED:
+            return _qr_set(qr, QrLoginStatus.SCANNED, "Scanned — confirm on your phone.")
+        return _qr_set(qr, QrLoginStatus.NEW, "")
+
+
+def _qr_set(qr: QrLogin, status: str, message: str) -> QrLogin:
+    if (qr.status, qr.message) != (status, message):
+        qr.status, qr.message = status, message
+        qr.save(update_fields=["status", "message"])
+    return qr
+
+
+def _qr_login_finish(qr: QrLogin, login: dict) -> QrLogin:
+    token = str(login.get("token") or "")
+    user_id = str(login.get("user_id") or "")
+    if not token or not user_id:
+        return _qr_set(qr, QrLoginStatus.EXPIRED, "Shopee did not finish the login. Scan again.")
+    region = str(login.get("region") or qr.region).upper()
+    region = region if region in MARKETS else qr.region
+    now = timezone.now()
+    with transaction.atomic():
+        account = ShopeeAccount.objects.for_tenant(qr.tenant_id).select_for_update().filter(region=region, user_id=user_id).first()
+        if account is None:
+            account = ShopeeAccount(
+                tenant_id=qr.tenant_id, studio_id=qr.studio_id, region=region, user_id=user_id, connected_by=qr.created_by
+            )
+        account.name = str(login.get("username") or login.get("shop_name") or account.name or f"Shopee user {user_id}")[:200]
+        account.shop_id = str(login.get("shop_id") or account.shop_id or "")
+        account.currency = market(region).currency
+        account.web_session = token
+        account.web_session_expires_at = now + WEB_SESSION_LIFETIME
+        account.status, account.status_reason = ConnectionStatus.ACTIVE, ""
+        account.save()
+        qr.account = account
+        qr.status, qr.message = QrLoginStatus.CONFIRMED, f"Connected {account.name}."
+        qr.save(update_fields=["account", "status", "message"])
+    _creator_info_fill(account)
+    return qr
+
+
+def _creator_info_fill(account: ShopeeAccount) -> None:
+    """Name and followers from the creator profile, when a live Seller Center session exists;
+    best effort (the account is connected either way)."""
+    if not account.web_session or (account.web_session_expires_at and account.web_session_expires_at <= timezone.now()):
+        return
+    try:
+        with web_client(account) as client:
+            info = client.creator_user_info()
+    except (UpstreamError, ApplicationError) as exc:
+        logger.info("Creator profile of Shopee account %s not read: %s", account.pk, exc)
+        return
+    changed = []
+    name = str(info.get("username") or info.get("shopName") or "")[:200]
+    if name and name != account.name:
+        account.name = name
+        changed.append("name")
+    if info.get("followerCount") is not None:
+        account.follower_count = int(info.get("followerCount") or 0)
+        changed.append("follower_count")
+    if info.get("shopId") and not account.shop_id:
+        account.shop_id = str(info["shopId"])
+        changed.append("shop_id")
+    if changed:
+        account.save(update_fields=[*changed, "updated_at"])
+
+
+# --- Naming an account -----------------------------------------------------------------------
+
+
+def account_for_access_token(*, tenant: Tenant, token: str) -> ShopeeAccount:
+    """The tenant's account whose stored Open Platform token or Seller Center session is
+    ``token``. Every stored token is compared in constant time (no early exit), so the answer's
+    timing says nothing about how close a guess came. The token is only a name: it is never
+    sent upstream. Unknown → 401 ``unknown_access_token``."""
+    token = (token or "").strip()
+    found: ShopeeAccount | None = None
+    if token:
+        for account in ShopeeAccount.objects.for_tenant(tenant).order_by("pk"):
+            for stored in (account.access_token, account.web_session):
+                if stored and hmac.compare_digest(stored.encode(), token.encode()) and found is None:
+                    found = account
+    if found is None:
+        raise ApplicationError(
+            "The access_token names none of this workspace's Shopee accounts.", code=LiveError.UNKNOWN_ACCESS_TOKEN, status=401
+        )
+    return found
+
+
+def account_get(*, tenant: Tenant, account_id=None, access_token: str | None = None, shopee_account_id=None) -> ShopeeAccount:
+    """The account the caller names, by id (``account_id`` or the seed's ``shopee_account_id``)
+    or by a stored token; both given must name the same account."""
+    account_id = account_id if account_id not in (None, "") else shopee_account_id
+    by_token = account_for_access_token(tenant=tenant, token=access_token) if access_token else None
+    if account_id in (None, ""):
+        if by_token is None:
+            raise ApplicationError(
+                "Name the account: shopee_account_id or access_token.",
+                code=CoreError.INVALID,
+                extra={"fields": {"shopee_account_id": ["Required."]}},
+            )
+        return by_token
+    try:
+        account = ShopeeAccount.objects.for_tenant(tenant).select_related("studio").get(pk=int(account_id))
+    except (ShopeeAccount.DoesNotExist, TypeError, ValueError):
+        raise ApplicationError("No such Shopee account.", code=LiveError.ACCOUNT_NOT_FOUND, status=404)
+    if by_token is not None and by_token.pk != account.pk:
+        raise ApplicationError("The access_token names another account.", code=LiveError.UNKNOWN_ACCESS_TOKEN, status=401)
+    return account
