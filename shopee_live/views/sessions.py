@@ -182,10 +182,14 @@ class SessionCoinsRefreshView(TenantPageView):
     def post(self, request, *args, **kwargs):
         session = _session_or_404(self.tenant, kwargs["pk"])
         try:
-            services.coin_reward_info(session.account, session.session_id)
+            coins = services.coin_reward_info(session.account, session.session_id)
         except (ApplicationError, UpstreamError) as exc:
-            age = f"as of {timezone.localtime(session.synced_at):%d %b %H:%M}" if session.synced_at else "never refreshed"
-            messages.warning(request, f"Couldn't refresh the coins from Shopee ({getattr(exc, 'message', None) or exc}). Showing the stored figures ({age}).")
+            reason = getattr(exc, "message", None) or str(exc)
         else:
+            reason = coins.get("stale_reason", "") if coins.get("stale") else None
+        if reason is None:
             messages.success(request, "Coins refreshed from Shopee.")
+        else:
+            age = f"from {timezone.localtime(session.synced_at):%d %b %Y, %H:%M}" if session.synced_at else "never refreshed"
+            messages.warning(request, f"Couldn't refresh the coins from Shopee ({reason}). Showing the stored figures ({age}).")
         return redirect("shopee_live:session-detail", pk=session.pk)
