@@ -14,6 +14,7 @@ class ShopeeLiveConfig(PlatformAppConfig):
         NavEntry("Sessions", "shopee_live:sessions"),
         NavEntry("Analytics", "shopee_live:analytics"),
         NavEntry("Promotions", "shopee_live:promotions"),
+        NavEntry("Accounts", "shopee_live:accounts"),
     )
     labels = {
         "session_status": {"initial": "Not started", "ongoing": "Live", "ended": "Ended"},
@@ -51,3 +52,15 @@ class ShopeeLiveConfig(PlatformAppConfig):
         from shopee_live.selectors import live_overview
 
         return live_overview(tenant, date_range)
+
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        """Connect the demo tenant's Shopee account without a browser, through the same services
+        as the Accounts page: a QR already confirmed on the demo account's phone and an Open
+        Platform code, both issued by ``upstreams``. Nothing happens without them."""
+        from functools import partial
+
+        from shopee_live.demo import demo_connect
+
+        if upstreams is None:
+            return
+        demo_connect(tenant, auth_code=partial(upstreams.auth_code, "shopee"), qrcode_id=partial(upstreams.auth_code, "shopee_web"))

@@ -7,9 +7,18 @@
 - ``analytics``: daily figures and the rolling summary, aggregated in SQL;
 - ``pages``: what the analyst pages add: live cards with sync freshness, one session by id with
   its KPIs, history totals and export rows per currency, analytics per currency from the stored
-  days, promotions by id.
+  days;
+- ``account_pages``: the Accounts page (studios with their accounts, masked credentials, QR logins).
 """
 
+from shopee_live.selectors.account_pages import (
+    AccountRow,
+    Credential,
+    StudioAccounts,
+    account_row,
+    qr_login_for_page,
+    studios_with_accounts,
+)
 from shopee_live.selectors.accounts import accounts_syncable, tenant_ids_with_accounts
 from shopee_live.selectors.analytics import (
     ANALYTICS_MAX_DAYS,
@@ -66,6 +75,12 @@ from shopee_live.selectors.studios import (
 )
 
 __all__ = [
+    "AccountRow",
+    "Credential",
+    "StudioAccounts",
+    "account_row",
+    "qr_login_for_page",
+    "studios_with_accounts",
     "accounts_syncable",
     "live_overview",
     "live_search_hits",

@@ -138,7 +138,9 @@ def live_cards(tenant, *, studio_id: int | None = None, account_id: int | None =
     ]
 
 
-def accounts_freshness(tenant, *, studio_id: int | None = None, account_id: int | None = None, now: datetime | None = None) -> list[AccountFreshness]:
+def accounts_freshness(
+    tenant, *, studio_id: int | None = None, account_id: int | None = None, now: datetime | None = None
+) -> list[AccountFreshness]:
     accounts = accounts_for_tenant(tenant, studio_id=studio_id)
     if account_id:
         accounts = accounts.filter(pk=account_id)

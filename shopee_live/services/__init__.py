@@ -28,6 +28,7 @@ from shopee_live.services.accounts import (
     open_client,
     qr_login_poll,
     qr_login_start,
+    qr_login_track,
     qr_universal_link,
     studio_create,
     studio_get,
@@ -55,6 +56,7 @@ from shopee_live.services.sync import (
     session_sync,
 )
 from shopee_live.services.upstream import (
+    PromotionsToday,
     ads_data,
     campaign_expense_today,
     coin_giveout,
@@ -73,7 +75,13 @@ from shopee_live.services.upstream import (
 )
 
 __all__ = [
+    "IMPORT_MAX_BYTES",
+    "ImportRefused",
+    "session_import_confirm",
+    "session_import_counts",
+    "session_import_preview",
     "PROVIDER",
+    "PromotionsToday",
     "QR_EXPIRED_MESSAGE",
     "QR_LIFETIME",
     "TOKEN_REFRESH_AHEAD",
@@ -100,6 +108,7 @@ __all__ = [
     "promotions_today",
     "qr_login_poll",
     "qr_login_start",
+    "qr_login_track",
     "qr_universal_link",
     "roi_label",
     "shop_live_status",

@@ -305,6 +305,28 @@ def qr_login_start(*, tenant: Tenant, user, studio: Studio, region: str) -> QrLo
     )
 
 
+def qr_login_track(*, tenant: Tenant, user, studio: Studio, region: str, qrcode_id: str) -> QrLogin:
+    """Follow a QR Shopee issued elsewhere (the same ``qrcode_id``): ``qr_login_poll`` then
+    finishes it like one from ``qr_login_start``."""
+    region = _region(region)
+    if studio.tenant_id != tenant.pk:
+        raise ApplicationError("No such studio.", code=CoreError.NOT_FOUND, status=404)
+    qrcode_id = (qrcode_id or "").strip()
+    if not qrcode_id or len(qrcode_id) > 200:
+        raise _qr_id_error()
+    now = timezone.now()
+    qr, _ = QrLogin.objects.for_tenant(tenant).get_or_create(
+        tenant=tenant,
+        qrcode_id=qrcode_id,
+        defaults={"region": region, "studio": studio, "created_by": user, "created_at": now, "expires_at": now + QR_LIFETIME},
+    )
+    return qr
+
+
+def _qr_id_error() -> ApplicationError:
+    return ApplicationError("Send the qrcode_id Shopee issued.", code=CoreError.INVALID, extra={"fields": {"qrcode_id": ["Required."]}})
+
+
 def qr_login_poll(*, tenant: Tenant, qr_login: QrLogin) -> QrLogin:
     """Where the QR stands now; on CONFIRMED the login is finished and the session stored on
     the account (a new one, or the tenant's account of that Shopee user in that region).
@@ -315,7 +337,8 @@ def qr_login_poll(*, tenant: Tenant, qr_login: QrLogin) -> QrLogin:
         if qr.status not in (QrLoginStatus.NEW, QrLoginStatus.SCANNED):
             return qr
         try:
-            with ShopeeWebClient(tenant=tenant, region=qr.region) as client:
+            # One attempt per poll: the page polls again in two seconds anyway.
+            with ShopeeWebClient(tenant=tenant, region=qr.region, max_attempts=1) as client:
                 answer = client.qr_status(qr.qrcode_id)
                 status = str(answer.get("status") or "").upper()
                 if status == QrLoginStatus.CONFIRMED:

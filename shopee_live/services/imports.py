@@ -228,7 +228,9 @@ def session_import_preview(tenant, user, studio, account, uploaded_file) -> Sess
     ``ApplicationError`` (400, naming ``account``) when the account isn't the studio's."""
     if account.studio_id != studio.pk:
         raise ApplicationError(
-            f"{account.name} does not stream for {studio.name}.", code=LiveError.IMPORT_INVALID, extra={"fields": {"account": ["Pick an account of the chosen studio."]}}
+            f"{account.name} does not stream for {studio.name}.",
+            code=LiveError.IMPORT_INVALID,
+            extra={"fields": {"account": ["Pick an account of the chosen studio."]}},
         )
     text = _read_text(uploaded_file)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -282,7 +284,9 @@ def _mark_actions(tenant, account, rows: list[dict]) -> None:
     ids = [row["session_id"] for row in rows if row["valid"]]
     existing = {
         session_id: (source, account_id)
-        for session_id, source, account_id in LiveSession.objects.for_tenant(tenant).filter(session_id__in=ids).values_list("session_id", "source", "account_id")
+        for session_id, source, account_id in LiveSession.objects.for_tenant(tenant)
+        .filter(session_id__in=ids)
+        .values_list("session_id", "source", "account_id")
     }
     for row in rows:
         row["note"] = ""
@@ -319,7 +323,9 @@ def session_import_confirm(tenant, session_import: SessionImport) -> SessionImpo
         account, studio = locked.account, locked.studio
         rows = [row for row in locked.rows if row.get("valid")]
         if not rows:
-            raise ApplicationError("No row of this file can be imported: fix the errors and upload it again.", code=LiveError.IMPORT_INVALID, status=400)
+            raise ApplicationError(
+                "No row of this file can be imported: fix the errors and upload it again.", code=LiveError.IMPORT_INVALID, status=400
+            )
         _mark_actions(tenant, account, rows)  # what is stored now, not at preview time
         hosts = _hosts_for(tenant, studio, rows)
         created = updated = 0
@@ -346,10 +352,14 @@ def session_import_confirm(tenant, session_import: SessionImport) -> SessionImpo
                 "synced_at": now,
                 **{field: (Decimal(row[column]) if column in AMOUNT_COLUMNS else row[column]) for column, field in SESSION_FIELDS.items()},
             }
-            previous = LiveSession.objects.for_tenant(tenant).filter(session_id=row["session_id"]).values_list("started_at", flat=True).first()
+            previous = (
+                LiveSession.objects.for_tenant(tenant).filter(session_id=row["session_id"]).values_list("started_at", flat=True).first()
+            )
             if previous:
                 touched_days.add(previous.astimezone(zone).date())
-            _, was_created = LiveSession.objects.for_tenant(tenant).update_or_create(tenant=tenant, session_id=row["session_id"], defaults=values)
+            _, was_created = LiveSession.objects.for_tenant(tenant).update_or_create(
+                tenant=tenant, session_id=row["session_id"], defaults=values
+            )
             created += was_created
             updated += not was_created
             touched_days.add(started.astimezone(zone).date())
@@ -376,7 +386,12 @@ def _hosts_for(tenant, studio, rows: list[dict]) -> dict[str, Host]:
         if not key or key in hosts:
             continue
         match = next(
-            (host for host in known if (row["streamer_id"] and host.streamer_id == row["streamer_id"]) or (not row["streamer_id"] and host.name.casefold() == key)),
+            (
+                host
+                for host in known
+                if (row["streamer_id"] and host.streamer_id == row["streamer_id"])
+                or (not row["streamer_id"] and host.name.casefold() == key)
+            ),
             None,
         )
         if match is None:

@@ -114,34 +114,44 @@ def _promotion_store(account: ShopeeAccount, entry: dict, now: datetime) -> Prom
     return promotion
 
 
-def promotions_today(account: ShopeeAccount) -> dict:
+class PromotionsToday(dict):
+    """Today's promotions of one account. As a dict, the API's answer in the seed's field names
+    (``promotions`` as dicts, ``currency``, ``stale``, ``synced_at``, ``age_seconds``,
+    ``stale_reason``); as attributes, what a page shows: ``promotions`` (the stored
+    ``Promotion`` rows), ``stale``, ``error`` (why it is stale) and ``as_of``."""
+
+    def __init__(self, *, account: ShopeeAccount, rows: list[Promotion], stale: bool, synced_at, reason: str = ""):
+        now = timezone.now()
+        age = int((now - synced_at).total_seconds()) if synced_at else None
+        super().__init__(
+            promotions=[_promotion_dict(row) for row in rows],
+            currency=account.currency,
+            stale=stale,
+            synced_at=synced_at,
+            age_seconds=age,
+            stale_reason=reason,
+        )
+        self.promotions = rows
+        self.stale = stale
+        self.error = reason
+        self.as_of = synced_at
+        self.age_seconds = age
+
+
+def promotions_today(account: ShopeeAccount) -> PromotionsToday:
     """Today's live-stream promotions, read from Shopee and stored. When Shopee can't be read
     (down, throttling, the session expired) the stored rows come back with ``stale: true``,
     ``age_seconds`` since their last read and the reason, never an error."""
-    now = timezone.now()
     try:
         data = _call(account, "promotions_today")
     except ApplicationError as exc:
         stored = list(Promotion.objects.for_tenant(account.tenant_id).filter(account=account).select_related("account"))
         synced = max((row.synced_at for row in stored), default=None)
-        return {
-            "promotions": [_promotion_dict(row) for row in stored],
-            "currency": account.currency,
-            "stale": True,
-            "synced_at": synced,
-            "age_seconds": int((now - synced).total_seconds()) if synced else None,
-            "stale_reason": exc.message,
-        }
+        return PromotionsToday(account=account, rows=stored, stale=True, synced_at=synced, reason=exc.message)
+    now = timezone.now()
     with transaction.atomic():
         rows = [_promotion_store(account, entry, now) for entry in data.get("promotions") or [] if entry.get("promotion_id")]
-    return {
-        "promotions": [_promotion_dict(row) for row in rows],
-        "currency": account.currency,
-        "stale": False,
-        "synced_at": now,
-        "age_seconds": 0,
-        "stale_reason": "",
-    }
+    return PromotionsToday(account=account, rows=rows, stale=False, synced_at=now)
 
 
 def _budget(account: ShopeeAccount, budget: Any) -> Decimal:

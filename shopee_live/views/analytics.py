@@ -60,7 +60,9 @@ def daily_charts(series: selectors.DailySeries) -> list[Chart]:
             y2_format="count",
         )
     )
-    charts.append(Chart(id="chart-viewers", title="Viewers per day", labels=labels, series=[Series("Viewers", series.viewers)], kind="line"))
+    charts.append(
+        Chart(id="chart-viewers", title="Viewers per day", labels=labels, series=[Series("Viewers", series.viewers)], kind="line")
+    )
     return charts
 
 
@@ -77,7 +79,9 @@ class AnalyticsView(LivePageView):
         scope = {"studio_id": self.studio_id, "account_id": self.account_id}
         series = selectors.analytics_daily_series(self.tenant, start=date_range.start, end=date_range.end, **scope)
         summary_start, summary_end = selectors.summary_span(self.tenant, days)
-        accounts = ACCOUNTS_TABLE.bind(request, selectors.analytics_by_account(self.tenant, start=date_range.start, end=date_range.end, **scope))
+        accounts = ACCOUNTS_TABLE.bind(
+            request, selectors.analytics_by_account(self.tenant, start=date_range.start, end=date_range.end, **scope)
+        )
         return self.render_to_response(
             self.base_context(
                 charts=daily_charts(series) if any(series.sessions) else [],
@@ -94,6 +98,8 @@ class AnalyticsView(LivePageView):
 
     def handle_application_error(self, exc):
         if isinstance(exc, (InvalidQuery, InvalidDateRange)) and hasattr(self, "studios"):
-            context = self.base_context(query_errors=exc.fields, summary_choices=SUMMARY_DAYS, **date_range_context(date_range_resolve({}, zone=current_zone())))
+            context = self.base_context(
+                query_errors=exc.fields, summary_choices=SUMMARY_DAYS, **date_range_context(date_range_resolve({}, zone=current_zone()))
+            )
             return self.render_to_response(context, status=exc.status)
         return super().handle_application_error(exc)

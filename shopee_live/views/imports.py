@@ -39,7 +39,10 @@ COLUMN_NOTES = {
 class SessionImportForm(forms.Form):
     studio = forms.ModelChoiceField(queryset=None, empty_label=None)
     account = forms.ModelChoiceField(queryset=None, empty_label=None, label="Shopee account")
-    file = forms.FileField(label="CSV file", help_text=f"UTF-8, comma-separated, a header row; up to {size_text(services.IMPORT_MAX_BYTES)} and {IMPORT_MAX_ROWS:,} sessions.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8, comma-separated, a header row; up to {size_text(services.IMPORT_MAX_BYTES)} and {IMPORT_MAX_ROWS:,} sessions.",
+    )
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)

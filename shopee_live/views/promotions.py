@@ -24,7 +24,9 @@ from shopee_live.views.common import LivePageView, query_without
 
 class PromotionEditForm(forms.Form):
     name = forms.CharField(max_length=100, required=False, strip=True)
-    budget = forms.DecimalField(max_digits=18, decimal_places=2, required=False, min_value=0, error_messages={"min_value": "The budget can't be below zero."})
+    budget = forms.DecimalField(
+        max_digits=18, decimal_places=2, required=False, min_value=0, error_messages={"min_value": "The budget can't be below zero."}
+    )
 
     def clean(self):
         data = super().clean()
@@ -68,8 +70,20 @@ class PromotionsView(LivePageView):
                 key = (account.pk, promotion["promotion_id"])
                 prefix = _prefix(*key)
                 editing = self.edited == key
-                form = self.bound_form if editing else PromotionEditForm(initial={"name": promotion["name"], "budget": promotion["budget"]}, prefix=prefix)
-                rows.append({"promotion": promotion, "used": selectors.percent_of(promotion["spent"], promotion["budget"]), "form": form, "open": editing, "prefix": prefix})
+                form = (
+                    self.bound_form
+                    if editing
+                    else PromotionEditForm(initial={"name": promotion["name"], "budget": promotion["budget"]}, prefix=prefix)
+                )
+                rows.append(
+                    {
+                        "promotion": promotion,
+                        "used": selectors.percent_of(promotion["spent"], promotion["budget"]),
+                        "form": form,
+                        "open": editing,
+                        "prefix": prefix,
+                    }
+                )
             sections.append({"account": account, "today": today, "rows": rows, "flag": selectors.region_flag(account.region)})
         return sections
 
@@ -85,17 +99,20 @@ class PromotionsView(LivePageView):
 
 
 class PromotionEditView(PromotionsView):
-    """POST ``/live/promotions/<account>/<promotion_id>/edit/``: save one promotion's name and
-    budget with Shopee, then back to the promotions page."""
+    """POST ``/live/promotions/<account>/edit/`` with ``promotion_id``, ``name`` and ``budget``:
+    save one promotion with Shopee, then back to the promotions page."""
 
     http_method_names = ["post"]
     min_role = Role.ANALYST
 
-    def post(self, request, *args, account_pk: int, promotion_id: str, **kwargs):
+    def post(self, request, *args, account_pk: int, **kwargs):
         self.read_filters()
         account = next((account for account in self.accounts if account.pk == account_pk), None)
         if account is None:
             raise Http404("No such Shopee account.")
+        promotion_id = (request.POST.get("promotion_id") or "").strip()[:64]
+        if not promotion_id:
+            raise Http404("No such promotion.")
         self.edited = (account.pk, promotion_id)
         form = PromotionEditForm(request.POST, prefix=_prefix(account.pk, promotion_id))
         self.bound_form = form

@@ -76,7 +76,9 @@ class SessionListView(LivePageView):
         if export_format:
             basename = f"live-sessions-{self.tenant.slug}-{start:%Y%m%d}-{end:%Y%m%d}"
             rows = selectors.sessions_export_rows(SESSIONS_TABLE.bind(request, sessions).paginator.object_list)
-            return export_response(export_format, basename=basename, header=selectors.SESSION_EXPORT_COLUMNS, rows=rows, sheet_title="Sessions")
+            return export_response(
+                export_format, basename=basename, header=selectors.SESSION_EXPORT_COLUMNS, rows=rows, sheet_title="Sessions"
+            )
         table = SESSIONS_TABLE.bind(request, sessions)
         return self.render_to_response(
             self.base_context(
@@ -129,7 +131,10 @@ def minute_charts(session: LiveSession, minutes) -> list[Chart]:
             id="chart-viewers",
             title="Viewers per minute",
             labels=labels,
-            series=[Series("Viewers", [row.viewers for row in minutes]), Series("Engaged viewers", [row.engaged_viewers for row in minutes])],
+            series=[
+                Series("Viewers", [row.viewers for row in minutes]),
+                Series("Engaged viewers", [row.engaged_viewers for row in minutes]),
+            ],
             kind="line",
             x_label="Minute",
         ),
@@ -137,7 +142,10 @@ def minute_charts(session: LiveSession, minutes) -> list[Chart]:
             id="chart-orders",
             title=f"Orders and revenue per minute ({session.currency})",
             labels=labels,
-            series=[Series("Orders", [row.orders for row in minutes]), Series("Revenue", [row.revenue for row in minutes], axis="y2", kind="line")],
+            series=[
+                Series("Orders", [row.orders for row in minutes]),
+                Series("Revenue", [row.revenue for row in minutes], axis="y2", kind="line"),
+            ],
             kind="bar",
             y_format="count",
             y2_format="money",
@@ -157,7 +165,11 @@ class SessionDetailView(TenantPageView):
         minutes = list(selectors.session_minutes(session))
         items = ITEMS_TABLE.bind(self.request, selectors.session_items(session))
         for item in items.rows:
-            item.url = product_url(region=account.region, shop_id=item.shop_id or account.shop_id, item_id=item.item_id) if (item.shop_id or account.shop_id) else ""
+            item.url = (
+                product_url(region=account.region, shop_id=item.shop_id or account.shop_id, item_id=item.item_id)
+                if (item.shop_id or account.shop_id)
+                else ""
+            )
         context.update(
             session=session,
             account=account,

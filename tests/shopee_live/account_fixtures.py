@@ -70,3 +70,24 @@ def sandbox_account(account_key: str = DEMO_ACCOUNT) -> dict:
     from sandbox.emulators.shopee.data import account_get
 
     return account_get(account_key).describe()
+
+
+def sandbox_connected_account(sandbox, tenant, studio, account_key: str = DEMO_ACCOUNT, **fields) -> ShopeeAccount:
+    """An account holding both credentials the sandbox issued for ``account_key`` (no consent
+    page or QR: for tests of what comes after connecting)."""
+    issued = sandbox.shopee_connect(account_key)
+    from shopee_live.regions import market
+
+    return make_account(
+        tenant,
+        studio,
+        name=issued["username"],
+        region=issued["region"],
+        currency=market(issued["region"]).currency,
+        user_id=str(issued["user_id"]),
+        shop_id=str(issued["shop_id"]),
+        access_token=issued["access_token"],
+        refresh_token=issued["refresh_token"],
+        web_session=issued["spc_ec"],
+        **fields,
+    )

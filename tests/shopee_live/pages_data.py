@@ -33,7 +33,14 @@ def make_account(tenant, studio, *, name="Glow ID", region="ID", user_id="880001
     fields.setdefault("last_synced_at", timezone.now() - timedelta(minutes=2))
     with tenant_scope(tenant):
         return ShopeeAccount.objects.create(
-            tenant=tenant, studio=studio, name=name, region=region, currency=market(region).currency, user_id=user_id, shop_id=shop_id, **fields
+            tenant=tenant,
+            studio=studio,
+            name=name,
+            region=region,
+            currency=market(region).currency,
+            user_id=user_id,
+            shop_id=shop_id,
+            **fields,
         )
 
 
@@ -70,12 +77,16 @@ def make_item(session, *, item_id, **fields) -> SessionItem:
 
 def make_day(tenant, account, day, **figures) -> DailyAnalytics:
     with tenant_scope(tenant):
-        return DailyAnalytics.objects.create(tenant=tenant, studio=account.studio, account=account, day=day, currency=account.currency, **figures)
+        return DailyAnalytics.objects.create(
+            tenant=tenant, studio=account.studio, account=account, day=day, currency=account.currency, **figures
+        )
 
 
 def make_promotion(tenant, account, *, promotion_id, name, budget, spent, **fields) -> Promotion:
     with tenant_scope(tenant):
-        return Promotion.objects.create(tenant=tenant, account=account, promotion_id=promotion_id, name=name, budget=Decimal(budget), spent=Decimal(spent), **fields)
+        return Promotion.objects.create(
+            tenant=tenant, account=account, promotion_id=promotion_id, name=name, budget=Decimal(budget), spent=Decimal(spent), **fields
+        )
 
 
 def local(region: str, *args) -> datetime:
@@ -96,12 +107,23 @@ def seed_pages_demo(tenant) -> LiveSession:
             return existing
     now = timezone.now().replace(second=0, microsecond=0)
     jakarta, bangkok = make_studio(tenant, "Studio Jakarta"), make_studio(tenant, "Studio Bangkok")
-    glow = make_account(tenant, jakarta, name="glowbeauty.official", region="ID", user_id="880001", shop_id="550001", promotion_budget_limit=Decimal("10000000"))
+    glow = make_account(
+        tenant,
+        jakarta,
+        name="glowbeauty.official",
+        region="ID",
+        user_id="880001",
+        shop_id="550001",
+        promotion_budget_limit=Decimal("10000000"),
+    )
     siam = make_account(
         tenant, bangkok, name="siam.skin.store", region="TH", user_id="880002", shop_id="550002",
         last_synced_at=now - timedelta(minutes=18), last_sync_error="Shopee answered error_rate_limit; retrying in 2 minutes",
     )  # fmt: skip
-    ayu, nok = make_host(tenant, jakarta, name="Ayu Lestari", streamer_id="host-ayu"), make_host(tenant, bangkok, name="Nok Saetang", streamer_id="host-nok")
+    ayu, nok = (
+        make_host(tenant, jakarta, name="Ayu Lestari", streamer_id="host-ayu"),
+        make_host(tenant, bangkok, name="Nok Saetang", streamer_id="host-nok"),
+    )
     live = make_session(
         tenant, glow, session_id="7391002231", session_name="Flash Sale Serum & Toner — 12.12 warm-up", status=SessionStatus.ONGOING, host=ayu,
         started_at=now - timedelta(minutes=47), current_viewers=1834, peak_viewers=2410, total_viewers=15230, total_views=26120,
@@ -113,7 +135,14 @@ def seed_pages_demo(tenant) -> LiveSession:
         live, now - timedelta(minutes=30),
         [{"viewers": 900 + 40 * n + (n % 4) * 60, "engaged_viewers": 300 + 15 * n, "orders": 4 + n % 5, "revenue": Decimal(600000 + 45000 * (n % 7))} for n in range(30)],
     )  # fmt: skip
-    for n, (name, price, sold) in enumerate((("Glow Serum Vitamin C 30ml", 99000, 180), ("Hydra Toner 150ml", 65000, 140), ("Sunscreen SPF50 PA++++", 79000, 95), ("Night Cream Retinol", 129000, 40))):
+    for n, (name, price, sold) in enumerate(
+        (
+            ("Glow Serum Vitamin C 30ml", 99000, 180),
+            ("Hydra Toner 150ml", 65000, 140),
+            ("Sunscreen SPF50 PA++++", 79000, 95),
+            ("Night Cream Retinol", 129000, 40),
+        )
+    ):
         make_item(live, item_id=str(2200100 + n), product_name=name, live_price=Decimal(price), original_price=Decimal(price * 120 // 100), discount_percentage=Decimal("16.67"),
                   quantity_sold=sold, revenue=Decimal(price * sold), commission_rate=Decimal("0.05"), total_commission=Decimal(price * sold * 5 // 100))  # fmt: skip
     make_session(
@@ -131,7 +160,18 @@ def seed_pages_demo(tenant) -> LiveSession:
                 started_at=started, ended_at=started + timedelta(hours=2), duration_seconds=7200, total_viewers=4000 + back * 130,
                 peak_viewers=700 + back * 11, total_orders=120 + back * 3, total_revenue=revenue, campaign_spent=revenue / 4, is_final=True,
             )  # fmt: skip
-            make_day(tenant, account, today - timedelta(days=back), sessions=1, revenue=revenue, viewers=4000 + back * 130, orders=120 + back * 3, campaign_spent=revenue / 4)
-    make_promotion(tenant, glow, promotion_id="promo_1201", name="12.12 Flash Sale boost", budget="5000000", spent="3150000", status="ongoing")
+            make_day(
+                tenant,
+                account,
+                today - timedelta(days=back),
+                sessions=1,
+                revenue=revenue,
+                viewers=4000 + back * 130,
+                orders=120 + back * 3,
+                campaign_spent=revenue / 4,
+            )
+    make_promotion(
+        tenant, glow, promotion_id="promo_1201", name="12.12 Flash Sale boost", budget="5000000", spent="3150000", status="ongoing"
+    )
     make_promotion(tenant, glow, promotion_id="promo_1202", name="Serum retargeting", budget="2000000", spent="250000", status="paused")
     return live

@@ -50,7 +50,13 @@ def analyst(web_client_for, tenant_a):
 def glow(tenant_a):
     later = timezone.now() + timedelta(days=20)
     return make_account(
-        tenant_a, make_studio(tenant_a), name="Glow ID", region="ID", web_session="spc-glow", web_session_expires_at=later, promotion_budget_limit=Decimal("10000000")
+        tenant_a,
+        make_studio(tenant_a),
+        name="Glow ID",
+        region="ID",
+        web_session="spc-glow",
+        web_session_expires_at=later,
+        promotion_budget_limit=Decimal("10000000"),
     )
 
 
@@ -72,8 +78,20 @@ def test_todays_promotions_in_the_accounts_currency(analyst, glow, web):
 
 
 def test_upstream_failure_shows_stored_rows_stale_with_age(analyst, glow, web, tenant_a):
-    make_promotion(tenant_a, glow, promotion_id="promo_1", name="Flash Sale", budget="5000000", spent="1000000", synced_at=timezone.now() - timedelta(minutes=40))
-    web.get(web.base + PROMOTIONS_TODAY_PATH, json={"code": 0, "error": 90001, "error_msg": "system busy", "msg": "system busy", "data": None}, status=200)
+    make_promotion(
+        tenant_a,
+        glow,
+        promotion_id="promo_1",
+        name="Flash Sale",
+        budget="5000000",
+        spent="1000000",
+        synced_at=timezone.now() - timedelta(minutes=40),
+    )
+    web.get(
+        web.base + PROMOTIONS_TODAY_PATH,
+        json={"code": 0, "error": 90001, "error_msg": "system busy", "msg": "system busy", "data": None},
+        status=200,
+    )
     response = analyst.get("/live/promotions/")
     assert response.status_code == 200
     page = parse(response.content.decode())
@@ -84,8 +102,14 @@ def test_upstream_failure_shows_stored_rows_stale_with_age(analyst, glow, web, t
 
 def test_edit_saves_through_shopee(analyst, glow, web, tenant_a):
     web.get(web.base + PROMOTIONS_TODAY_PATH, json=envelope(TODAY))
-    web.post(web.base + PROMOTION_EDIT_PATH, json=envelope({"promotion_id": "promo_1", "name": "Flash Sale XL", "budget": 7500000, "spent": 3000000, "status": "ongoing"}))
-    response = analyst.post(f"/live/promotions/{glow.pk}/promo_1/edit/", {f"p{glow.pk}-promo_1-name": "Flash Sale XL", f"p{glow.pk}-promo_1-budget": "7500000"})
+    web.post(
+        web.base + PROMOTION_EDIT_PATH,
+        json=envelope({"promotion_id": "promo_1", "name": "Flash Sale XL", "budget": 7500000, "spent": 3000000, "status": "ongoing"}),
+    )
+    response = analyst.post(
+        f"/live/promotions/{glow.pk}/edit/",
+        {"promotion_id": "promo_1", f"p{glow.pk}-promo_1-name": "Flash Sale XL", f"p{glow.pk}-promo_1-budget": "7500000"},
+    )
     assert response.status_code == 302
     assert response["Location"] == "/live/promotions/"
     sent = [call for call in web.calls if call.request.url.endswith(PROMOTION_EDIT_PATH)]
@@ -105,7 +129,7 @@ def test_edit_saves_through_shopee(analyst, glow, web, tenant_a):
 )
 def test_refused_budget_is_shown_next_to_the_field(analyst, glow, web, budget, message):
     web.get(web.base + PROMOTIONS_TODAY_PATH, json=envelope(TODAY))
-    response = analyst.post(f"/live/promotions/{glow.pk}/promo_1/edit/", {f"p{glow.pk}-promo_1-budget": budget})
+    response = analyst.post(f"/live/promotions/{glow.pk}/edit/", {"promotion_id": "promo_1", f"p{glow.pk}-promo_1-budget": budget})
     assert response.status_code == 400
     page = parse(response.content.decode())
     errors = page.find(id=f"id_p{glow.pk}-promo_1-budget-errors")
@@ -116,8 +140,17 @@ def test_refused_budget_is_shown_next_to_the_field(analyst, glow, web, budget, m
 
 def test_shopees_own_refusal_names_the_field(analyst, glow, web):
     web.get(web.base + PROMOTIONS_TODAY_PATH, json=envelope(TODAY))
-    web.post(web.base + PROMOTION_EDIT_PATH, json={"code": 400, "error": 400, "error_msg": "budget cannot be lower than what was spent today (3000000 IDR)", "msg": "", "data": None})
-    response = analyst.post(f"/live/promotions/{glow.pk}/promo_1/edit/", {f"p{glow.pk}-promo_1-budget": "100"})
+    web.post(
+        web.base + PROMOTION_EDIT_PATH,
+        json={
+            "code": 400,
+            "error": 400,
+            "error_msg": "budget cannot be lower than what was spent today (3000000 IDR)",
+            "msg": "",
+            "data": None,
+        },
+    )
+    response = analyst.post(f"/live/promotions/{glow.pk}/edit/", {"promotion_id": "promo_1", f"p{glow.pk}-promo_1-budget": "100"})
     assert response.status_code == 400
     errors = parse(response.content.decode()).find(id=f"id_p{glow.pk}-promo_1-budget-errors").text
     assert errors.startswith("Shopee refused: ")
@@ -125,16 +158,26 @@ def test_shopees_own_refusal_names_the_field(analyst, glow, web):
 
 def test_roles_and_another_tenants_account(web_client_for, tenant_a, tenant_b, glow, web):
     viewer = web_client_for(tenant_a, Role.VIEWER)[0]
-    assert viewer.post(f"/live/promotions/{glow.pk}/promo_1/edit/", {f"p{glow.pk}-promo_1-budget": "1"}).status_code == 403
+    assert (
+        viewer.post(f"/live/promotions/{glow.pk}/edit/", {"promotion_id": "promo_1", f"p{glow.pk}-promo_1-budget": "1"}).status_code == 403
+    )
     outsider = web_client_for(tenant_b, Role.OWNER)[0]
-    assert outsider.post(f"/live/promotions/{glow.pk}/promo_1/edit/", {f"p{glow.pk}-promo_1-budget": "1"}).status_code == 404
-    assert outsider.get(f"/live/promotions/{glow.pk}/promo_1/edit/").status_code == 405
+    assert (
+        outsider.post(f"/live/promotions/{glow.pk}/edit/", {"promotion_id": "promo_1", f"p{glow.pk}-promo_1-budget": "1"}).status_code
+        == 404
+    )
+    assert outsider.get(f"/live/promotions/{glow.pk}/edit/").status_code == 405
     assert not web.calls
 
 
 def test_refresh_coins_stores_shopees_figures(analyst, glow, web, tenant_a):
-    session = make_session(tenant_a, glow, session_id="9001", session_name="Flash", started_at=timezone.now() - timedelta(hours=1), coins_distributed=10)
-    web.get(web.base + COIN_REWARD_INFO_PATH.format(session_id="9001"), json=envelope({"total_distributed": 1000, "total_claimed": 800, "total_value": 500000}))
+    session = make_session(
+        tenant_a, glow, session_id="9001", session_name="Flash", started_at=timezone.now() - timedelta(hours=1), coins_distributed=10
+    )
+    web.get(
+        web.base + COIN_REWARD_INFO_PATH.format(session_id="9001"),
+        json=envelope({"total_distributed": 1000, "total_claimed": 800, "total_value": 500000}),
+    )
     response = analyst.post(f"/live/sessions/{session.pk}/coins/", follow=True)
     assert response.status_code == 200
     page = parse(response.content.decode())
@@ -149,7 +192,10 @@ def test_refresh_coins_failure_keeps_the_stored_figures(analyst, glow, web, tena
         tenant_a, glow, session_id="9001", session_name="Flash", started_at=timezone.now() - timedelta(hours=1),
         coins_distributed=10, coins_claimed=4, coin_total_value=Decimal("2000"), synced_at=synced,
     )  # fmt: skip
-    web.get(web.base + COIN_REWARD_INFO_PATH.format(session_id="9001"), json={"code": 0, "error": 90001, "error_msg": "system busy", "msg": "", "data": None})
+    web.get(
+        web.base + COIN_REWARD_INFO_PATH.format(session_id="9001"),
+        json={"code": 0, "error": 90001, "error_msg": "system busy", "msg": "", "data": None},
+    )
     response = analyst.post(f"/live/sessions/{session.pk}/coins/", follow=True)
     assert response.status_code == 200
     page = parse(response.content.decode())
@@ -162,7 +208,15 @@ def test_refresh_coins_failure_keeps_the_stored_figures(analyst, glow, web, tena
 
 
 def test_refresh_coins_when_shopee_is_down_keeps_the_stored_figures(analyst, glow, web, tenant_a, settings):
-    session = make_session(tenant_a, glow, session_id="9001", session_name="Flash", started_at=timezone.now() - timedelta(hours=1), coins_distributed=10, synced_at=timezone.now())
+    session = make_session(
+        tenant_a,
+        glow,
+        session_id="9001",
+        session_name="Flash",
+        started_at=timezone.now() - timedelta(hours=1),
+        coins_distributed=10,
+        synced_at=timezone.now(),
+    )
     web.get(web.base + COIN_REWARD_INFO_PATH.format(session_id="9001"), body=requests.exceptions.ConnectionError("down"))
     response = analyst.post(f"/live/sessions/{session.pk}/coins/", follow=True)
     assert response.status_code == 200
