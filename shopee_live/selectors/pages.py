@@ -90,18 +90,6 @@ class LiveCard:
     def account(self) -> ShopeeAccount:
         return self.session.account
 
-    @property
-    def flag(self) -> str:
-        return region_flag(self.session.account.region)
-
-
-REGION_FLAGS = {"ID": "🇮🇩", "VN": "🇻🇳", "TH": "🇹🇭", "MY": "🇲🇾", "PH": "🇵🇭", "SG": "🇸🇬"}
-
-
-def region_flag(region: str) -> str:
-    return REGION_FLAGS.get(region, "")
-
-
 def sparkline_points(values: list[int], *, width: int = SPARKLINE_WIDTH, height: int = SPARKLINE_HEIGHT) -> str:
     """SVG polyline points for ``values`` scaled into ``width`` × ``height`` (a flat line at the
     bottom when every value is zero; "" with fewer than two values)."""

@@ -84,7 +84,7 @@ class PromotionsView(LivePageView):
                         "prefix": prefix,
                     }
                 )
-            sections.append({"account": account, "today": today, "rows": rows, "flag": selectors.region_flag(account.region)})
+            sections.append({"account": account, "today": today, "rows": rows})
         return sections
 
     def get_context_data(self, **kwargs):

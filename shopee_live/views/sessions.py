@@ -173,7 +173,6 @@ class SessionDetailView(TenantPageView):
         context.update(
             session=session,
             account=account,
-            flag=selectors.region_flag(account.region),
             kpis=selectors.session_kpis(session),
             freshness=selectors.account_freshness(account),
             charts=minute_charts(session, minutes) if minutes else [],

@@ -102,7 +102,7 @@ def seed_pages_demo(tenant) -> LiveSession:
     from datetime import date
 
     with tenant_scope(tenant):
-        existing = LiveSession.objects.for_tenant(tenant).filter(status=SessionStatus.ONGOING).first()
+        existing = LiveSession.objects.for_tenant(tenant).filter(status=SessionStatus.ONGOING).order_by("-current_viewers").first()
         if existing is not None:
             return existing
     now = timezone.now().replace(second=0, microsecond=0)

@@ -96,7 +96,7 @@ def test_upstream_failure_shows_stored_rows_stale_with_age(analyst, glow, web, t
     assert response.status_code == 200
     page = parse(response.content.decode())
     note = page.find(id=f"stale-{glow.pk}").text
-    assert note.startswith("Shopee didn't answer (") and note.endswith("): showing the promotions as read 40 minutes ago.")
+    assert note.startswith("Couldn't read today's promotions from Shopee: ") and note.endswith(" Showing them as read 40 minutes ago.")
     assert row_figures(page, glow, "promo_1") == {"budget": "Rp 5,000,000", "spent": "Rp 1,000,000", "used": "20%"}
 
 
