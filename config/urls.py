@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("tiktok_ads.api_urls")),
     path("api/", include("gmvmax.api_urls")),
     path("api/", include("conversions.api_urls")),
+    path("api/", include("shopee_live.api_urls")),
     path("shop/", include("shop_sync.urls")),
     path("ads/", include("tiktok_ads.urls")),
     path("gmv-max/", include("gmvmax.urls")),

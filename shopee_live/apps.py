@@ -1,4 +1,4 @@
-from core.registry import BeatEntry, NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig, ScheduleOption
 
 
 class ShopeeLiveConfig(PlatformAppConfig):
@@ -21,7 +21,37 @@ class ShopeeLiveConfig(PlatformAppConfig):
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
         "region": {"ID": "Indonesia", "VN": "Vietnam", "TH": "Thailand", "MY": "Malaysia", "PH": "Philippines", "SG": "Singapore"},
     }
-    beat_schedules: tuple[BeatEntry, ...] = ()
+    # Defaults created once by ``migrate``; operators edit them in admin (django-celery-beat).
+    beat_schedules = (
+        BeatEntry("Shopee Live ongoing sessions", "shopee_live.tasks.live_cycle_all_task", {"minute": "*/5"}, expires=240),
+        BeatEntry("Shopee Live ended sessions", "shopee_live.tasks.ended_cycle_all_task", {"minute": "17"}, expires=3000),
+    )
+    schedules = (
+        ScheduleOption(
+            "shopee_live.live",
+            "Live sessions",
+            every_minutes=5,
+            choices=(5, 15, 30),
+            hint="Viewers, orders, minutes and items of ongoing streams",
+        ),
+        ScheduleOption(
+            "shopee_live.ended", "Ended sessions", every_minutes=60, choices=(60, 180), hint="Final figures of streams that ended"
+        ),
+    )
+    sync_runners = {
+        "shopee_live.active": "shopee_live.tasks.live_cycle_part_task",
+        "shopee_live.ended": "shopee_live.tasks.ended_cycle_part_task",
+    }
+
+    def search(self, tenant, query, *, limit):
+        from shopee_live.selectors import live_search_hits
+
+        return live_search_hits(tenant, query, limit=limit)
+
+    def overview(self, tenant, date_range):
+        from shopee_live.selectors import live_overview
+
+        return live_overview(tenant, date_range)
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:
         """Connect the demo tenant's Shopee account without a browser, through the same services

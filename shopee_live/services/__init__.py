@@ -6,7 +6,10 @@ import from ``shopee_live.services``:
   by id or by a stored token;
 - ``upstream``: on-demand reads and writes through the Seller Center (promotions, items, ads,
   coins, live status, the creator profile and session list);
-- ``imports``: the CSV import of historical sessions.
+- ``sync``: the session sync (the 5-minute cycle, the hourly settle, one session on demand);
+- ``sessions``: sessions recorded by hand, one session read fresh (or stale with its age);
+- ``analytics``: the nightly daily analytics upsert;
+- ``imports``: the CSV import of past sessions (preview, then confirm).
 """
 
 from shopee_live.services.accounts import (
@@ -32,13 +35,25 @@ from shopee_live.services.accounts import (
     studio_rename,
     web_client,
 )
+from shopee_live.services.analytics import daily_analytics_compute
 from shopee_live.services.imports import (
     IMPORT_MAX_BYTES,
     ImportRefused,
-    daily_analytics_refresh,
     session_import_confirm,
     session_import_counts,
     session_import_preview,
+)
+from shopee_live.services.sessions import FRESH_FOR, SessionRead, host_link, session_create, session_read, session_sync_requested
+from shopee_live.services.sync import (
+    KIND_ACTIVE,
+    KIND_ENDED,
+    account_live_sync,
+    ended_cycle_part_run,
+    ended_cycle_start,
+    live_cycle_part_run,
+    live_cycle_start,
+    session_settle,
+    session_sync,
 )
 from shopee_live.services.upstream import (
     PromotionsToday,
@@ -62,7 +77,6 @@ from shopee_live.services.upstream import (
 __all__ = [
     "IMPORT_MAX_BYTES",
     "ImportRefused",
-    "daily_analytics_refresh",
     "session_import_confirm",
     "session_import_counts",
     "session_import_preview",
@@ -103,4 +117,25 @@ __all__ = [
     "studio_get",
     "studio_rename",
     "web_client",
+    "FRESH_FOR",
+    "SessionRead",
+    "daily_analytics_compute",
+    "host_link",
+    "session_create",
+    "session_read",
+    "session_sync_requested",
+    "KIND_ACTIVE",
+    "KIND_ENDED",
+    "account_live_sync",
+    "ended_cycle_part_run",
+    "ended_cycle_start",
+    "live_cycle_part_run",
+    "live_cycle_start",
+    "session_settle",
+    "session_sync",
+    "IMPORT_MAX_BYTES",
+    "ImportRefused",
+    "session_import_confirm",
+    "session_import_counts",
+    "session_import_preview",
 ]

@@ -96,7 +96,7 @@ def test_history_filters(viewer, world):
     assert listed("q=9002") == ["Toner night"]
     assert listed(f"studio={world['studio'].pk}&sort=total_revenue") == ['=HYPERLINK("x")', "Toner night", "Flash Sale Serum"]
     assert listed("sort=-total_orders") == ["Flash Sale Serum", '=HYPERLINK("x")', "Toner night"]
-    # The range is a day of the tenant's zone (UTC here): 2 March only.
+    # The range counts days in each account's region (Jakarta): 2 March only.
     response = viewer.get("/live/sessions/?range=custom&start=2026-03-02&end=2026-03-02")
     assert names(parse(response.content.decode())) == ["Toner night"]
 

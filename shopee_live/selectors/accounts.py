@@ -1,0 +1,23 @@
+"""Reads of studios and accounts."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from core.models import ConnectionStatus, Tenant
+from shopee_live.models import ShopeeAccount
+
+
+def accounts_syncable(tenant: Tenant | int) -> QuerySet[ShopeeAccount]:
+    """Active accounts with a Seller Center session: the ones the session sync can read."""
+    return (
+        ShopeeAccount.objects.for_tenant(tenant)
+        .filter(status=ConnectionStatus.ACTIVE)
+        .exclude(web_session="")
+        .exclude(web_session__isnull=True)
+    )
+
+
+def tenant_ids_with_accounts() -> list[int]:
+    """Tenants with an active Shopee account; cross-tenant on purpose (the beat's fan-out)."""
+    return list(ShopeeAccount.all_tenants.filter(status=ConnectionStatus.ACTIVE).values_list("tenant_id", flat=True).distinct())

@@ -1,0 +1,534 @@
+"""Keeping sessions current: the 5-minute cycle over ongoing sessions, the hourly pass that
+settles ended ones, and a single session on demand.
+
+Every figure the platform sends is cumulative (totals so far) or keyed by minute, so writing it
+again replaces rather than adds: a cycle repeated after a killed worker double-counts nothing.
+A cycle is a sync run with one part per account (``core`` resumes parts a dead worker left).
+
+Calls per cycle, per account: one ``realtime/sessionList`` (the ongoing sessions with their
+totals), then per ongoing session the per-minute ``trends`` since the last stored minute and the
+``productList`` (items with what they sold): 2 per session plus 1 per account. Ended sessions
+are read hourly (``dashboard/overview`` for final totals and shares, ``productList`` and, with
+Open Platform tokens, ``get_item_list`` for list prices and commission rates) until final.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import ApplicationError
+from core.http import UpstreamError
+from core.models import SyncRun, SyncRunPart, Tenant
+from core.services.sync_runs import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
+from shopee_live.models import LiveSession, SessionItem, SessionMinute, SessionSource, SessionStatus, ShopeeAccount
+from shopee_live.services.accounts import open_client, web_client
+
+logger = logging.getLogger(__name__)
+
+KIND_ACTIVE = "shopee_live.active"
+KIND_ENDED = "shopee_live.ended"
+SESSION_LIST_PAGE_SIZE = 50
+# Shopee settles orders for a while after a stream ends; after this an ended session is final.
+SETTLE_AFTER = timedelta(hours=2)
+# Trends are asked from the last stored minute (it may have grown since), at most this far back.
+TRENDS_MAX_SPAN = timedelta(hours=12)
+
+_LIVE = 1
+_ENDED = 2
+
+
+@dataclass
+class CycleCounts:
+    calls: int = 0
+    sessions: int = 0
+    minutes: int = 0
+    items: int = 0
+    ended: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_checkpoint(self) -> dict:
+        return {"calls": self.calls, "sessions": self.sessions, "minutes": self.minutes, "items": self.items, "ended": self.ended}
+
+
+# --- Parsing the platform's figures -----------------------------------------------------------
+
+
+def _int(value) -> int:
+    try:
+        return max(int(float(value)), 0) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def _money(value) -> Decimal:
+    """The web sends money as numbers in major units (IDR without decimals); JSON null is 0."""
+    if value in (None, ""):
+        return Decimal(0)
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _from_ms(value) -> datetime | None:
+    """Shopee web times are milliseconds; some endpoints (and the Open Platform's doc samples)
+    mix in seconds, so small values are read as seconds."""
+    number = _int(value)
+    if not number:
+        return None
+    seconds = number / 1000 if number > 10_000_000_000 else number
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _totals_from_list_item(row: dict) -> dict:
+    """A ``realtime/sessionList`` or ``liveList/v2`` row → LiveSession fields (reference §1.7)."""
+    started = _from_ms(row.get("startTime"))
+    duration = _int(row.get("duration"))
+    if duration > 10_000_000:  # milliseconds
+        duration //= 1000
+    return {
+        "session_name": str(row.get("title") or "")[:255],
+        "started_at": started,
+        "duration_seconds": duration,
+        "total_views": _int(row.get("views")),
+        "total_viewers": _int(row.get("viewers")),
+        "peak_viewers": _int(row.get("peakViewers", row.get("peakViews"))),
+        "engaged_viewers": _int(row.get("engagedUv")),
+        "total_comments": _int(row.get("comments")),
+        "total_likes": _int(row.get("likes")),
+        "new_followers": _int(row.get("followersGrowth")),
+        "add_to_cart": _int(row.get("atc")),
+        "product_clicks": _int(row.get("productClicks")),
+        "total_orders": _int(row.get("placedOrders")),
+        "total_revenue": _money(row.get("placedSales")),
+        "confirmed_orders": _int(row.get("confirmedOrders")),
+        "confirmed_revenue": _money(row.get("confirmedSales")),
+        "items_sold": _int(row.get("placedItemSold", row.get("itemSold"))),
+    }
+
+
+def _totals_from_overview(data: dict) -> dict:
+    """``realtime/dashboard/overview`` → LiveSession fields."""
+    engagement = data.get("engagementData") or {}
+    return {
+        "current_viewers": _int(data.get("ccu")),
+        "total_viewers": _int(data.get("viewers")),
+        "peak_viewers": _int(data.get("pcu")),
+        "total_views": _int(data.get("views")),
+        "engaged_viewers": _int(data.get("engagedViewers")),
+        "add_to_cart": _int(data.get("atc")),
+        "items_sold": _int(data.get("placedItemsSold")),
+        "total_orders": _int(data.get("placedOrder")),
+        "total_revenue": _money(data.get("placedGmv")),
+        "confirmed_orders": _int(data.get("confirmedOrder")),
+        "confirmed_revenue": _money(data.get("confirmedGmv")),
+        "total_likes": _int(engagement.get("likes")),
+        "total_comments": _int(engagement.get("comments")),
+        "total_shares": _int(engagement.get("shares")),
+        "new_followers": _int(engagement.get("newFollowers")),
+    }
+
+
+TREND_METRICS = ("ccu", "engagedCcu", "entering", "addToCart", "order", "gmv", "confirmedGmv", "confirmedOrder")
+_TREND_FIELDS = {
+    "ccu": "viewers",
+    "engagedCcu": "engaged_viewers",
+    "entering": "entering",
+    "addToCart": "add_to_cart",
+    "order": "orders",
+    "gmv": "revenue",
+    "confirmedOrder": "confirmed_orders",
+    "confirmedGmv": "confirmed_revenue",
+}
+_MONEY_FIELDS = {"revenue", "confirmed_revenue"}
+
+
+def _point_time(point: dict) -> datetime | None:
+    return _from_ms(point.get("timestamp", point.get("time", point.get("ts"))))
+
+
+def _minute_rows(data) -> dict[datetime, dict]:
+    """Trends → {minute: SessionMinute fields}. The web sends either one series per metric
+    (``{"ccu": [{"timestamp", "value"}], ...}``) or one list of points carrying every metric."""
+    minutes: dict[datetime, dict] = {}
+
+    def put(moment, name, value):
+        if moment is None or name not in _TREND_FIELDS:
+            return
+        target = _TREND_FIELDS[name]
+        row = minutes.setdefault(moment.replace(second=0, microsecond=0), {})
+        row[target] = _money(value) if target in _MONEY_FIELDS else _int(value)
+
+    if isinstance(data, dict) and "list" in data and isinstance(data["list"], list):
+        data = data["list"]
+    if isinstance(data, dict) and isinstance(data.get("trends"), (list, dict)):
+        data = data["trends"]
+    if isinstance(data, list):
+        for point in data:
+            if isinstance(point, dict):
+                moment = _point_time(point)
+                for name, value in point.items():
+                    put(moment, name, value)
+    elif isinstance(data, dict):
+        for name, series in data.items():
+            for point in series or ():
+                if isinstance(point, dict):
+                    put(_point_time(point), name, point.get("value"))
+    return minutes
+
+
+def _item_rows(data) -> list[dict]:
+    """``realtime/dashboard/productList`` rows → SessionItem fields (what each item sold)."""
+    rows = data.get("list") if isinstance(data, dict) else data
+    items = []
+    for row in rows or ():
+        item_id = str(row.get("itemId") or row.get("item_id") or "")
+        if not item_id:
+            continue
+        items.append(
+            {
+                "item_id": item_id,
+                "product_name": str(row.get("title") or row.get("name") or "")[:500],
+                "image_url": str(row.get("coverImage") or "")[:500],
+                "live_price": _money(row.get("minPrice")),
+                "item_clicks": _int(row.get("productClicks")),
+                "add_to_cart": _int(row.get("atc")),
+                "quantity_sold": _int(row.get("itemSold")),
+                "revenue": _money(row.get("revenue")),
+            }
+        )
+    return items
+
+
+def _affiliate_rows(data) -> dict[str, dict]:
+    """Open Platform ``get_item_list`` → {item_id: list price, live price, commission rate}."""
+    found = {}
+    for row in (data or {}).get("list") or ():
+        price = row.get("price_info") or {}
+        affiliate = row.get("affiliate_info") or {}
+        found[str(row.get("item_id"))] = {
+            "shop_id": str(row.get("shop_id") or ""),
+            "live_price": _money(price.get("current_price")),
+            "original_price": _money(price.get("original_price")),
+            "commission_rate": Decimal(str(affiliate.get("commission_rate") or 0)).quantize(Decimal("0.0001")),
+        }
+    return found
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+def _session_upsert(account: ShopeeAccount, session_id: str, values: dict) -> LiveSession:
+    session, _ = LiveSession.objects.for_tenant(account.tenant_id).update_or_create(
+        tenant=account.tenant,
+        session_id=session_id,
+        defaults={**values, "account": account, "synced_at": timezone.now()},
+        create_defaults={
+            **values,
+            "account": account,
+            "studio_id": account.studio_id,
+            "currency": account.currency,
+            "synced_at": timezone.now(),
+        },
+    )
+    return session
+
+
+def _minutes_write(session: LiveSession, minutes: dict[datetime, dict]) -> int:
+    if not minutes:
+        return 0
+    fields = sorted({name for row in minutes.values() for name in row})
+    rows = [SessionMinute(tenant_id=session.tenant_id, session=session, minute=moment, **values) for moment, values in minutes.items()]
+    SessionMinute.objects.for_tenant(session.tenant_id).bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "session", "minute"], update_fields=fields
+    )
+    return len(rows)
+
+
+def _items_write(session: LiveSession, items: list[dict], affiliate: dict[str, dict] | None = None) -> int:
+    if not items:
+        return 0
+    affiliate = affiliate or {}
+    rows = []
+    for values in items:
+        extra = affiliate.get(values["item_id"], {})
+        values = {**values, **{k: v for k, v in extra.items() if k != "live_price" or not values.get("live_price")}}
+        original, live = values.get("original_price") or Decimal(0), values.get("live_price") or Decimal(0)
+        if original > 0 and live > 0:
+            values["discount_percentage"] = ((original - live) * 100 / original).quantize(Decimal("0.01"))
+        if "commission_rate" in values:
+            values["total_commission"] = (values["revenue"] * values["commission_rate"]).quantize(Decimal("0.01"))
+        rows.append(SessionItem(tenant_id=session.tenant_id, session=session, **values))
+    fields = sorted(
+        {name for row in items for name in row}
+        | ({"shop_id", "original_price", "commission_rate", "discount_percentage", "total_commission"} if affiliate else set())
+    )
+    fields = [name for name in fields if name != "item_id"]
+    SessionItem.objects.for_tenant(session.tenant_id).bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "session", "item_id"], update_fields=fields
+    )
+    return len(rows)
+
+
+def _account_sync_recorded(account: ShopeeAccount, error: str = "") -> None:
+    now = timezone.now()
+    values = {"last_sync_error": error[:300]} if error else {"last_synced_at": now, "last_sync_error": ""}
+    ShopeeAccount.objects.for_tenant(account.tenant_id).filter(pk=account.pk).update(**values)
+
+
+# --- The 5-minute cycle over ongoing sessions -----------------------------------------------
+
+
+def account_live_sync(*, account: ShopeeAccount, client=None, counts: CycleCounts | None = None) -> CycleCounts:
+    """One account's ongoing sessions: list, then each session's minutes and items. Sessions we
+    had as ongoing that the platform no longer lists as live are marked ended (the hourly pass
+    settles their final figures)."""
+    counts = counts or CycleCounts()
+    client = client or web_client(account)
+    listing = client.session_list(page=1, page_size=SESSION_LIST_PAGE_SIZE)
+    counts.calls += 1
+    live_rows = [row for row in listing.get("list") or () if _int(row.get("status")) == _LIVE]
+    live_ids = {str(row.get("sessionId")) for row in live_rows}
+    now = timezone.now()
+    for row in live_rows:
+        session_id = str(row["sessionId"])
+        existing = LiveSession.objects.for_tenant(account.tenant_id).filter(session_id=session_id).only("pk").first()
+        last_minute = (
+            existing
+            and SessionMinute.objects.for_tenant(account.tenant_id)
+            .filter(session=existing)
+            .order_by("-minute")
+            .values_list("minute", flat=True)
+            .first()
+        )
+        totals = _totals_from_list_item(row)
+        start = max(filter(None, (last_minute, totals["started_at"], now - TRENDS_MAX_SPAN)))
+        trends = client.dashboard_trends(session_id=session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
+        products = client.dashboard_products(session_id=session_id, page=1, page_size=100)
+        counts.calls += 2
+        minutes, items = _minute_rows(trends), _item_rows(products)
+        if minutes:
+            latest = minutes[max(minutes)]
+            totals["current_viewers"] = latest.get("viewers", 0)
+        with transaction.atomic():
+            session = _session_upsert(account, session_id, {**totals, "status": SessionStatus.ONGOING, "ended_at": None})
+            counts.minutes += _minutes_write(session, minutes)
+            counts.items += _items_write(session, items)
+        counts.sessions += 1
+    gone = (
+        LiveSession.objects.for_tenant(account.tenant_id)
+        .filter(account=account, status=SessionStatus.ONGOING)
+        .exclude(session_id__in=live_ids)
+    )
+    counts.ended += gone.update(status=SessionStatus.ENDED, ended_at=now, current_viewers=0, updated_at=now)
+    _account_sync_recorded(account)
+    return counts
+
+
+def live_cycle_start(*, tenant: Tenant) -> SyncRun | None:
+    """Start this tenant's cycle: one part per account with a Seller Center session. None when
+    there is nothing to sync or the previous cycle is still running (it covers the same ground)."""
+    from shopee_live.selectors import accounts_syncable
+
+    accounts = list(accounts_syncable(tenant))
+    if not accounts:
+        return None
+    try:
+        return sync_run_start(
+            tenant=tenant,
+            kind=KIND_ACTIVE,
+            target="live",
+            label="Shopee Live sessions",
+            parts=[(f"account:{account.pk}", {"account": account.pk}) for account in accounts],
+        )
+    except SyncRunConflict as conflict:
+        logger.info("Shopee Live cycle for tenant %s skipped: run %s is still %s", tenant.pk, conflict.run.pk, conflict.run.state)
+        return None
+
+
+def _part_account(part: SyncRunPart) -> ShopeeAccount | None:
+    return (
+        ShopeeAccount.objects.for_tenant(part.tenant_id)
+        .select_related("tenant")
+        .filter(pk=part.params.get("account"), status="active")
+        .first()
+    )
+
+
+def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
+    """Work one account of a cycle. Its writes are idempotent, so the part is committed once
+    at the end; an upstream failure is recorded on the account (its pages show the stored
+    figures marked stale) and fails the part without raising."""
+    part = SyncRunPart.objects.select_related("run").filter(pk=part_id).first()
+    if part is None or (part := sync_part_claim(part=part)) is None:
+        return None
+    account = _part_account(part)
+    try:
+        if account is None:
+            return sync_page_commit(part=part, write_rows=lambda: None, checkpoint={"skipped": "inactive"}, items=0, done=True)
+        counts = account_live_sync(account=account, client=client)
+        return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=counts.sessions, done=True)
+    except StaleCheckpoint:
+        return None
+    except (UpstreamError, ApplicationError) as exc:
+        message = str(exc) or type(exc).__name__
+        _account_sync_recorded(account, message)
+        sync_part_fail(part=part, error=message)
+    except Exception as exc:
+        sync_part_fail(part=part, error=str(exc) or type(exc).__name__)
+        raise
+    return part
+
+
+# --- Ended sessions, hourly until final -----------------------------------------------------
+
+
+def session_settle(*, session: LiveSession, client=None, platform=None) -> LiveSession:
+    """Read an ended (or any) session's figures from the dashboard: totals with shares and
+    followers, and its items (with list prices and commission rates when the account has Open
+    Platform tokens). Final once it ended ``SETTLE_AFTER`` ago."""
+    account = session.account
+    client = client or web_client(account)
+    overview = client.dashboard_overview(session_id=session.session_id)
+    products = client.dashboard_products(session_id=session.session_id, page=1, page_size=100)
+    affiliate = {}
+    if account.access_token and account.status == "active":
+        try:
+            platform = platform or open_client(account)
+            affiliate = _affiliate_rows(platform.item_list(session_id=session.session_id, offset=0, page_size=100))
+        except (UpstreamError, ApplicationError) as exc:  # prices and commission wait for the next pass
+            logger.info("Item list of session %s unavailable: %s", session.session_id, exc)
+    totals = _totals_from_overview(overview)
+    status = _int(overview.get("status"))
+    now = timezone.now()
+    if status == _LIVE:
+        totals["status"] = SessionStatus.ONGOING
+    else:
+        totals["status"] = SessionStatus.ENDED
+        totals["current_viewers"] = 0
+        ended_at = session.ended_at or now
+        totals["ended_at"] = ended_at
+        totals["is_final"] = now - ended_at >= SETTLE_AFTER
+    with transaction.atomic():
+        session = _session_upsert(account, session.session_id, totals)
+        _items_write(session, _item_rows(products), affiliate)
+    return session
+
+
+def account_history_discover(*, account: ShopeeAccount, client=None) -> int:
+    """Sessions that started and ended between two cycles appear only in the history: record
+    them as ended (the settle pass fills their figures). Returns how many were new."""
+    client = client or web_client(account)
+    history = client.live_history(page=1, page_size=100, time_dim="1d")
+    new = 0
+    for row in history.get("list") or ():
+        session_id = str(row.get("sessionId") or "")
+        if not session_id:
+            continue
+        totals = _totals_from_list_item(row)
+        exists = LiveSession.objects.for_tenant(account.tenant_id).filter(session_id=session_id).exists()
+        ended_at = totals["started_at"] + timedelta(seconds=totals["duration_seconds"]) if totals["started_at"] else timezone.now()
+        if not exists:
+            _session_upsert(account, session_id, {**totals, "status": SessionStatus.ENDED, "ended_at": ended_at})
+            new += 1
+    return new
+
+
+def ended_sessions_settle(*, account: ShopeeAccount, client=None, platform=None) -> CycleCounts:
+    """The hourly pass for one account: discover missed sessions, then settle every ended
+    session that isn't final yet."""
+    counts = CycleCounts()
+    client = client or web_client(account)
+    counts.sessions += account_history_discover(account=account, client=client)
+    pending = LiveSession.objects.for_tenant(account.tenant_id).filter(
+        account=account, status=SessionStatus.ENDED, is_final=False, source=SessionSource.SYNC
+    )
+    for session in pending.select_related("account"):
+        session_settle(session=session, client=client, platform=platform)
+        counts.ended += 1
+    return counts
+
+
+def ended_cycle_start(*, tenant: Tenant) -> SyncRun | None:
+    from shopee_live.selectors import accounts_syncable
+
+    accounts = list(accounts_syncable(tenant))
+    if not accounts:
+        return None
+    try:
+        return sync_run_start(
+            tenant=tenant,
+            kind=KIND_ENDED,
+            target="ended",
+            label="Shopee Live ended sessions",
+            parts=[(f"account:{account.pk}", {"account": account.pk}) for account in accounts],
+        )
+    except SyncRunConflict:
+        return None
+
+
+def ended_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
+    part = SyncRunPart.objects.select_related("run").filter(pk=part_id).first()
+    if part is None or (part := sync_part_claim(part=part)) is None:
+        return None
+    account = _part_account(part)
+    try:
+        if account is None:
+            return sync_page_commit(part=part, write_rows=lambda: None, checkpoint={"skipped": "inactive"}, items=0, done=True)
+        counts = ended_sessions_settle(account=account, client=client)
+        return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=counts.ended, done=True)
+    except StaleCheckpoint:
+        return None
+    except (UpstreamError, ApplicationError) as exc:
+        message = str(exc) or type(exc).__name__
+        _account_sync_recorded(account, message)
+        sync_part_fail(part=part, error=message)
+    except Exception as exc:
+        sync_part_fail(part=part, error=str(exc) or type(exc).__name__)
+        raise
+    return part
+
+
+# --- One session on demand (the seed's POST /sessions/sync) ---------------------------------
+
+
+def session_sync(*, account: ShopeeAccount, session_id: str, client=None) -> LiveSession:
+    """Bring one session up to date now: its dashboard totals and items, and while it is live
+    its minutes too. The session is created when Shopee knows it and we don't yet."""
+    client = client or web_client(account)
+    session = LiveSession.objects.for_tenant(account.tenant_id).filter(session_id=session_id).first()
+    if session is None:
+        session = LiveSession(
+            tenant=account.tenant, account=account, studio_id=account.studio_id, session_id=session_id, currency=account.currency
+        )
+    session.account = account
+    session = session_settle(session=session, client=client)
+    if session.status == SessionStatus.ONGOING:
+        now = timezone.now()
+        start = max(filter(None, (session.started_at, now - TRENDS_MAX_SPAN)))
+        trends = client.dashboard_trends(session_id=session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
+        _minutes_write(session, _minute_rows(trends))
+    return session
+
+
+__all__ = [
+    "KIND_ACTIVE",
+    "KIND_ENDED",
+    "account_live_sync",
+    "ended_cycle_part_run",
+    "ended_cycle_start",
+    "live_cycle_part_run",
+    "live_cycle_start",
+    "session_settle",
+    "session_sync",
+]
