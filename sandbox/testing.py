@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -155,6 +156,9 @@ class SandboxBridge(Sandbox):
         headers = {
             name: value for name, value in prepared.headers.items() if name.lower() not in ("content-type", "content-length", "host")
         }
+        # Cookies travel only in the request's own Cookie header: the test client would otherwise
+        # keep one login's cookie (Shopee's SPC_EC) and send it with every later call.
+        self._client.cookies = SimpleCookie()
         response = self._client.generic(
             prepared.method,
             target,
@@ -174,7 +178,9 @@ class SandboxBridge(Sandbox):
         if delay_ms:
             time.sleep(delay_ms / 1000)
         content = b"".join(response.streaming_content) if response.streaming else response.content
-        return response.status_code, list(response.items()), content
+        # Django keeps cookies apart from the headers; a real server sends them as Set-Cookie.
+        cookies = [("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()]
+        return response.status_code, list(response.items()) + cookies, content
 
 
 def _host_meta(netloc: str) -> dict:

@@ -27,6 +27,9 @@ REAL_UPSTREAMS = {
     "GOOGLE_OAUTH_TOKEN_URL": "https://oauth2.googleapis.com/token",
     "META_GRAPH_API_BASE": "https://graph.facebook.com",
     "TELEGRAM_API_BASE": "https://api.telegram.org",
+    "SHOPEE_OPEN_API_BASE": "https://partner.shopeemobile.com",
+    "SHOPEE_WEB_BASE": "https://seller.shopee.co.id",
+    "SHOPEE_AUTHORIZE_URL": "https://partner.shopeemobile.com/api/v2/shop/auth_partner",
 }
 # Set by config/settings_test.py for the suite; a subprocess that runs the product's own
 # settings starts without them (and without a stray .env of the checkout).

@@ -410,7 +410,7 @@ def test_qr_flow_with_expiry_and_the_cookie(client):
     web_login(client, "demo-th-1")
     info = client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo").json()
     account = account_get("demo-th-1")
-    assert info["data"]["userId"] == account.user_id and info["data"]["shopId"] == account.shop_id
+    assert info["data"]["user_id"] == account.user_id and info["data"]["shop_id"] == account.shop_id
 
     client.post(f"{CONTROL}/shopee-web/sessions/expire", data=json.dumps({"account": "demo-th-1"}), content_type="application/json")
     assert client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo").json()["code"] == 401
@@ -576,3 +576,20 @@ def test_faults_answer_in_shopee_shapes(client):
     logged_out = client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo", headers={"X-Sandbox-Fault": "expired_token"}).json()
     assert (logged_out["code"], logged_out["error"], logged_out["data"]) == (401, 401, None)
     assert client.get(f"{WEB}/supply/api/lm/sellercenter/userInfo", headers={"X-Sandbox-Fault": "status=429"}).json()["code"] == 429
+
+
+def test_through_the_bridge_the_cookie_travels_only_when_the_client_sends_it(sandbox):
+    import requests
+
+    web = sandbox.url("shopee-web").rstrip("/")
+    qr = requests.get(f"{web}/api/v2/authentication/gen_qrcode", timeout=5).json()["data"]
+    sandbox.shopee_qr_confirm(qr["qrcode_id"], "demo-my-2")
+    token = requests.get(f"{web}/api/v2/authentication/qrcode_status", params={"qrcode_id": qr["qrcode_id"]}, timeout=5).json()["data"][
+        "qrcode_token"
+    ]
+    login = requests.post(f"{web}/api/v2/authentication/qrcode_login", json={"qrcode_token": token}, timeout=5)
+    cookie = login.json()["data"]["token"]
+    assert "SPC_EC=" in login.headers["Set-Cookie"]
+    assert requests.get(f"{web}/supply/api/lm/sellercenter/userInfo", timeout=5).json()["code"] == 401
+    me = requests.get(f"{web}/supply/api/lm/sellercenter/userInfo", headers={"Cookie": f"SPC_EC={cookie}"}, timeout=5).json()
+    assert me["data"]["user_id"] == account_get("demo-my-2").user_id

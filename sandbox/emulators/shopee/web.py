@@ -225,12 +225,13 @@ def index(request: HttpRequest):
 
 @web.route(CREATOR + "userInfo")
 def user_info(request, params, account):
+    # Field names as the seed's service reads them (no public capture shows this response).
     return {
-        "userId": account.user_id,
+        "user_id": account.user_id,
         "username": account.username,
-        "shopId": account.shop_id,
-        "shopName": account.shop_name,
-        "followerCount": account.follower_count,
+        "shop_id": account.shop_id,
+        "shop_name": account.shop_name,
+        "follower_count": account.follower_count,
         "region": account.region_code,
         "avatar": f"https://cf.shopee.{account.region.domain}/file/avatar-{account.user_id}",
     }
