@@ -35,7 +35,8 @@ class ShopeeAccountAdmin(TenantOwnedAdmin):
     )
     list_filter = (TenantListFilter, "status", "region")
     search_fields = ("name", "user_id", "shop_id")
-    readonly_fields = ("user_id", "shop_id", "region", "currency", "connected_by", "created_at", "updated_at", "last_synced_at")
+    # The studio is moved in the app; a tenant-owned choice list can't be built outside a tenant.
+    readonly_fields = ("studio", "user_id", "shop_id", "region", "currency", "connected_by", "created_at", "updated_at", "last_synced_at")
     actions = ["refresh_tokens"]
     has_add_permission_default = False  # accounts are connected through OAuth or a QR login, in the app
 
@@ -58,3 +59,5 @@ class ShopeeAccountAdmin(TenantOwnedAdmin):
 class HostAdmin(TenantOwnedAdmin):
     list_display = ("name", "studio", "streamer_id", "follower_count", "created_at")
     search_fields = ("name", "streamer_id")
+    readonly_fields = ("studio", "streamer_id", "created_at")
+    has_add_permission_default = False  # hosts come with the sessions they stream

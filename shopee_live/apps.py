@@ -25,6 +25,8 @@ class ShopeeLiveConfig(PlatformAppConfig):
     beat_schedules = (
         BeatEntry("Shopee Live ongoing sessions", "shopee_live.tasks.live_cycle_all_task", {"minute": "*/5"}, expires=240),
         BeatEntry("Shopee Live ended sessions", "shopee_live.tasks.ended_cycle_all_task", {"minute": "17"}, expires=3000),
+        # Access tokens live 4 hours; every 10 minutes, pairs expiring within 30 are rotated.
+        BeatEntry("Shopee Live token refresh", "shopee_live.tasks.account_tokens_refresh_expiring_task", {"minute": "*/10"}, expires=540),
     )
     schedules = (
         ScheduleOption(

@@ -46,3 +46,9 @@ def ended_cycle_all_task() -> int:
     for tenant_id in tenant_ids:
         ended_cycle_tenant_task.delay(tenant_id=tenant_id)
     return len(tenant_ids)
+
+
+@cross_tenant_task(name="shopee_live.tasks.account_tokens_refresh_expiring_task", queue=Queue.DEFAULT)
+def account_tokens_refresh_expiring_task() -> int:
+    """Beat, cross-tenant on purpose: rotate Open Platform pairs that expire within 30 minutes."""
+    return services.account_tokens_refresh_expiring()

@@ -127,7 +127,9 @@ def analytics_daily(
     """One row per day from ``start`` to ``end`` (days without sessions are zeros)."""
     sessions, currency, converter = _scope(tenant, studio_id=studio_id, account_id=account_id)
     sessions = sessions.annotate(moment=session_moment()).filter(local_day_bounds(start, end))
-    days = {start + timedelta(days=n): AnalyticsDay(currency=currency, day=start + timedelta(days=n)) for n in range((end - start).days + 1)}
+    days = {
+        start + timedelta(days=n): AnalyticsDay(currency=currency, day=start + timedelta(days=n)) for n in range((end - start).days + 1)
+    }
     for row in _per_day_and_currency(sessions):
         if row["day"] in days:
             days[row["day"]].add(row, converter)

@@ -90,6 +90,7 @@ class LiveCard:
     def account(self) -> ShopeeAccount:
         return self.session.account
 
+
 def sparkline_points(values: list[int], *, width: int = SPARKLINE_WIDTH, height: int = SPARKLINE_HEIGHT) -> str:
     """SVG polyline points for ``values`` scaled into ``width`` × ``height`` (a flat line at the
     bottom when every value is zero; "" with fewer than two values)."""

@@ -404,15 +404,17 @@ def _creator_info_fill(account: ShopeeAccount) -> None:
         logger.info("Creator profile of Shopee account %s not read: %s", account.pk, exc)
         return
     changed = []
-    name = str(info.get("username") or info.get("shopName") or "")[:200]
+    name = str(info.get("username") or info.get("shop_name") or info.get("shopName") or "")[:200]
     if name and name != account.name:
         account.name = name
         changed.append("name")
-    if info.get("followerCount") is not None:
-        account.follower_count = int(info.get("followerCount") or 0)
+    followers = info.get("follower_count", info.get("followerCount"))
+    if followers is not None:
+        account.follower_count = int(followers or 0)
         changed.append("follower_count")
-    if info.get("shopId") and not account.shop_id:
-        account.shop_id = str(info["shopId"])
+    shop_id = info.get("shop_id") or info.get("shopId")
+    if shop_id and not account.shop_id:
+        account.shop_id = str(shop_id)
         changed.append("shop_id")
     if changed:
         account.save(update_fields=[*changed, "updated_at"])

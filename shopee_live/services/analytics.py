@@ -20,7 +20,20 @@ from shopee_live.models import DailyAnalytics, LiveSession
 from shopee_live.selectors import local_day_bounds, session_local_day, session_moment
 
 # The order of the SELECT below, as the INSERT names them.
-_COLUMNS = ("tenant_id", "account_id", "studio_id", "day", "currency", "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at")
+_COLUMNS = (
+    "tenant_id",
+    "account_id",
+    "studio_id",
+    "day",
+    "currency",
+    "sessions",
+    "revenue",
+    "viewers",
+    "orders",
+    "items_sold",
+    "campaign_spent",
+    "computed_at",
+)
 _UPDATED = _COLUMNS[4:]
 
 
@@ -44,8 +57,18 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
             computed_at=Value(computed_at, output_field=DateTimeField()),
         )
         .values_list(
-            "tenant_id", "account_id", "account__studio_id", "day", "account__currency",
-            "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at",
+            "tenant_id",
+            "account_id",
+            "account__studio_id",
+            "day",
+            "account__currency",
+            "sessions",
+            "revenue",
+            "viewers",
+            "orders",
+            "items_sold",
+            "campaign_spent",
+            "computed_at",
         )
         .order_by()
     )

@@ -33,3 +33,5 @@ def test_account_list_and_form_never_show_the_credentials(client, tenant_a, stud
     assert "••••••••7001".encode() in pages[0].content
     assert b"Host A" in pages[3].content
     assert client.get("/admin/shopee_live/shopeeaccount/add/").status_code == 403
+    host = Host.objects.for_tenant(tenant_a).get()
+    assert client.get(f"/admin/shopee_live/host/{host.pk}/change/").status_code == 200
