@@ -4,6 +4,7 @@ import from ``shopee_live.services``:
 - ``accounts``: studios, connecting accounts (Open Platform OAuth, Seller Center QR login),
   token rotation, the client factories (``open_client``, ``web_client``) and naming an account
   by id or by a stored token;
+- ``qr_login``: the Seller Center QR login (start, track, poll, the universal link);
 - ``upstream``: on-demand reads and writes through the Seller Center (promotions, items, ads,
   coins, live status, the creator profile and session list);
 - ``sync``: the session sync (the 5-minute cycle, the hourly settle, one session on demand);
@@ -14,8 +15,6 @@ import from ``shopee_live.services``:
 
 from shopee_live.services.accounts import (
     PROVIDER,
-    QR_EXPIRED_MESSAGE,
-    QR_LIFETIME,
     TOKEN_REFRESH_AHEAD,
     account_credentials_renew,
     account_for_access_token,
@@ -26,10 +25,6 @@ from shopee_live.services.accounts import (
     account_tokens_refresh_expiring,
     account_web_session_renew,
     open_client,
-    qr_login_poll,
-    qr_login_start,
-    qr_login_track,
-    qr_universal_link,
     studio_create,
     studio_get,
     studio_rename,
@@ -42,6 +37,14 @@ from shopee_live.services.imports import (
     session_import_confirm,
     session_import_counts,
     session_import_preview,
+)
+from shopee_live.services.qr_login import (
+    QR_EXPIRED_MESSAGE,
+    QR_LIFETIME,
+    qr_login_poll,
+    qr_login_start,
+    qr_login_track,
+    qr_universal_link,
 )
 from shopee_live.services.sessions import FRESH_FOR, SessionRead, host_link, session_create, session_read, session_sync_requested
 from shopee_live.services.sync import (
