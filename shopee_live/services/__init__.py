@@ -1,7 +1,7 @@
 """Writes and workflows of Shopee Live. Every public name is re-exported here, so callers
 import from ``shopee_live.services``:
 
-- ``accounts``: studios, connecting accounts (Open Platform OAuth, Seller Center QR login),
+- ``accounts``: studios, connecting accounts through Open Platform OAuth,
   token rotation, the client factories (``open_client``, ``web_client``) and naming an account
   by id or by a stored token;
 - ``qr_login``: the Seller Center QR login (start, track, poll, the universal link);
