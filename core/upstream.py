@@ -24,6 +24,9 @@ PROVIDER_LABELS = {
     "google_ads": "Google Ads",
     "meta_capi": "Meta",
     "telegram": "Telegram",
+    "shopee": "Shopee",
+    "shopee_auth": "Shopee",
+    "shopee_web": "Shopee Seller Center",
 }
 
 

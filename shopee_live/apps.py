@@ -14,6 +14,7 @@ class ShopeeLiveConfig(PlatformAppConfig):
         NavEntry("Sessions", "shopee_live:sessions"),
         NavEntry("Analytics", "shopee_live:analytics"),
         NavEntry("Promotions", "shopee_live:promotions"),
+        NavEntry("Accounts", "shopee_live:accounts"),
     )
     labels = {
         "session_status": {"initial": "Not started", "ongoing": "Live", "ended": "Ended"},
@@ -25,7 +26,8 @@ class ShopeeLiveConfig(PlatformAppConfig):
         BeatEntry("Shopee Live ongoing sessions", "shopee_live.tasks.live_cycle_all_task", {"minute": "*/5"}, expires=240),
         BeatEntry("Shopee Live ended sessions", "shopee_live.tasks.ended_cycle_all_task", {"minute": "17"}, expires=3000),
         BeatEntry("Shopee Live daily analytics", "shopee_live.tasks.daily_analytics_all_task", {"minute": "35", "hour": "1"}, expires=5400),
-        BeatEntry("Shopee Live token refresh", "shopee_live.tasks.tokens_refresh_expiring_task", {"minute": "*/20"}, expires=1100),
+        # Access tokens live 4 hours; every 10 minutes, pairs expiring within 30 are rotated.
+        BeatEntry("Shopee Live token refresh", "shopee_live.tasks.account_tokens_refresh_expiring_task", {"minute": "*/10"}, expires=540),
     )
     schedules = (
         ScheduleOption(
@@ -53,3 +55,15 @@ class ShopeeLiveConfig(PlatformAppConfig):
         from shopee_live.selectors import live_overview
 
         return live_overview(tenant, date_range)
+
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        """Connect the demo tenant's Shopee account without a browser, through the same services
+        as the Accounts page: a QR already confirmed on the demo account's phone and an Open
+        Platform code, both issued by ``upstreams``. Nothing happens without them."""
+        from functools import partial
+
+        from shopee_live.demo import demo_connect
+
+        if upstreams is None:
+            return
+        demo_connect(tenant, auth_code=partial(upstreams.auth_code, "shopee"), qrcode_id=partial(upstreams.auth_code, "shopee_web"))

@@ -63,7 +63,7 @@ def daily_analytics_all_task() -> int:
     return len(tenant_ids)
 
 
-@cross_tenant_task(name="shopee_live.tasks.tokens_refresh_expiring_task", queue=Queue.DEFAULT)
-def tokens_refresh_expiring_task() -> int:
-    """Beat, cross-tenant on purpose: Open Platform access tokens that expire within the hour."""
+@cross_tenant_task(name="shopee_live.tasks.account_tokens_refresh_expiring_task", queue=Queue.DEFAULT)
+def account_tokens_refresh_expiring_task() -> int:
+    """Beat, cross-tenant on purpose: rotate Open Platform pairs that expire within 30 minutes."""
     return services.account_tokens_refresh_expiring()

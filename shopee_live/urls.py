@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shopee_live.views import analytics, imports, live, promotions, sessions
+from shopee_live.views import accounts, analytics, imports, live, promotions, sessions
 
 app_name = "shopee_live"
 
@@ -16,5 +16,13 @@ urlpatterns = [
     path("sessions/<int:pk>/coins/", sessions.SessionCoinsRefreshView.as_view(), name="session-coins"),
     path("analytics/", analytics.AnalyticsView.as_view(), name="analytics"),
     path("promotions/", promotions.PromotionsView.as_view(), name="promotions"),
-    path("promotions/<int:pk>/edit/", promotions.PromotionEditView.as_view(), name="promotion-edit"),
+    path("promotions/<int:account_pk>/edit/", promotions.PromotionEditView.as_view(), name="promotion-edit"),
+    path("accounts/", accounts.AccountsView.as_view(), name="accounts"),
+    path("accounts/studios/", accounts.StudioCreateView.as_view(), name="studio-create"),
+    path("accounts/studios/<int:pk>/rename/", accounts.StudioRenameView.as_view(), name="studio-rename"),
+    path("accounts/oauth/start/", accounts.OAuthStartView.as_view(), name="oauth-start"),
+    path("accounts/oauth/callback/", accounts.OAuthCallbackView.as_view(), name="oauth-callback"),
+    path("accounts/qr/", accounts.QrLoginView.as_view(), name="qr-login"),
+    path("accounts/qr/<int:pk>/", accounts.QrLoginDetailView.as_view(), name="qr-login-detail"),
+    path("accounts/qr/<int:pk>/status/", accounts.QrLoginStatusView.as_view(), name="qr-login-status"),
 ]

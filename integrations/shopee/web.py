@@ -196,5 +196,5 @@ class ShopeeWebClient(CredentialedClient):
 class _NoCookies(DefaultCookiePolicy):
     """Stores no cookie an answer sets: the only cookie ever sent is the one given."""
 
-    def set_ok(self, cookie, request) -> bool:
+    def set_ok(self, _cookie, _request) -> bool:
         return False

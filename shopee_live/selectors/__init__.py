@@ -4,9 +4,21 @@
 - ``overview``: the home page's figures and the global search;
 - ``studios``: studios and accounts (without their credentials), tenant-scoped lookups;
 - ``sessions``: the session list, one session with its items and minutes, live now, history;
-- ``analytics``: daily figures and the rolling summary, aggregated in SQL.
+- ``analytics``: daily figures and the rolling summary, aggregated in SQL;
+- ``pages``: what the analyst pages add: live cards with sync freshness, one session by id with
+  its KPIs, history totals and export rows per currency, analytics per currency from the stored
+  days;
+- ``account_pages``: the Accounts page (studios with their accounts, masked credentials, QR logins).
 """
 
+from shopee_live.selectors.account_pages import (
+    AccountRow,
+    Credential,
+    StudioAccounts,
+    account_row,
+    qr_login_for_page,
+    studios_with_accounts,
+)
 from shopee_live.selectors.accounts import accounts_syncable, tenant_ids_with_accounts
 from shopee_live.selectors.analytics import (
     ANALYTICS_MAX_DAYS,
@@ -20,6 +32,26 @@ from shopee_live.selectors.analytics import (
     region_today,
 )
 from shopee_live.selectors.overview import live_overview, live_search_hits
+from shopee_live.selectors.pages import (
+    SESSION_EXPORT_COLUMNS,
+    AccountFreshness,
+    DailySeries,
+    LiveCard,
+    SessionKpis,
+    account_freshness,
+    accounts_freshness,
+    analytics_by_account,
+    analytics_daily_series,
+    analytics_totals,
+    hosts_for_tenant,
+    live_cards,
+    percent_of,
+    session_for_page,
+    session_kpis,
+    sessions_export_rows,
+    sessions_totals,
+    summary_span,
+)
 from shopee_live.selectors.sessions import (
     SESSION_LIST_LIMIT,
     SESSION_LIST_MAX,
@@ -44,6 +76,12 @@ from shopee_live.selectors.studios import (
 )
 
 __all__ = [
+    "AccountRow",
+    "Credential",
+    "StudioAccounts",
+    "account_row",
+    "qr_login_for_page",
+    "studios_with_accounts",
     "accounts_syncable",
     "live_overview",
     "live_search_hits",
@@ -75,4 +113,22 @@ __all__ = [
     "sessions_ongoing",
     "studio_get",
     "studios_for_tenant",
+    "SESSION_EXPORT_COLUMNS",
+    "AccountFreshness",
+    "DailySeries",
+    "LiveCard",
+    "SessionKpis",
+    "account_freshness",
+    "accounts_freshness",
+    "analytics_by_account",
+    "analytics_daily_series",
+    "analytics_totals",
+    "hosts_for_tenant",
+    "live_cards",
+    "percent_of",
+    "session_for_page",
+    "session_kpis",
+    "sessions_export_rows",
+    "sessions_totals",
+    "summary_span",
 ]

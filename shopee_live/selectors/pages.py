@@ -12,23 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.timezones import zone_or_utc
-from shopee_live.models import (
-    DailyAnalytics,
-    Host,
-    LiveSession,
-    Promotion,
-    SessionItem,
-    SessionMinute,
-    SessionStatus,
-    ShopeeAccount,
-    Studio,
-)
-from shopee_live.regions import market
+from shopee_live.models import DailyAnalytics, Host, LiveSession, SessionMinute, ShopeeAccount
+from shopee_live.selectors.sessions import sessions_ongoing
+from shopee_live.selectors.studios import ACCOUNT_SECRETS, accounts_for_tenant
 
 ZERO = Decimal("0.00")
 # An account whose last sync is older than this (or failed) shows its figures as stale.
@@ -38,16 +29,7 @@ SPARKLINE_MINUTES = 60
 SPARKLINE_WIDTH, SPARKLINE_HEIGHT = 120, 28
 
 
-# --- Choices for the filters ---------------------------------------------------------------
-
-
-def studios_for_tenant(tenant) -> QuerySet[Studio]:
-    return Studio.objects.for_tenant(tenant).order_by("name", "id")
-
-
-def accounts_for_tenant(tenant, *, studio_id: int | None = None) -> QuerySet[ShopeeAccount]:
-    accounts = ShopeeAccount.objects.for_tenant(tenant).select_related("studio").order_by("name", "id")
-    return accounts.filter(studio_id=studio_id) if studio_id else accounts
+# --- Hosts (the history's filter) ------------------------------------------------------------
 
 
 def hosts_for_tenant(tenant, *, studio_id: int | None = None) -> QuerySet[Host]:
@@ -108,17 +90,6 @@ class LiveCard:
     def account(self) -> ShopeeAccount:
         return self.session.account
 
-    @property
-    def flag(self) -> str:
-        return region_flag(self.session.account.region)
-
-
-REGION_FLAGS = {"ID": "🇮🇩", "VN": "🇻🇳", "TH": "🇹🇭", "MY": "🇲🇾", "PH": "🇵🇭", "SG": "🇸🇬"}
-
-
-def region_flag(region: str) -> str:
-    return REGION_FLAGS.get(region, "")
-
 
 def sparkline_points(values: list[int], *, width: int = SPARKLINE_WIDTH, height: int = SPARKLINE_HEIGHT) -> str:
     """SVG polyline points for ``values`` scaled into ``width`` × ``height`` (a flat line at the
@@ -130,24 +101,10 @@ def sparkline_points(values: list[int], *, width: int = SPARKLINE_WIDTH, height:
     return " ".join(f"{index * step:.1f},{height - (value / top) * (height - 2) - 1:.1f}" for index, value in enumerate(values))
 
 
-def live_sessions(tenant, *, studio_id: int | None = None, account_id: int | None = None) -> QuerySet[LiveSession]:
-    sessions = (
-        LiveSession.objects.for_tenant(tenant)
-        .filter(status=SessionStatus.ONGOING)
-        .select_related("account", "host", "studio")
-        .order_by("-current_viewers", "-started_at", "id")
-    )
-    if studio_id:
-        sessions = sessions.filter(studio_id=studio_id)
-    if account_id:
-        sessions = sessions.filter(account_id=account_id)
-    return sessions
-
-
 def live_cards(tenant, *, studio_id: int | None = None, account_id: int | None = None, now: datetime | None = None) -> list[LiveCard]:
     """One card per ongoing session, with the last hour of viewers per minute (two queries)."""
     now = now or timezone.now()
-    sessions = list(live_sessions(tenant, studio_id=studio_id, account_id=account_id))
+    sessions = list(sessions_ongoing(tenant, studio_id=studio_id, account_id=account_id))
     viewers: dict[int, list[int]] = {session.pk: [] for session in sessions}
     if sessions:
         minutes = (
@@ -184,7 +141,8 @@ def accounts_freshness(
 
 def session_for_page(tenant, pk: int) -> LiveSession:
     """The tenant's session ``pk`` with its account, studio and host (DoesNotExist otherwise)."""
-    return LiveSession.objects.for_tenant(tenant).select_related("account", "studio", "host").get(pk=pk)
+    sessions = LiveSession.objects.for_tenant(tenant).select_related("account", "studio", "host")
+    return sessions.defer(*(f"account__{name}" for name in ACCOUNT_SECRETS)).get(pk=pk)
 
 
 @dataclass
@@ -202,52 +160,7 @@ def session_kpis(session: LiveSession) -> SessionKpis:
     )
 
 
-def session_minutes(session: LiveSession) -> list[SessionMinute]:
-    return list(SessionMinute.objects.for_tenant(session.tenant_id).filter(session=session).order_by("minute"))
-
-
-def session_items(session: LiveSession) -> QuerySet[SessionItem]:
-    return SessionItem.objects.for_tenant(session.tenant_id).filter(session=session)
-
-
 # --- History -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SessionFilters:
-    studio_id: int | None = None
-    account_id: int | None = None
-    host_id: int | None = None
-    status: str = ""
-    start: date | None = None
-    end: date | None = None  # inclusive
-    q: str = ""
-
-
-def _day_bounds(day: date, zone) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=zone)
-
-
-def sessions_history(tenant, filters: SessionFilters, *, zone_name: str | None = None) -> QuerySet[LiveSession]:
-    """The tenant's sessions matching ``filters``; days are counted in ``zone_name`` (the tenant's
-    zone by default) by the session's start."""
-    zone = zone_or_utc(zone_name or tenant.time_zone)
-    sessions = LiveSession.objects.for_tenant(tenant).select_related("account", "host", "studio")
-    if filters.studio_id:
-        sessions = sessions.filter(studio_id=filters.studio_id)
-    if filters.account_id:
-        sessions = sessions.filter(account_id=filters.account_id)
-    if filters.host_id:
-        sessions = sessions.filter(host_id=filters.host_id)
-    if filters.status:
-        sessions = sessions.filter(status=filters.status)
-    if filters.start:
-        sessions = sessions.filter(started_at__gte=_day_bounds(filters.start, zone))
-    if filters.end:
-        sessions = sessions.filter(started_at__lt=_day_bounds(filters.end + timedelta(days=1), zone))
-    if filters.q:
-        sessions = sessions.filter(Q(session_name__icontains=filters.q) | Q(session_id=filters.q))
-    return sessions
 
 
 _MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -410,18 +323,3 @@ def summary_span(tenant, days: int, *, now: datetime | None = None) -> tuple[dat
     """The rolling summary's days: the last ``days`` days up to today (the tenant's zone)."""
     today = (now or timezone.now()).astimezone(zone_or_utc(tenant.time_zone)).date()
     return today - timedelta(days=days - 1), today
-
-
-# --- Promotions (stored) ---------------------------------------------------------------------
-
-
-def promotions_stored(tenant, account: ShopeeAccount) -> list[Promotion]:
-    return list(Promotion.objects.for_tenant(tenant).filter(account=account).order_by("name", "id"))
-
-
-def promotion_for_page(tenant, pk: int) -> Promotion:
-    return Promotion.objects.for_tenant(tenant).select_related("account").get(pk=pk)
-
-
-def account_time_zone(account: ShopeeAccount) -> str:
-    return market(account.region).time_zone

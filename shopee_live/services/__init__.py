@@ -1,21 +1,20 @@
 """Every Shopee Live write and workflow; callers import from ``shopee_live.services``.
 
-- ``accounts``: studios, connecting accounts (Open Platform OAuth, Seller Center QR login), token
-  rotation, the client factories (``open_client``, ``web_client``), naming an account by id or token;
+- ``accounts``: studios, Open Platform OAuth, token rotation, the client factories (``open_client``,
+  ``web_client``), naming an account by id or by a stored token;
+- ``qr_login``: the Seller Center QR login;
 - ``upstream``: on-demand reads and writes through the Seller Center (promotions, items, ads, coins,
   live status, the creator profile and session list);
 - ``sync``: the session sync (the 5-minute cycle, the hourly settle, one session on demand);
 - ``sessions``: sessions recorded by hand, one session read fresh (or stale with its age);
 - ``analytics``: the nightly daily analytics upsert;
-- ``imports``: the CSV import of historical sessions."""
+- ``imports``: the CSV import of historical sessions.
+"""
 
 from shopee_live.services.accounts import (
     PROVIDER,
-    QR_EXPIRED_MESSAGE,
-    QR_LIFETIME,
     START_LABEL,
     TOKEN_REFRESH_AHEAD,
-    WEB_SESSION_LIFETIME,
     account_credentials_renew,
     account_for_access_token,
     account_get,
@@ -24,10 +23,9 @@ from shopee_live.services.accounts import (
     account_token_refresh,
     account_tokens_refresh_expiring,
     account_web_session_renew,
+    creator_profile_fill,
     open_client,
-    qr_login_poll,
-    qr_login_start,
-    qr_universal_link,
+    region_checked,
     studio_create,
     studio_get,
     studio_rename,
@@ -46,11 +44,19 @@ from shopee_live.services.imports import (
     MAX_AMOUNT,
     SESSION_FIELDS,
     ImportRefused,
-    daily_analytics_refresh,
     session_import_confirm,
     session_import_counts,
     session_import_preview,
     size_text,
+)
+from shopee_live.services.qr_login import (
+    QR_EXPIRED_MESSAGE,
+    QR_LIFETIME,
+    WEB_SESSION_LIFETIME,
+    qr_login_poll,
+    qr_login_start,
+    qr_login_track,
+    qr_universal_link,
 )
 from shopee_live.services.sessions import (
     FRESH_FOR,
@@ -120,12 +126,12 @@ __all__ = [
     "coin_start",
     "COLUMNS",
     "COUNT_COLUMNS",
+    "creator_profile_fill",
     "creator_session_list",
     "creator_user_info",
     "CycleCounts",
     "daily_analytics_compute",
     "daily_analytics_recent",
-    "daily_analytics_refresh",
     "ended_cycle_part_run",
     "ended_cycle_start",
     "ended_sessions_settle",
@@ -152,7 +158,9 @@ __all__ = [
     "QR_LIFETIME",
     "qr_login_poll",
     "qr_login_start",
+    "qr_login_track",
     "qr_universal_link",
+    "region_checked",
     "roi_label",
     "session_create",
     "SESSION_FIELDS",

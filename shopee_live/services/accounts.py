@@ -1,5 +1,5 @@
-"""Studios and the Shopee accounts they stream from: connecting an account (Open Platform
-OAuth, Seller Center QR login), keeping its tokens fresh, the client factories every other
+"""Studios and the Shopee accounts they stream from: connecting an account through Open
+Platform OAuth (the QR login is ``qr_login``), keeping its tokens fresh, the client factories every other
 part of the app calls through, and naming an account by a token the seed's callers send.
 
 Two credentials per account, both encrypted at rest: the Open Platform pair (a 4-hour access
@@ -34,16 +34,13 @@ from shopee_live.client import (
     shopee_authorize_url,
 )
 from shopee_live.errors import LiveError
-from shopee_live.models import QrLogin, QrLoginStatus, Region, ShopeeAccount, Studio
+from shopee_live.models import Region, ShopeeAccount, Studio
 from shopee_live.regions import MARKETS, market
 
 logger = logging.getLogger(__name__)
 
 PROVIDER = "shopee"  # the provider of this app's OAuth states
 TOKEN_REFRESH_AHEAD = timedelta(minutes=30)  # access tokens live 4 hours
-WEB_SESSION_LIFETIME = timedelta(days=30)
-QR_LIFETIME = timedelta(seconds=120)
-QR_EXPIRED_MESSAGE = "This code expired. Scan again."
 START_LABEL = "Accounts → Authorize Open Platform"
 
 
@@ -88,7 +85,7 @@ def studio_get(*, tenant: Tenant, studio_id) -> Studio:
         raise ApplicationError("No such studio.", code=CoreError.NOT_FOUND, status=404)
 
 
-def _region(region: str) -> str:
+def region_checked(region: str) -> str:
     code = (region or "").strip().upper()
     if code not in MARKETS:
         choices = ", ".join(MARKETS)
@@ -103,7 +100,7 @@ def account_oauth_start(*, tenant: Tenant, user, studio: Studio, region: str = R
     """The consent page link. Shopee's ``auth_partner`` has no ``state`` of its own, so the
     single-use state (and the studio and region a new account joins) ride in the redirect URL,
     which Shopee sends back with ``code`` and ``user_id`` appended. ``account``: re-authorize it."""
-    region = account.region if account is not None else _region(region)
+    region = account.region if account is not None else region_checked(region)
     studio = account.studio if account is not None else studio
     state = oauth_state_issue(tenant=tenant, provider=PROVIDER, user=user)
     redirect = f"{settings.SHOPEE_REDIRECT_URI}?{urlencode({'state': state, 'studio': studio.pk, 'region': region})}"
@@ -117,7 +114,7 @@ def account_oauth_complete(
     encrypted, on the account of that Shopee user in the tenant (a new one in ``studio_id``)."""
     oauth_state_consume(tenant=tenant, provider=PROVIDER, state=state, auth_code=code, start_label=START_LABEL)
     studio = studio_get(tenant=tenant, studio_id=studio_id)
-    region = _region(region)
+    region = region_checked(region)
     try:
         grant = ShopeeAuthClient(tenant=tenant).token_get(code=code, user_id=user_id or None, shop_id=shop_id or None)
     except (AuthExpired, BadRequest) as exc:
@@ -153,7 +150,7 @@ def account_oauth_complete(
                 setattr(account, field, value)
             account.shop_id = account.shop_id or shop_id
             account.save()
-    _creator_info_fill(account)
+    creator_profile_fill(account)
     return account
 
 
@@ -281,96 +278,7 @@ def account_tokens_refresh_expiring(*, ahead: timedelta = TOKEN_REFRESH_AHEAD) -
     return refreshed
 
 
-# --- QR login --------------------------------------------------------------------------------
-
-
-def qr_universal_link(qr_login: QrLogin) -> str:
-    """What the QR encodes: the Shopee app opens it and asks to confirm the login."""
-    return f"https://shopee.{market(qr_login.region).domain}/universal-link/qrcode-login?{urlencode({'id': qr_login.qrcode_id})}"
-
-
-def qr_login_start(*, tenant: Tenant, user, studio: Studio, region: str) -> QrLogin:
-    """Ask Shopee for a login QR in ``region``; the page renders it and polls its status."""
-    region = _region(region)
-    if studio.tenant_id != tenant.pk:
-        raise ApplicationError("No such studio.", code=CoreError.NOT_FOUND, status=404)
-    with ShopeeWebClient(tenant=tenant, region=region) as client:
-        data = client.qr_generate()
-    qrcode_id = str(data.get("qrcode_id") or "")
-    if not qrcode_id:
-        raise ApplicationError("Shopee sent no QR code; try again.", code=CoreError.UPSTREAM_ERROR, status=502)
-    now = timezone.now()
-    return QrLogin.objects.create(
-        tenant=tenant, qrcode_id=qrcode_id, region=region, studio=studio, created_by=user, created_at=now, expires_at=now + QR_LIFETIME
-    )
-
-
-def qr_login_poll(*, tenant: Tenant, qr_login: QrLogin) -> QrLogin:
-    """Where the QR stands now; on CONFIRMED the login is finished and the session stored on
-    the account (a new one, or the tenant's account of that Shopee user in that region).
-    Upstream trouble never raises: the QR keeps its status with a message, and past its
-    lifetime it expires."""
-    with named_lock(f"shopee-qr:{qr_login.pk}", ttl=60, wait=30):
-        qr = QrLogin.objects.for_tenant(tenant).get(pk=qr_login.pk)
-        if qr.status not in (QrLoginStatus.NEW, QrLoginStatus.SCANNED):
-            return qr
-        try:
-            # One attempt per poll: the page polls again in two seconds anyway.
-            with ShopeeWebClient(tenant=tenant, region=qr.region, max_attempts=1) as client:
-                answer = client.qr_status(qr.qrcode_id)
-                status = str(answer.get("status") or "").upper()
-                if status == QrLoginStatus.CONFIRMED:
-                    login = client.qr_login(str(answer.get("qrcode_token") or ""))
-                    return _qr_login_finish(qr, login)
-        except UpstreamError as exc:
-            if timezone.now() >= qr.expires_at:
-                return _qr_set(qr, QrLoginStatus.EXPIRED, QR_EXPIRED_MESSAGE)
-            return _qr_set(qr, qr.status, f"Shopee did not answer ({exc.message[:200]}); still waiting.")
-        if status == QrLoginStatus.EXPIRED or (status not in QrLoginStatus.values and timezone.now() >= qr.expires_at):
-            return _qr_set(qr, QrLoginStatus.EXPIRED, QR_EXPIRED_MESSAGE)
-        if status == QrLoginStatus.CANCELED:
-            return _qr_set(qr, QrLoginStatus.CANCELED, "The login was cancelled on the phone. Scan again.")
-        if status == QrLoginStatus.SCANNED:
-            return _qr_set(qr, QrLoginStatus.SCANNED, "Scanned — confirm on your phone.")
-        return _qr_set(qr, QrLoginStatus.NEW, "")
-
-
-def _qr_set(qr: QrLogin, status: str, message: str) -> QrLogin:
-    if (qr.status, qr.message) != (status, message):
-        qr.status, qr.message = status, message
-        qr.save(update_fields=["status", "message"])
-    return qr
-
-
-def _qr_login_finish(qr: QrLogin, login: dict) -> QrLogin:
-    token = str(login.get("token") or "")
-    user_id = str(login.get("user_id") or "")
-    if not token or not user_id:
-        return _qr_set(qr, QrLoginStatus.EXPIRED, "Shopee did not finish the login. Scan again.")
-    region = str(login.get("region") or qr.region).upper()
-    region = region if region in MARKETS else qr.region
-    now = timezone.now()
-    with transaction.atomic():
-        account = ShopeeAccount.objects.for_tenant(qr.tenant_id).select_for_update().filter(region=region, user_id=user_id).first()
-        if account is None:
-            account = ShopeeAccount(
-                tenant_id=qr.tenant_id, studio_id=qr.studio_id, region=region, user_id=user_id, connected_by=qr.created_by
-            )
-        account.name = str(login.get("username") or login.get("shop_name") or account.name or f"Shopee user {user_id}")[:200]
-        account.shop_id = str(login.get("shop_id") or account.shop_id or "")
-        account.currency = market(region).currency
-        account.web_session = token
-        account.web_session_expires_at = now + WEB_SESSION_LIFETIME
-        account.status, account.status_reason = ConnectionStatus.ACTIVE, ""
-        account.save()
-        qr.account = account
-        qr.status, qr.message = QrLoginStatus.CONFIRMED, f"Connected {account.name}."
-        qr.save(update_fields=["account", "status", "message"])
-    _creator_info_fill(account)
-    return qr
-
-
-def _creator_info_fill(account: ShopeeAccount) -> None:
+def creator_profile_fill(account: ShopeeAccount) -> None:
     """Name and followers from the creator profile, when a live Seller Center session exists;
     best effort (the account is connected either way)."""
     if not account.web_session or (account.web_session_expires_at and account.web_session_expires_at <= timezone.now()):
@@ -382,15 +290,17 @@ def _creator_info_fill(account: ShopeeAccount) -> None:
         logger.info("Creator profile of Shopee account %s not read: %s", account.pk, exc)
         return
     changed = []
-    name = str(info.get("username") or info.get("shopName") or "")[:200]
+    name = str(info.get("username") or info.get("shop_name") or info.get("shopName") or "")[:200]
     if name and name != account.name:
         account.name = name
         changed.append("name")
-    if info.get("followerCount") is not None:
-        account.follower_count = int(info.get("followerCount") or 0)
+    followers = info.get("follower_count", info.get("followerCount"))
+    if followers is not None:
+        account.follower_count = int(followers or 0)
         changed.append("follower_count")
-    if info.get("shopId") and not account.shop_id:
-        account.shop_id = str(info["shopId"])
+    shop_id = info.get("shop_id") or info.get("shopId")
+    if shop_id and not account.shop_id:
+        account.shop_id = str(shop_id)
         changed.append("shop_id")
     if changed:
         account.save(update_fields=[*changed, "updated_at"])

@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -44,7 +42,6 @@ from core.exceptions import ApplicationError
 from core.timezones import zone_or_utc
 from shopee_live.errors import LiveError
 from shopee_live.models import (
-    DailyAnalytics,
     Host,
     ImportStatus,
     LiveSession,
@@ -53,6 +50,7 @@ from shopee_live.models import (
     SessionStatus,
 )
 from shopee_live.regions import market
+from shopee_live.services.analytics import daily_analytics_compute
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 20_000
@@ -365,7 +363,8 @@ def session_import_confirm(tenant, session_import: SessionImport) -> SessionImpo
             created += was_created
             updated += not was_created
             touched_days.add(started.astimezone(zone).date())
-        daily_analytics_refresh(tenant, account, touched_days)
+        if touched_days:
+            daily_analytics_compute(tenant, day_from=min(touched_days), day_to=max(touched_days))
         locked.status = ImportStatus.IMPORTED
         locked.created_count, locked.updated_count = created, updated
         locked.imported_at = now
@@ -403,52 +402,3 @@ def _hosts_for(tenant, studio, rows: list[dict]) -> dict[str, Host]:
             known.append(match)
         hosts[key] = match
     return hosts
-
-
-def daily_analytics_refresh(tenant, account, days) -> None:
-    """Recompute ``account``'s stored days ``days`` (in its region's zone) from its sessions, in
-    SQL: one aggregate, then one row per day written (a day left without sessions is removed)."""
-    days = sorted(set(days))
-    if not days:
-        return
-    zone = zone_or_utc(market(account.region).time_zone)
-    start = datetime(days[0].year, days[0].month, days[0].day, tzinfo=zone)
-    end = datetime(days[-1].year, days[-1].month, days[-1].day, tzinfo=zone) + timedelta(days=1)
-    figures = {
-        row["day"]: row
-        for row in LiveSession.objects.for_tenant(tenant)
-        .filter(account=account, started_at__gte=start, started_at__lt=end)
-        .annotate(day=TruncDate("started_at", tzinfo=zone))
-        .values("day")
-        .annotate(
-            sessions=Count("id"),
-            revenue=Sum("total_revenue"),
-            viewers=Sum("total_viewers"),
-            orders=Sum("total_orders"),
-            items_sold=Sum("items_sold"),
-            campaign_spent=Sum("campaign_spent"),
-        )
-        .order_by()
-    }
-    now = timezone.now()
-    for day in days:
-        row = figures.get(day)
-        if row is None:
-            DailyAnalytics.objects.for_tenant(tenant).filter(account=account, day=day).delete()
-            continue
-        DailyAnalytics.objects.for_tenant(tenant).update_or_create(
-            tenant=tenant,
-            account=account,
-            day=day,
-            defaults={
-                "studio_id": account.studio_id,
-                "currency": account.currency,
-                "sessions": row["sessions"],
-                "revenue": row["revenue"] or 0,
-                "viewers": row["viewers"] or 0,
-                "orders": row["orders"] or 0,
-                "items_sold": row["items_sold"] or 0,
-                "campaign_spent": row["campaign_spent"] or 0,
-                "computed_at": now,
-            },
-        )

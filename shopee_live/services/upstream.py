@@ -430,16 +430,21 @@ def shop_live_status(account: ShopeeAccount, uid) -> dict:
     }
 
 
+def _first(data: dict, *names: str) -> Any:
+    return next((data[name] for name in names if data.get(name) not in (None, "")), None)
+
+
 def creator_user_info(account: ShopeeAccount) -> dict:
     """The creator profile (the seed's ``user_id``, ``username``, ``shop_id``,
     ``follower_count``); the account's name and followers follow it."""
     data = _call(account, "creator_user_info")
+    # Snake case as the seed's service reads it; camelCase as some captures show it.
     info = {
-        "user_id": str(data.get("userId") or account.user_id),
-        "username": str(data.get("username") or ""),
-        "shop_id": str(data.get("shopId") or account.shop_id),
-        "shop_name": str(data.get("shopName") or ""),
-        "follower_count": int(data.get("followerCount") or 0),
+        "user_id": str(_first(data, "user_id", "userId") or account.user_id),
+        "username": str(_first(data, "username", "userName") or ""),
+        "shop_id": str(_first(data, "shop_id", "shopId") or account.shop_id),
+        "shop_name": str(_first(data, "shop_name", "shopName") or ""),
+        "follower_count": int(_first(data, "follower_count", "followerCount") or 0),
         "region": str(data.get("region") or account.region),
     }
     updates = {"follower_count": info["follower_count"]}

@@ -4,6 +4,8 @@ Nothing is written before the confirmation; a confirmed import can't be confirme
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404
@@ -111,7 +113,14 @@ class SessionImportDetailView(TenantRequiredMixin, TemplateView):
         errors_by_line: dict[int, list[str]] = {}
         for error in session_import.errors:
             errors_by_line.setdefault(error["line"], []).append(error["message"])
-        rows = [{**row, "messages": errors_by_line.get(row["line"], [])} for row in session_import.rows]
+        rows = [
+            {
+                **row,
+                "messages": errors_by_line.get(row["line"], []),
+                "started": datetime.fromisoformat(row["started_at"]) if row.get("started_at") else None,
+            }
+            for row in session_import.rows
+        ]
         only_errors = self.request.GET.get("errors") == "1"
         if only_errors:
             rows = [row for row in rows if row["messages"]]

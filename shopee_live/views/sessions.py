@@ -62,18 +62,19 @@ class SessionListView(LivePageView):
         if export_format and export_format not in EXPORT_FORMATS:
             raise InvalidQuery({"format": [f"Unknown format '{export_format}'. Pick csv or xlsx."]})
         self.date_range = date_range_for_request(request, zone=current_zone())
-        filters = selectors.SessionFilters(
+        start, end = self.date_range.start, self.date_range.end
+        sessions = selectors.session_history(
+            self.tenant,
             studio_id=self.studio_id,
             account_id=self.account_id,
             host_id=host_id,
             status=status,
-            start=self.date_range.start,
-            end=self.date_range.end,
+            start=start,
+            end=end,
             q=(request.GET.get("q") or "").strip()[:100],
         )
-        sessions = selectors.sessions_history(self.tenant, filters)
         if export_format:
-            basename = f"live-sessions-{self.tenant.slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+            basename = f"live-sessions-{self.tenant.slug}-{start:%Y%m%d}-{end:%Y%m%d}"
             rows = selectors.sessions_export_rows(SESSIONS_TABLE.bind(request, sessions).paginator.object_list)
             return export_response(
                 export_format, basename=basename, header=selectors.SESSION_EXPORT_COLUMNS, rows=rows, sheet_title="Sessions"
@@ -161,7 +162,7 @@ class SessionDetailView(TenantPageView):
         context = super().get_context_data(**kwargs)
         session = _session_or_404(self.tenant, kwargs["pk"])
         account = session.account
-        minutes = selectors.session_minutes(session)
+        minutes = list(selectors.session_minutes(session))
         items = ITEMS_TABLE.bind(self.request, selectors.session_items(session))
         for item in items.rows:
             item.url = (
@@ -172,7 +173,6 @@ class SessionDetailView(TenantPageView):
         context.update(
             session=session,
             account=account,
-            flag=selectors.region_flag(account.region),
             kpis=selectors.session_kpis(session),
             freshness=selectors.account_freshness(account),
             charts=minute_charts(session, minutes) if minutes else [],
@@ -193,13 +193,14 @@ class SessionCoinsRefreshView(TenantPageView):
     def post(self, request, *args, **kwargs):
         session = _session_or_404(self.tenant, kwargs["pk"])
         try:
-            services.coin_reward_info(session.account, session.session_id)
+            coins = services.coin_reward_info(session.account, session.session_id)
         except (ApplicationError, UpstreamError) as exc:
-            age = f"as of {timezone.localtime(session.synced_at):%d %b %H:%M}" if session.synced_at else "never refreshed"
-            messages.warning(
-                request,
-                f"Couldn't refresh the coins from Shopee ({getattr(exc, 'message', None) or exc}). Showing the stored figures ({age}).",
-            )
+            reason = getattr(exc, "message", None) or str(exc)
         else:
+            reason = coins.get("stale_reason", "") if coins.get("stale") else None
+        if reason is None:
             messages.success(request, "Coins refreshed from Shopee.")
+        else:
+            age = f"from {timezone.localtime(session.synced_at):%d %b %Y, %H:%M}" if session.synced_at else "never refreshed"
+            messages.warning(request, f"Couldn't refresh the coins from Shopee ({reason}). Showing the stored figures ({age}).")
         return redirect("shopee_live:session-detail", pk=session.pk)

@@ -7,7 +7,7 @@ from django.apps import apps
 
 from core.registry import NAV_GROUPS, PlatformAppConfig, beat_schedules, platform_apps, sync_runner
 
-DOMAIN_APPS = ["core", "shop_sync", "tiktok_ads", "gmvmax", "conversions"]
+DOMAIN_APPS = ["core", "shop_sync", "tiktok_ads", "gmvmax", "conversions", "shopee_live"]
 
 
 def test_every_domain_app_uses_the_typed_base():
@@ -18,7 +18,7 @@ def test_every_domain_app_uses_the_typed_base():
 def test_declared_beat_entries_name_registered_tasks_once():
     entries = beat_schedules()
     names = [entry.name for entry in entries]
-    assert len(names) == len(set(names)) == 8
+    assert len(names) == len(set(names)) == 11
     assert all(entry.task in current_app.tasks for entry in entries)
     assert all(entry.expires for entry in entries)
 
@@ -30,6 +30,8 @@ def test_declared_sync_runners_resolve_to_registered_tasks():
         "shop_sync.orders_incremental": "shop_sync.tasks.orders_sync_part_task",
         "gmvmax.room_fetch": "gmvmax.tasks.room_fetch_part_task",
         "gmvmax.stats_backfill": "gmvmax.tasks.stats_backfill_part_task",
+        "shopee_live.active": "shopee_live.tasks.live_cycle_part_task",
+        "shopee_live.ended": "shopee_live.tasks.ended_cycle_part_task",
     }
     assert all(name in current_app.tasks for name in kinds.values())
     assert sync_runner("nobody.declares_this") is None

@@ -285,6 +285,17 @@ def test_beat_rotates_tokens_that_expire_soon(sandbox, tenant_a, owner_a, studio
     assert ShopeeAccount.objects.for_tenant(tenant_a).get().access_token != account.access_token
 
 
+def test_the_beat_task_rotates_through_the_service(sandbox, tenant_a, owner_a, studio_a):
+    from shopee_live.tasks import account_tokens_refresh_expiring_task
+    from tests.shopee_live.account_fixtures import oauth_connect
+
+    oauth_connect(tenant_a, owner_a, studio_a)
+    ShopeeAccount.objects.for_tenant(tenant_a).update(access_token_expires_at=timezone.now() + timedelta(minutes=5))
+
+    assert account_tokens_refresh_expiring_task.delay().get() == 1
+    assert len(refresh_calls(sandbox)) == 1
+
+
 # --- factories ---
 
 

@@ -36,7 +36,7 @@ BAD = (
     "6004,Bad date,02/11/2025,1,1,1\n"
     "6005,Negative,2025-11-02 13:00,-5,1,-100\n"
     "6001,Twice,2025-11-02 14:00,1,1,1\n"
-    "6007,Thousands,2025-11-02 15:00,1,1,\"1,000\"\n"
+    '6007,Thousands,2025-11-02 15:00,1,1,"1,000"\n'
     "6008,No start,,1,1,1\n"
 )
 
@@ -65,7 +65,15 @@ def preview(world, text, name="sessions.csv"):
 def stored(tenant):
     with tenant_scope(tenant):
         return {
-            s.session_id: (s.session_name, s.total_viewers, s.total_orders, s.total_revenue, s.source, s.started_at, s.host.name if s.host else None)
+            s.session_id: (
+                s.session_name,
+                s.total_viewers,
+                s.total_orders,
+                s.total_revenue,
+                s.source,
+                s.started_at,
+                s.host.name if s.host else None,
+            )
             for s in LiveSession.objects.for_tenant(tenant).select_related("host")
         }
 
@@ -97,12 +105,34 @@ def test_confirm_writes_valid_rows_with_aliases_and_zone(world):
     assert (done.status, done.created_count, done.updated_count) == (ImportStatus.IMPORTED, 2, 0)
     sessions = stored(world["tenant"])
     assert sessions == {
-        "5001": ("Serum launch", 5000, 150, Decimal("5000000.00"), SessionSource.IMPORT, datetime(2025, 11, 1, 19, 0, tzinfo=JAKARTA), "Ayu"),
-        "5002": ("Toner night", 1000, 10, Decimal("250000.50"), SessionSource.IMPORT, datetime(2025, 11, 1, 13, 30, tzinfo=ZoneInfo("UTC")), "Budi"),
+        "5001": (
+            "Serum launch",
+            5000,
+            150,
+            Decimal("5000000.00"),
+            SessionSource.IMPORT,
+            datetime(2025, 11, 1, 19, 0, tzinfo=JAKARTA),
+            "Ayu",
+        ),
+        "5002": (
+            "Toner night",
+            1000,
+            10,
+            Decimal("250000.50"),
+            SessionSource.IMPORT,
+            datetime(2025, 11, 1, 13, 30, tzinfo=ZoneInfo("UTC")),
+            "Budi",
+        ),
     }
     with tenant_scope(world["tenant"]):
         serum = LiveSession.objects.get(session_id="5001")
-        assert (serum.duration_seconds, serum.status, serum.is_final, serum.currency, serum.campaign_spent) == (7200, "ended", True, "IDR", Decimal("2000000.00"))
+        assert (serum.duration_seconds, serum.status, serum.is_final, serum.currency, serum.campaign_spent) == (
+            7200,
+            "ended",
+            True,
+            "IDR",
+            Decimal("2000000.00"),
+        )
         # Both start on 1 November in Jakarta (13:30 UTC is 20:30 there): one stored day.
         days = list(DailyAnalytics.objects.values_list("day", "sessions", "viewers", "orders", "revenue", "campaign_spent", "currency"))
         assert days == [(date(2025, 11, 1), 2, 6000, 160, Decimal("5250000.50"), Decimal("2000000.00"), "IDR")]
@@ -141,7 +171,14 @@ def test_confirm_twice_is_refused(world):
 
 
 def test_synced_sessions_are_kept_not_overwritten(world):
-    make_session(world["tenant"], world["glow"], session_id="5001", session_name="From Shopee", started_at=datetime(2025, 11, 1, 12, tzinfo=ZoneInfo("UTC")), total_viewers=9999)
+    make_session(
+        world["tenant"],
+        world["glow"],
+        session_id="5001",
+        session_name="From Shopee",
+        started_at=datetime(2025, 11, 1, 12, tzinfo=ZoneInfo("UTC")),
+        total_viewers=9999,
+    )
     result = preview(world, GOOD)
     assert session_import_counts(result) == {"new": 1, "update": 0, "skip": 1, "invalid": 0}
     assert result.rows[0]["note"] == "synced from Shopee: its figures are kept"
@@ -171,7 +208,9 @@ def test_whole_file_refusals(world, monkeypatch):
 def test_pages_upload_preview_confirm(analyst, world):
     page = parse(analyst.get("/live/sessions/import/").content.decode())
     assert [row[0] for row in page.find(id="columns").rows()][:3] == ["session_id", "session_name", "started_at"]
-    response = analyst.post("/live/sessions/import/", {"studio": world["studio"].pk, "account": world["glow"].pk, "file": upload(BAD, "old.csv")})
+    response = analyst.post(
+        "/live/sessions/import/", {"studio": world["studio"].pk, "account": world["glow"].pk, "file": upload(BAD, "old.csv")}
+    )
     assert response.status_code == 302
     detail_url = response["Location"]
     page = parse(analyst.get(detail_url).content.decode())
@@ -201,7 +240,9 @@ def test_upload_form_errors_name_the_field(analyst, world, tenant_a):
     assert response.status_code == 400
     page = parse(response.content.decode())
     assert page.find(id="import-form").find(cls="has-error").find("label").text == "Shopee account"
-    response = analyst.post("/live/sessions/import/", {"studio": world["studio"].pk, "account": world["glow"].pk, "file": upload("name\nx\n")})
+    response = analyst.post(
+        "/live/sessions/import/", {"studio": world["studio"].pk, "account": world["glow"].pk, "file": upload("name\nx\n")}
+    )
     assert response.status_code == 400
     assert "no session_id column" in parse(response.content.decode()).find(id="import-form").find(cls="has-error").text
     with tenant_scope(tenant_a):

@@ -28,10 +28,37 @@ def world(tenant_a):
     jakarta, bangkok = make_studio(tenant_a, "Studio Jakarta"), make_studio(tenant_a, "Studio Bangkok")
     glow = make_account(tenant_a, jakarta, name="Glow ID", region="ID", user_id="880001")
     siam = make_account(tenant_a, bangkok, name="Siam Beauty", region="TH", user_id="880002")
-    make_day(tenant_a, glow, today - timedelta(days=1), sessions=3, revenue=Decimal("15000000"), viewers=20000, orders=300, campaign_spent=Decimal("10000000"))
-    make_day(tenant_a, glow, today - timedelta(days=3), sessions=1, revenue=Decimal("5000000"), viewers=5000, orders=100, campaign_spent=Decimal("0"))
+    make_day(
+        tenant_a,
+        glow,
+        today - timedelta(days=1),
+        sessions=3,
+        revenue=Decimal("15000000"),
+        viewers=20000,
+        orders=300,
+        campaign_spent=Decimal("10000000"),
+    )
+    make_day(
+        tenant_a,
+        glow,
+        today - timedelta(days=3),
+        sessions=1,
+        revenue=Decimal("5000000"),
+        viewers=5000,
+        orders=100,
+        campaign_spent=Decimal("0"),
+    )
     make_day(tenant_a, glow, today - timedelta(days=40), sessions=9, revenue=Decimal("90000000"), viewers=90000, orders=900)
-    make_day(tenant_a, siam, today - timedelta(days=1), sessions=2, revenue=Decimal("12500.50"), viewers=4000, orders=50, campaign_spent=Decimal("5000"))
+    make_day(
+        tenant_a,
+        siam,
+        today - timedelta(days=1),
+        sessions=2,
+        revenue=Decimal("12500.50"),
+        viewers=4000,
+        orders=50,
+        campaign_spent=Decimal("5000"),
+    )
     return {"today": today, "glow": glow, "siam": siam, "jakarta": jakarta, "bangkok": bangkok}
 
 
@@ -58,7 +85,9 @@ def test_summary_per_currency_over_30_days(viewer, world):
 
 def test_daily_charts_and_account_table(viewer, world):
     today = world["today"]
-    page = parse(viewer.get(f"/live/analytics/?range=custom&start={today - timedelta(days=3)}&end={today - timedelta(days=1)}").content.decode())
+    page = parse(
+        viewer.get(f"/live/analytics/?range=custom&start={today - timedelta(days=3)}&end={today - timedelta(days=1)}").content.decode()
+    )
     idr = json.loads(page.find(id="chart-revenue-idr-data").children[0])
     assert idr["labels"] == [(today - timedelta(days=n)).isoformat() for n in (3, 2, 1)]
     assert idr["series"][0]["values"] == [5000000.0, 0.0, 15000000.0]
@@ -72,7 +101,10 @@ def test_daily_charts_and_account_table(viewer, world):
         ["Glow ID ID · IDR", "Studio Jakarta", "4", "25,000", "400", "Rp 20,000,000", "Rp 50,000", "1.60%", "Rp 10,000,000", "2.0x"],
         ["Siam Beauty TH · THB", "Studio Bangkok", "2", "4,000", "50", "฿12,500.50", "฿250.01", "1.25%", "฿5,000.00", "2.5x"],
     ]
-    totals = {row.attrs["id"]: [cell.text for cell in row.children if hasattr(cell, "tag")] for row in page.find(id="accounts-table").find("tfoot").find_all("tr")}
+    totals = {
+        row.attrs["id"]: [cell.text for cell in row.children if hasattr(cell, "tag")]
+        for row in page.find(id="accounts-table").find("tfoot").find_all("tr")
+    }
     assert totals["range-total-IDR"][5] == "Rp 20,000,000"
     assert totals["range-total-THB"][5] == "฿12,500.50"
 

@@ -96,7 +96,7 @@ def test_history_filters(viewer, world):
     assert listed("q=9002") == ["Toner night"]
     assert listed(f"studio={world['studio'].pk}&sort=total_revenue") == ['=HYPERLINK("x")', "Toner night", "Flash Sale Serum"]
     assert listed("sort=-total_orders") == ["Flash Sale Serum", '=HYPERLINK("x")', "Toner night"]
-    # The range is a day of the tenant's zone (UTC here): 2 March only.
+    # The range counts days in each account's region (Jakarta): 2 March only.
     response = viewer.get("/live/sessions/?range=custom&start=2026-03-02&end=2026-03-02")
     assert names(parse(response.content.decode())) == ["Toner night"]
 
@@ -113,14 +113,27 @@ def test_csv_export_is_exact_and_formula_safe(analyst, world):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:12] == ["session_id", "session_name", "status", "source", "studio", "account", "region", "currency", "host", "started_at", "ended_at", "duration_seconds"]
+    assert rows[0][:12] == [
+        "session_id",
+        "session_name",
+        "status",
+        "source",
+        "studio",
+        "account",
+        "region",
+        "currency",
+        "host",
+        "started_at",
+        "ended_at",
+        "duration_seconds",
+    ]
     assert rows[1] == [
         "9001", "Flash Sale Serum", "ended", "sync", "Studio Jakarta", "Glow ID", "ID", "IDR", "Ayu", "2026-03-01T12:00:00+00:00",
         "2026-03-01T14:00:00+00:00", "7200", "5000", "800", "9000", "150", "5000000.00", "4500000.00", "0", "1200", "340", "56",
         "2000000.00", "1000", "800", "500000.00",
     ]  # fmt: skip
     assert [row[0] for row in rows[1:]] == ["9001", "9002", "9003"]
-    assert rows[3][1] == "'=HYPERLINK(\"x\")"
+    assert rows[3][1] == '\'=HYPERLINK("x")'
 
 
 def test_xlsx_export_and_roles(analyst, viewer, world):
@@ -128,7 +141,7 @@ def test_xlsx_export_and_roles(analyst, viewer, world):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.values)
-    assert values[1][0:3] == ("9003", "'=HYPERLINK(\"x\")", "ongoing")
+    assert values[1][0:3] == ("9003", '\'=HYPERLINK("x")', "ongoing")
     assert values[1][16] == 1499.5
     assert len(values) == 2
     assert viewer.get(f"/live/sessions/?{RANGE}&format=csv").status_code == 403
@@ -143,8 +156,26 @@ def test_session_detail_kpis_charts_items_and_links(viewer, world):
         serum, datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
         [{"viewers": 100, "engaged_viewers": 40, "orders": 2, "revenue": Decimal("60000")}, {"viewers": 140, "engaged_viewers": 70, "orders": 5, "revenue": Decimal("150000")}],
     )  # fmt: skip
-    make_item(serum, item_id="111", product_name="Glow Serum 30ml", live_price=Decimal("99000"), original_price=Decimal("120000"), discount_percentage=Decimal("17.5"), quantity_sold=40, revenue=Decimal("3960000"), total_commission=Decimal("396000"))
-    make_item(serum, item_id="112", product_name="Glow Toner", live_price=Decimal("52000"), quantity_sold=20, revenue=Decimal("1040000"), total_commission=Decimal("52000"))
+    make_item(
+        serum,
+        item_id="111",
+        product_name="Glow Serum 30ml",
+        live_price=Decimal("99000"),
+        original_price=Decimal("120000"),
+        discount_percentage=Decimal("17.5"),
+        quantity_sold=40,
+        revenue=Decimal("3960000"),
+        total_commission=Decimal("396000"),
+    )
+    make_item(
+        serum,
+        item_id="112",
+        product_name="Glow Toner",
+        live_price=Decimal("52000"),
+        quantity_sold=20,
+        revenue=Decimal("1040000"),
+        total_commission=Decimal("52000"),
+    )
     response = viewer.get(f"/live/sessions/{serum.pk}/")
     assert response.status_code == 200
     page = parse(response.content.decode())
@@ -161,7 +192,17 @@ def test_session_detail_kpis_charts_items_and_links(viewer, world):
     assert orders["currency"] == "IDR" and orders["y2Format"] == "money"
     assert [s["values"] for s in orders["series"]] == [[2, 5], [60000.0, 150000.0]]
     assert page.find(id="items-table").rows() == [
-        ["Glow Serum 30ml", "Rp 99,000 Rp 120,000", "18%", "40", "Rp 3,960,000", "Rp 396,000", "0", "0", "Open Glow Serum 30ml on Shopee Copy"],
+        [
+            "Glow Serum 30ml",
+            "Rp 99,000 Rp 120,000",
+            "18%",
+            "40",
+            "Rp 3,960,000",
+            "Rp 396,000",
+            "0",
+            "0",
+            "Open Glow Serum 30ml on Shopee Copy",
+        ],
         ["Glow Toner", "Rp 52,000", "0%", "20", "Rp 1,040,000", "Rp 52,000", "0", "0", "Open Glow Toner on Shopee Copy"],
     ]
     links = [el.attrs["data-copy"] for el in page.iter() if "data-copy" in el.attrs]

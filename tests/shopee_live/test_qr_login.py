@@ -25,7 +25,7 @@ def test_a_confirmed_qr_stores_the_session_on_a_new_account(sandbox, tenant_a, o
     assert qr_login_poll(tenant=tenant_a, qr_login=qr).status == QrLoginStatus.NEW
     from sandbox.emulators.shopee.tokens import qr_confirm
 
-    qr_confirm(qrcode_id=qr.qrcode_id, account="demo-id-1", scan_only=True)
+    qr_confirm(qrcode_id=qr.qrcode_id, account="demo-id-1", action="scan")
     scanned = qr_login_poll(tenant=tenant_a, qr_login=qr)
     assert (scanned.status, scanned.message) == (QrLoginStatus.SCANNED, "Scanned — confirm on your phone.")
 
@@ -102,3 +102,15 @@ def test_a_bad_region_or_another_tenants_studio_is_refused(tenant_a, tenant_b, o
     with pytest.raises(ApplicationError) as caught:
         qr_login_start(tenant=tenant_a, user=owner_a, studio=make_studio(tenant_b), region="ID")
     assert caught.value.status == 404
+
+
+def test_a_login_cancelled_on_the_phone_says_so(sandbox, tenant_a, owner_a, studio_a):
+    from sandbox.emulators.shopee.tokens import qr_confirm
+
+    qr = qr_login_start(tenant=tenant_a, user=owner_a, studio=studio_a, region="ID")
+    qr_confirm(qrcode_id=qr.qrcode_id, account="demo-id-1", action="cancel")
+
+    cancelled = qr_login_poll(tenant=tenant_a, qr_login=qr)
+
+    assert (cancelled.status, cancelled.message) == (QrLoginStatus.CANCELED, "The login was cancelled on the phone. Scan again.")
+    assert not ShopeeAccount.all_tenants.exists()

@@ -146,6 +146,7 @@ def test_overview_of_a_new_tenant_is_the_onboarding_checklist(web_client_for, te
         ("First order sync (starts by itself after connecting)", "/shop/sync/"),
         ("Connect a TikTok ad account GMV Max reports and ad spend", "/ads/"),
         ("Add a conversion destination", "/conversions/settings/new/"),
+        ("Connect a Shopee Live account Live sessions, items, coins and promotions", "/live/accounts/"),
     ]
     assert page.find(id="overview-sources").find(cls="empty").find("h2").text == "Nothing in this range yet"
 
@@ -157,6 +158,9 @@ def test_overview_refuses_a_bad_range_with_a_400(web_client_for, tenant_a):
 
     assert response.status_code == 400
     assert "Pick a date between 2016-01-01 and next year." in response.content.decode()
+
+
+SHOPEE_LIVE_PAGES = ["Live now", "Sessions", "Analytics", "Promotions", "Accounts"]
 
 
 def nav(content) -> list[tuple[str, list[str]]]:
@@ -178,7 +182,8 @@ def test_navigation_groups_the_pages_the_role_may_open(web_client_for, tenant_a,
     response = client.get("/sync-runs/")
 
     groups = dict(nav(response.content))
-    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Conversions", "Settings"]
+    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"]
+    assert groups["Shopee Live"] == SHOPEE_LIVE_PAGES
     assert groups["Settings"] == settings
     page = parse(response.content)
     assert [a.text for a in page.find("nav").find_all("a", cls="active")] == ["Sync history"]
@@ -202,7 +207,7 @@ def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tena
     groups = dict(nav(client.get("/").content))
 
     assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"]
-    assert groups["Shopee Live"] == ["Health"]
+    assert groups["Shopee Live"] == [*SHOPEE_LIVE_PAGES, "Health"]
     assert "Secret admin page" not in groups["Settings"]
 
 

@@ -28,6 +28,8 @@ def test_the_apps_declare_their_beat_jobs():
         "shop_sync.incremental": ("Order sync", 5, (5, 15, 30, 60)),
         "gmvmax.recent_days": ("GMV Max recent days sync", 30, (30, 60, 180, 360)),
         "tiktok_ads.advertisers_refresh": ("Ad accounts refresh", 1440, (1440, 10080)),
+        "shopee_live.live": ("Live sessions", 5, (5, 15, 30)),
+        "shopee_live.ended": ("Ended sessions", 60, (60, 180)),
     }
 
 
@@ -91,6 +93,8 @@ def test_viewers_and_analysts_read_but_cannot_change(web_client_for, tenant_a, r
         ("Order sync On", "Runs every 5 minutes · the default"),
         ("Ad accounts refresh On", "Runs daily · the default"),
         ("GMV Max recent days sync On", "Runs every 30 minutes · the default"),
+        ("Live sessions On", "Runs every 5 minutes · the default"),
+        ("Ended sessions On", "Runs every hour · the default"),
     ]
     assert page.find_all("form", cls="schedule-form") == []
     assert client.post("/settings/schedules/", {"key": ORDER_SYNC, "enabled": "0", "every_minutes": "5"}).status_code == 403
@@ -147,7 +151,7 @@ def test_the_page_shows_only_the_tenants_own_choice(web_client_for, tenant_a, te
     schedule_set(tenant=tenant_b, key=ORDER_SYNC, enabled=False, every_minutes=5)
 
     assert schedule_rows(parse(client.get("/settings/schedules/").content))[0] == ("Order sync On", "Runs every 5 minutes · the default")
-    assert [s.enabled for s in schedules_for_tenant(tenant_a)] == [True, True, True]
+    assert [s.enabled for s in schedules_for_tenant(tenant_a)] == [True] * 5
 
 
 def test_the_page_is_in_the_settings_menu(web_client_for, tenant_a):
