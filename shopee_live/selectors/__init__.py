@@ -49,6 +49,7 @@ from shopee_live.selectors.pages import (
     sessions_export_rows,
     sessions_totals,
     summary_span,
+    totals_per_currency,
 )
 from shopee_live.selectors.sessions import (
     SESSION_LIST_LIMIT,
@@ -127,4 +128,5 @@ __all__ = [
     "sessions_export_rows",
     "sessions_totals",
     "summary_span",
+    "totals_per_currency",
 ]

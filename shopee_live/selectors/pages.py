@@ -90,6 +90,7 @@ class LiveCard:
     def account(self) -> ShopeeAccount:
         return self.session.account
 
+
 def sparkline_points(values: list[int], *, width: int = SPARKLINE_WIDTH, height: int = SPARKLINE_HEIGHT) -> str:
     """SVG polyline points for ``values`` scaled into ``width`` × ``height`` (a flat line at the
     bottom when every value is zero; "" with fewer than two values)."""
@@ -298,24 +299,33 @@ def analytics_totals(tenant, *, studio_id: int | None = None, account_id: int | 
     return [_with_ratios(dict(row)) for row in rows]
 
 
-def analytics_by_account(tenant, *, studio_id: int | None = None, account_id: int | None = None, start: date, end: date) -> list[dict]:
-    """One row per account with stored days in the range (one SQL aggregate)."""
+def analytics_by_account(
+    tenant, accounts: list[ShopeeAccount], *, studio_id: int | None = None, account_id: int | None = None, start: date, end: date
+) -> list[dict]:
+    """One row per account with stored days in the range: one SQL aggregate grouped by account
+    (no join: names and regions come from ``accounts``, the tenant's accounts the page holds)."""
+    by_pk = {account.pk: account for account in accounts}
     rows = (
         _daily(tenant, studio_id=studio_id, account_id=account_id, start=start, end=end)
-        .values("account_id", "account__name", "account__region", "currency", "studio__name")
+        .values("account_id", "currency")
         .annotate(**_DAILY_SUMS)
     )
-    return [
-        _with_ratios(
-            {
-                **row,
-                "account": row.pop("account__name"),
-                "region": row.pop("account__region"),
-                "studio": row.pop("studio__name"),
-            }
-        )
-        for row in rows
-    ]
+    found = []
+    for row in rows:
+        account = by_pk.get(row["account_id"])
+        if account is not None:
+            found.append(_with_ratios({**row, "account": account.name, "region": account.region, "studio": account.studio.name}))
+    return found
+
+
+def totals_per_currency(rows: list[dict]) -> list[dict]:
+    """``analytics_by_account`` rows added up per currency (the largest revenue first)."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        total = totals.setdefault(row["currency"], {"currency": row["currency"], **{key: 0 for key in _DAILY_SUMS}})
+        for key in _DAILY_SUMS:
+            total[key] += row[key]
+    return [_with_ratios(total) for total in sorted(totals.values(), key=lambda total: (-total["revenue"], total["currency"]))]
 
 
 def summary_span(tenant, days: int, *, now: datetime | None = None) -> tuple[date, date]:
