@@ -347,6 +347,18 @@ _.clear_faults
 _.set_latency
 _.set_options
 _.point_upstreams_at
+_.shopee_accounts
+_.shopee_auth_code
+_.shopee_qr_confirm
+_.shopee_connect
+_.shopee_clock
+# Shopee settings the product's client and live app read (integrations/shopee, built alongside).
+_.SHOPEE_AUTHORIZE_URL
+_.SHOPEE_REDIRECT_URI
+_.SHOPEE_RATE_LIMIT
+# sandbox/models.py: Shopee token fields the emulator reads and writes only through ORM lookups.
+_.access_expires_at
+_.refresh_used_at
 # The emulators' truth, which tests compare the product's figures with.
 _.campaign_day
 _.rooms_for

@@ -255,7 +255,6 @@ class ShopeeLiveSession(models.Model):
     end_time = models.BigIntegerField(null=True, blank=True)
     item_ids = models.JSONField(null=True, blank=True, help_text="The item bag in order; null: the seeded bag.")
     show_item_id = models.BigIntegerField(null=True, blank=True)
-    show_item_cleared = models.BooleanField(default=False)
     comments = models.JSONField(default=list, blank=True, help_text="Comments the streamer posted: [{comment_id, content, timestamp}].")
     banned_user_ids = models.JSONField(default=list, blank=True)
 

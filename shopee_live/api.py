@@ -30,12 +30,16 @@ from shopee_live.models import LiveSession, QrLoginStatus
 TAG = "shopee live"
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names the field."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in, or `access_token` names none of your accounts (`unknown_access_token`)."),
+    401: OpenApiResponse(
+        ErrorSerializer, description="Not signed in, or `access_token` names none of your accounts (`unknown_access_token`)."
+    ),
     403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
     404: OpenApiResponse(ErrorSerializer, description="No such studio, account or session in your tenant."),
     409: OpenApiResponse(ErrorSerializer, description="A session with this `session_id` is already recorded."),
     502: OpenApiResponse(ErrorSerializer, description="Shopee answered with an error (`upstream_error`, or the platform's refusal)."),
-    503: OpenApiResponse(ErrorSerializer, description="Shopee is unavailable or throttling us (`upstream_unavailable`, `rate_limited`); see `retry_after`."),
+    503: OpenApiResponse(
+        ErrorSerializer, description="Shopee is unavailable or throttling us (`upstream_unavailable`, `rate_limited`); see `retry_after`."
+    ),
 }
 ACCOUNT_PARAMS = [
     OpenApiParameter("shopee_account_id", int, description="The account's id in this product (or give access_token)."),
@@ -294,19 +298,29 @@ def _account_read(summary: str, function_name: str, shape: str, *, wrapped: bool
 
 
 StreamingPromotionsView = _account_read(
-    "Streamers of the account's streaming promotions", "streaming_promotions", "`{streamers: [{streamer_id, name, followers}], total}`", wrapped=False
+    "Streamers of the account's streaming promotions",
+    "streaming_promotions",
+    "`{streamers: [{streamer_id, name, followers}], total}`",
+    wrapped=False,
 )
 PromotionsTodayView = _account_read(
-    "Today's promotions with budget and spend", "promotions_today",
+    "Today's promotions with budget and spend",
+    "promotions_today",
     "`{status, data: {promotions: [{promotion_id, name, budget, spent, status, currency}], currency, stale, age_seconds, "
     "stale_reason}}`: when Shopee can't be read, the stored promotions marked stale.",
     wrapped=True,
 )
 CampaignExpenseTodayView = _account_read(
-    "Today's campaign expense", "campaign_expense_today", "`{status, data: {total_spend, campaign_count, campaigns, currency}}`", wrapped=True
+    "Today's campaign expense",
+    "campaign_expense_today",
+    "`{status, data: {total_spend, campaign_count, campaigns, currency}}`",
+    wrapped=True,
 )
 AdsDataView = _account_read(
-    "Today's ads figures", "ads_data", "`{status, data: {total_impressions, total_clicks, total_spend, total_gmv, roi, currency}}`", wrapped=True
+    "Today's ads figures",
+    "ads_data",
+    "`{status, data: {total_impressions, total_clicks, total_spend, total_gmv, roi, currency}}`",
+    wrapped=True,
 )
 
 
@@ -334,7 +348,10 @@ class ItemPromotionsView(_LiveView):
         summary="Items of the account's promotions",
         parameters=[*ACCOUNT_PARAMS, OpenApiParameter("offset", int), OpenApiParameter("limit", int, description="1–100, default 50.")],
         request=None,
-        responses={200: OpenApiResponse(description="`{items: [{item_id, name, price, stock}], total, currency}`"), **_errors(400, 401, 404, 502, 503)},
+        responses={
+            200: OpenApiResponse(description="`{items: [{item_id, name, price, stock}], total, currency}`"),
+            **_errors(400, 401, 404, 502, 503),
+        },
         tags=[TAG],
     )
     def post(self, request):
@@ -348,6 +365,7 @@ class ItemPromotionsView(_LiveView):
 class ItemPromotionDetailView(_LiveView):
     @extend_schema(
         summary="One item promotion",
+        operation_id="live_streaming_items_promotion_detail",
         parameters=ACCOUNT_PARAMS,
         request=None,
         responses={200: OpenApiResponse(description="The promotion with its items."), **_errors(400, 401, 404, 502, 503)},
@@ -388,7 +406,10 @@ class CoinGiveoutView(_LiveView):
         summary="Give out coins to viewers of a live session (admin)",
         parameters=ACCOUNT_PARAMS,
         request=serializers.CoinGiveoutSerializer,
-        responses={200: OpenApiResponse(description="`{status, amount, recipient_count, coins_given}`"), **_errors(400, 401, 403, 404, 502, 503)},
+        responses={
+            200: OpenApiResponse(description="`{status, amount, recipient_count, coins_given}`"),
+            **_errors(400, 401, 403, 404, 502, 503),
+        },
         tags=[TAG],
     )
     def post(self, request, session_id: str):
@@ -402,7 +423,10 @@ class CoinRewardInfoView(_LiveView):
     @extend_schema(
         summary="Coins distributed, claimed and their value in a live session",
         parameters=ACCOUNT_PARAMS,
-        responses={200: OpenApiResponse(description="`{total_distributed, total_claimed, total_value, currency}`"), **_errors(400, 401, 404, 502, 503)},
+        responses={
+            200: OpenApiResponse(description="`{total_distributed, total_claimed, total_value, currency}`"),
+            **_errors(400, 401, 404, 502, 503),
+        },
         tags=[TAG],
     )
     def get(self, request, session_id: str):
@@ -494,4 +518,6 @@ class ProductUrlView(_LiveView):
         query = serializers.validated(serializers.ProductUrlQuerySerializer, request.query_params)
         account = selectors.accounts_for_tenant(request.tenant).filter(shop_id=query["shop_id"]).first()
         region = account.region if account is not None else query.get("region") or "ID"
-        return Response({"product_url": regions.product_url(region=region, shop_id=query["shop_id"], item_id=query["item_id"]), "region": region})
+        return Response(
+            {"product_url": regions.product_url(region=region, shop_id=query["shop_id"], item_id=query["item_id"]), "region": region}
+        )

@@ -25,6 +25,8 @@ class ShopeeLiveConfig(PlatformAppConfig):
     beat_schedules = (
         BeatEntry("Shopee Live ongoing sessions", "shopee_live.tasks.live_cycle_all_task", {"minute": "*/5"}, expires=240),
         BeatEntry("Shopee Live ended sessions", "shopee_live.tasks.ended_cycle_all_task", {"minute": "17"}, expires=3000),
+        BeatEntry("Shopee Live daily analytics", "shopee_live.tasks.daily_analytics_all_task", {"minute": "35", "hour": "1"}, expires=5400),
+        BeatEntry("Shopee Live token refresh", "shopee_live.tasks.tokens_refresh_expiring_task", {"minute": "*/20"}, expires=1100),
     )
     schedules = (
         ScheduleOption(

@@ -188,8 +188,12 @@ class ScopeQuerySerializer(serializers.Serializer):
 
 
 class AnalyticsQuerySerializer(ScopeQuerySerializer):
-    start_date = serializers.DateField(required=False, input_formats=DATE_FORMATS, help_text="First day (YYYY-MM-DD); 29 days before end_date by default.")
-    end_date = serializers.DateField(required=False, input_formats=DATE_FORMATS, help_text="Last day included (YYYY-MM-DD); today by default.")
+    start_date = serializers.DateField(
+        required=False, input_formats=DATE_FORMATS, help_text="First day (YYYY-MM-DD); 29 days before end_date by default."
+    )
+    end_date = serializers.DateField(
+        required=False, input_formats=DATE_FORMATS, help_text="Last day included (YYYY-MM-DD); today by default."
+    )
 
     def validate(self, attrs):
         end = attrs.get("end_date") or timezone.localdate()
@@ -287,7 +291,7 @@ class SessionDetailSerializer(SessionSerializer):
     """One session with the seed's dashboard overview folded in, its items and freshness."""
 
     average_order_value = MoneyField()
-    conversion_rate = serializers.CharField(help_text="Orders ÷ unique viewers, e.g. \"0.03\".")
+    conversion_rate = serializers.CharField(help_text='Orders ÷ unique viewers, e.g. "0.03".')
     share_link = serializers.URLField()
     items = SessionItemSerializer(many=True)
     stale = serializers.BooleanField(help_text="True when the figures are older than a minute and could not be refreshed.")
@@ -362,9 +366,9 @@ class AnalyticsFiguresSerializer(serializers.Serializer):
     total_viewers = serializers.IntegerField()
     total_orders = serializers.IntegerField()
     average_order_value = serializers.FloatField(help_text="Revenue ÷ orders.")
-    conversion_rate = serializers.CharField(help_text="Orders ÷ viewers, e.g. \"0.15\".")
+    conversion_rate = serializers.CharField(help_text='Orders ÷ viewers, e.g. "0.15".')
     campaign_spent = serializers.FloatField()
-    roi_percentage = serializers.CharField(allow_null=True, help_text="Revenue ÷ campaign spend, e.g. \"1.5x\"; null without spend.")
+    roi_percentage = serializers.CharField(allow_null=True, help_text='Revenue ÷ campaign spend, e.g. "1.5x"; null without spend.')
     currency = serializers.CharField(help_text="The scope's currency, or the reporting currency when its accounts sell in several.")
     missing_rates = serializers.ListField(child=serializers.CharField(), help_text="Currencies left out for want of an FX rate.")
 

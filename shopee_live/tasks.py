@@ -46,3 +46,24 @@ def ended_cycle_all_task() -> int:
     for tenant_id in tenant_ids:
         ended_cycle_tenant_task.delay(tenant_id=tenant_id)
     return len(tenant_ids)
+
+
+@tenant_task(name="shopee_live.tasks.daily_analytics_tenant_task", queue=Queue.SYNC)
+def daily_analytics_tenant_task(*, tenant_id: int) -> int:
+    """The last few days again: sessions that ended late settle into them."""
+    return services.daily_analytics_recent(tenant=Tenant.objects.get(pk=tenant_id))
+
+
+@cross_tenant_task(name="shopee_live.tasks.daily_analytics_all_task", queue=Queue.DEFAULT)
+def daily_analytics_all_task() -> int:
+    """Beat, nightly, cross-tenant on purpose: the daily analytics of every tenant with an account."""
+    tenant_ids = selectors.tenant_ids_with_accounts()
+    for tenant_id in tenant_ids:
+        daily_analytics_tenant_task.delay(tenant_id=tenant_id)
+    return len(tenant_ids)
+
+
+@cross_tenant_task(name="shopee_live.tasks.tokens_refresh_expiring_task", queue=Queue.DEFAULT)
+def tokens_refresh_expiring_task() -> int:
+    """Beat, cross-tenant on purpose: Open Platform access tokens that expire within the hour."""
+    return services.account_tokens_refresh_expiring()

@@ -127,8 +127,8 @@ class ShopeeWebClient(CredentialedClient):
         return self._data(self.get(DASHBOARD_SESSION_INFO_PATH, params={"sessionId": session_id}))
 
     def dashboard_trends(self, session_id: int | str, *, start_ms: int, end_ms: int, metrics: tuple[str, ...] = TREND_METRICS) -> Any:
-        params: list[tuple[str, Any]] = [("sessionId", session_id), ("startTime", start_ms), ("endTime", end_ms)]
-        params += [("metricTrend", metric) for metric in metrics]
+        # A list value goes out as the repeated ``metricTrend=`` the endpoint reads.
+        params = {"sessionId": session_id, "startTime": start_ms, "endTime": end_ms, "metricTrend": list(metrics)}
         return self._data(self.get(DASHBOARD_TRENDS_PATH, params=params))
 
     def dashboard_products(self, session_id: int | str, *, page: int = 1, page_size: int = 50) -> dict:

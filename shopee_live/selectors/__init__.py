@@ -22,11 +22,13 @@ from shopee_live.selectors.account_pages import (
 from shopee_live.selectors.accounts import accounts_syncable, tenant_ids_with_accounts
 from shopee_live.selectors.analytics import (
     ANALYTICS_MAX_DAYS,
+    LIVE_DAYS,
     AnalyticsDay,
     AnalyticsSummary,
     LiveFigures,
     analytics_daily,
     analytics_summary,
+    live_days_start,
     region_today,
 )
 from shopee_live.selectors.overview import live_overview, live_search_hits
@@ -91,11 +93,13 @@ __all__ = [
     "SESSION_LIST_MAX",
     "AnalyticsDay",
     "AnalyticsSummary",
+    "LIVE_DAYS",
     "LiveFigures",
     "account_for_tenant",
     "accounts_for_tenant",
     "analytics_daily",
     "analytics_summary",
+    "live_days_start",
     "local_day_bounds",
     "qr_login_get",
     "region_day_bounds",

@@ -9,13 +9,9 @@ from shopee_live.models import ShopeeAccount
 
 
 def accounts_syncable(tenant: Tenant | int) -> QuerySet[ShopeeAccount]:
-    """Active accounts with a Seller Center session: the ones the session sync can read."""
-    return (
-        ShopeeAccount.objects.for_tenant(tenant)
-        .filter(status=ConnectionStatus.ACTIVE)
-        .exclude(web_session="")
-        .exclude(web_session__isnull=True)
-    )
+    """Active accounts with a Seller Center session: the ones the session sync can read (an
+    encrypted field can't be compared, so the session's expiry says one is stored)."""
+    return ShopeeAccount.objects.for_tenant(tenant).filter(status=ConnectionStatus.ACTIVE, web_session_expires_at__isnull=False)
 
 
 def tenant_ids_with_accounts() -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, DateField, Q, QuerySet, When
+from django.db.models import Case, DateField, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from core.exceptions import NotFound
@@ -85,11 +85,12 @@ def session_moment() -> Coalesce:
     return Coalesce("started_at", "created_at")
 
 
-def session_local_day() -> Case:
-    """The day a session counts on, in its account's region's time zone (one CASE, so mixed
+def session_local_day(field: str = "started_at") -> Case:
+    """The day of a session's ``field`` in its account's region's time zone (one CASE, so mixed
     regions aggregate in one query)."""
+    moment = session_moment() if field == "moment" else F(field)
     return Case(
-        *(When(account__region=code, then=TruncDate(session_moment(), tzinfo=zone_or_utc(m.time_zone))) for code, m in MARKETS.items()),
+        *(When(account__region=code, then=TruncDate(moment, tzinfo=zone_or_utc(m.time_zone))) for code, m in MARKETS.items()),
         output_field=DateField(),
     )
 

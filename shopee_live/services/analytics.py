@@ -1,26 +1,43 @@
 """The nightly daily analytics: one ``DailyAnalytics`` row per account and day, computed from the
 stored sessions in one INSERT … SELECT … ON CONFLICT statement per tenant.
 
-Days are counted in each account's region's time zone (``selectors.session_local_day``). A row
-belongs to the account's current studio. Running it again over the same days rewrites the same
-rows; a day that no longer has sessions (a session moved or deleted) loses its row.
+Days are counted in each account's region's time zone (``selectors.session_local_day``; a
+session counts on the day it started). A row belongs to the account's current studio. Running
+it again over the same days rewrites the same rows; a day that no longer has sessions (a session
+moved or deleted) loses its row. ``daily_analytics_recent`` (nightly) recomputes the days of every
+session changed since the last run (synced, imported, recorded by hand), so late changes to old
+days reach the analytics the next night.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, Max, Min, Sum, Value
 from django.db.models.fields import DateTimeField
 from django.utils import timezone
 
 from core.models import Tenant
 from shopee_live.models import DailyAnalytics, LiveSession
-from shopee_live.selectors import local_day_bounds, session_local_day, session_moment
+from shopee_live.regions import MARKETS
+from shopee_live.selectors import local_day_bounds, region_today, session_local_day
 
 # The order of the SELECT below, as the INSERT names them.
-_COLUMNS = ("tenant_id", "account_id", "studio_id", "day", "currency", "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at")
+_COLUMNS = (
+    "tenant_id",
+    "account_id",
+    "studio_id",
+    "day",
+    "currency",
+    "sessions",
+    "revenue",
+    "viewers",
+    "orders",
+    "items_sold",
+    "campaign_spent",
+    "computed_at",
+)
 _UPDATED = _COLUMNS[4:]
 
 
@@ -30,8 +47,7 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
     computed_at = timezone.now()
     per_account_day = (
         LiveSession.objects.for_tenant(tenant)
-        .annotate(moment=session_moment())
-        .filter(local_day_bounds(day_from, day_to))
+        .filter(local_day_bounds(day_from, day_to, moment="started_at"))
         .annotate(day=session_local_day())
         .values("tenant_id", "account_id", "account__studio_id", "day", "account__currency")
         .annotate(
@@ -44,8 +60,18 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
             computed_at=Value(computed_at, output_field=DateTimeField()),
         )
         .values_list(
-            "tenant_id", "account_id", "account__studio_id", "day", "account__currency",
-            "sessions", "revenue", "viewers", "orders", "items_sold", "campaign_spent", "computed_at",
+            "tenant_id",
+            "account_id",
+            "account__studio_id",
+            "day",
+            "account__currency",
+            "sessions",
+            "revenue",
+            "viewers",
+            "orders",
+            "items_sold",
+            "campaign_spent",
+            "computed_at",
         )
         .order_by()
     )
@@ -64,4 +90,24 @@ def daily_analytics_compute(tenant: Tenant, *, day_from: date, day_to: date) -> 
     return written
 
 
-__all__ = ["daily_analytics_compute"]
+# Sessions that end late at night or settle after they end change the days just before.
+RECENT_DAYS = 3
+
+
+def daily_analytics_recent(*, tenant: Tenant) -> int:
+    """The nightly job: the last ``RECENT_DAYS`` days through each region's today, and every
+    older day holding a session changed since the last run (every day on the first run:
+    synced history, sessions recorded by hand). Returns the rows written."""
+    last_run = DailyAnalytics.objects.for_tenant(tenant).aggregate(last=Max("computed_at"))["last"]
+    today = max(region_today(code) for code in MARKETS)
+    day_from = today - timedelta(days=RECENT_DAYS)
+    changed = LiveSession.objects.for_tenant(tenant).exclude(started_at=None)
+    if last_run is not None:
+        changed = changed.filter(updated_at__gte=last_run)
+    first_changed = changed.annotate(day=session_local_day()).aggregate(first=Min("day"))["first"]
+    if first_changed is not None:
+        day_from = min(day_from, first_changed)
+    return daily_analytics_compute(tenant, day_from=day_from, day_to=today)
+
+
+__all__ = ["daily_analytics_compute", "daily_analytics_recent"]

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
@@ -93,9 +94,7 @@ def _ms(moment: datetime) -> int:
 def _totals_from_list_item(row: dict) -> dict:
     """A ``realtime/sessionList`` or ``liveList/v2`` row → LiveSession fields (reference §1.7)."""
     started = _from_ms(row.get("startTime"))
-    duration = _int(row.get("duration"))
-    if duration > 10_000_000:  # milliseconds
-        duration //= 1000
+    duration = _int(row.get("duration")) // 1000  # milliseconds, like every web time
     return {
         "session_name": str(row.get("title") or "")[:255],
         "started_at": started,
@@ -153,38 +152,21 @@ _TREND_FIELDS = {
 _MONEY_FIELDS = {"revenue", "confirmed_revenue"}
 
 
-def _point_time(point: dict) -> datetime | None:
-    return _from_ms(point.get("timestamp", point.get("time", point.get("ts"))))
-
-
 def _minute_rows(data) -> dict[datetime, dict]:
-    """Trends → {minute: SessionMinute fields}. The web sends either one series per metric
-    (``{"ccu": [{"timestamp", "value"}], ...}``) or one list of points carrying every metric."""
-    minutes: dict[datetime, dict] = {}
-
-    def put(moment, name, value):
-        if moment is None or name not in _TREND_FIELDS:
-            return
-        target = _TREND_FIELDS[name]
-        row = minutes.setdefault(moment.replace(second=0, microsecond=0), {})
-        row[target] = _money(value) if target in _MONEY_FIELDS else _int(value)
-
-    if isinstance(data, dict) and "list" in data and isinstance(data["list"], list):
-        data = data["list"]
-    if isinstance(data, dict) and isinstance(data.get("trends"), (list, dict)):
-        data = data["trends"]
-    if isinstance(data, list):
-        for point in data:
-            if isinstance(point, dict):
-                moment = _point_time(point)
-                for name, value in point.items():
-                    put(moment, name, value)
-    elif isinstance(data, dict):
-        for name, series in data.items():
-            for point in series or ():
-                if isinstance(point, dict):
-                    put(_point_time(point), name, point.get("value"))
-    return minutes
+    """Trends → {minute: SessionMinute fields}: one series per metric,
+    ``{"trends": [{"metric": "ccu", "points": [{"time": ms, "value": n}]}]}``."""
+    by_ms: dict[int, dict] = {}
+    series = data.get("trends") if isinstance(data, dict) else data
+    for trend in series or ():
+        target = _TREND_FIELDS.get(trend.get("metric"))
+        if target is None:
+            continue
+        parse = _money if target in _MONEY_FIELDS else _int
+        for point in trend.get("points") or ():
+            moment = _int(point.get("time"))
+            if moment:
+                by_ms.setdefault(moment - moment % 60_000, {})[target] = parse(point.get("value"))
+    return {_from_ms(moment): values for moment, values in by_ms.items()}
 
 
 def _item_rows(data) -> list[dict]:
@@ -229,55 +211,88 @@ def _affiliate_rows(data) -> dict[str, dict]:
 
 
 def _session_upsert(account: ShopeeAccount, session_id: str, values: dict) -> LiveSession:
-    session, _ = LiveSession.objects.for_tenant(account.tenant_id).update_or_create(
-        tenant=account.tenant,
-        session_id=session_id,
-        defaults={**values, "account": account, "synced_at": timezone.now()},
-        create_defaults={
-            **values,
-            "account": account,
-            "studio_id": account.studio_id,
-            "currency": account.currency,
-            "synced_at": timezone.now(),
-        },
+    """One session written, then read back whole (the bulk upsert returns only what it set)."""
+    written = _sessions_upsert(account, [(session_id, values)])[session_id]
+    return LiveSession.objects.for_tenant(account.tenant_id).select_related("account").get(pk=written.pk)
+
+
+def _sessions_upsert(account: ShopeeAccount, rows: list[tuple[str, dict]]) -> dict[str, LiveSession]:
+    """Insert or update sessions by their platform id in one statement; {session_id: session}."""
+    if not rows:
+        return {}
+    now = timezone.now()
+    common = {"account": account, "synced_at": now, "updated_at": now}
+    sessions = [
+        LiveSession(
+            tenant_id=account.tenant_id, session_id=session_id, studio_id=account.studio_id, currency=account.currency, **common, **values
+        )
+        for session_id, values in rows
+    ]
+    fields = sorted({name for _, values in rows for name in values} | {"account", "synced_at", "updated_at"})
+    LiveSession.objects.for_tenant(account.tenant_id).bulk_create(
+        sessions, update_conflicts=True, unique_fields=["tenant", "session_id"], update_fields=fields
     )
-    return session
+    return {session.session_id: session for session in sessions}
 
 
-def _minutes_write(session: LiveSession, minutes: dict[datetime, dict]) -> int:
-    if not minutes:
+def _minutes_write(minutes_by_session: dict[LiveSession, dict[datetime, dict]]) -> int:
+    rows = [
+        SessionMinute(tenant_id=session.tenant_id, session_id=session.pk, minute=moment, **values)
+        for session, minutes in minutes_by_session.items()
+        for moment, values in minutes.items()
+    ]
+    if not rows:
         return 0
-    fields = sorted({name for row in minutes.values() for name in row})
-    rows = [SessionMinute(tenant_id=session.tenant_id, session=session, minute=moment, **values) for moment, values in minutes.items()]
-    SessionMinute.objects.for_tenant(session.tenant_id).bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", "session", "minute"], update_fields=fields
+    fields = sorted({name for minutes in minutes_by_session.values() for row in minutes.values() for name in row})
+    SessionMinute.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "session", "minute"], update_fields=fields, batch_size=2000
     )
     return len(rows)
 
 
-def _items_write(session: LiveSession, items: list[dict], affiliate: dict[str, dict] | None = None) -> int:
-    if not items:
+def _items_write(items_by_session: dict[LiveSession, list[dict]]) -> int:
+    """Upsert what each item sold; its commission follows the rate stored for it."""
+    sessions = {session.pk: session for session, items in items_by_session.items() if items}
+    if not sessions:
         return 0
-    affiliate = affiliate or {}
+    tenant_id = next(iter(sessions.values())).tenant_id
+    rates = {
+        (session_pk, item_id): rate
+        for session_pk, item_id, rate in SessionItem.objects.for_tenant(tenant_id)
+        .filter(session_id__in=list(sessions))
+        .values_list("session_id", "item_id", "commission_rate")
+    }
     rows = []
-    for values in items:
-        extra = affiliate.get(values["item_id"], {})
-        values = {**values, **{k: v for k, v in extra.items() if k != "live_price" or not values.get("live_price")}}
-        original, live = values.get("original_price") or Decimal(0), values.get("live_price") or Decimal(0)
-        if original > 0 and live > 0:
-            values["discount_percentage"] = ((original - live) * 100 / original).quantize(Decimal("0.01"))
-        if "commission_rate" in values:
-            values["total_commission"] = (values["revenue"] * values["commission_rate"]).quantize(Decimal("0.01"))
-        rows.append(SessionItem(tenant_id=session.tenant_id, session=session, **values))
-    fields = sorted(
-        {name for row in items for name in row}
-        | ({"shop_id", "original_price", "commission_rate", "discount_percentage", "total_commission"} if affiliate else set())
-    )
-    fields = [name for name in fields if name != "item_id"]
-    SessionItem.objects.for_tenant(session.tenant_id).bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", "session", "item_id"], update_fields=fields
+    for session, items in items_by_session.items():
+        for values in items:
+            rate = rates.get((session.pk, values["item_id"]), Decimal(0))
+            commission = (values["revenue"] * rate).quantize(Decimal("0.01"))
+            rows.append(SessionItem(tenant_id=tenant_id, session_id=session.pk, total_commission=commission, **values))
+    fields = sorted({name for items in items_by_session.values() for row in items for name in row} - {"item_id"} | {"total_commission"})
+    SessionItem.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "session", "item_id"], update_fields=fields, batch_size=2000
     )
     return len(rows)
+
+
+def _prices_write(session: LiveSession, affiliate: dict[str, dict]) -> int:
+    """List price, discount and commission rate of the stored items (Open Platform item list)."""
+    changed = []
+    for item in SessionItem.objects.for_tenant(session.tenant_id).filter(session=session, item_id__in=list(affiliate)):
+        found = affiliate[item.item_id]
+        item.shop_id = found["shop_id"] or item.shop_id
+        item.original_price = found["original_price"]
+        item.live_price = item.live_price or found["live_price"]
+        item.commission_rate = found["commission_rate"]
+        if item.original_price > 0 and item.live_price > 0:
+            item.discount_percentage = max((item.original_price - item.live_price) * 100 / item.original_price, Decimal(0)).quantize(
+                Decimal("0.01")
+            )
+        item.total_commission = (item.revenue * item.commission_rate).quantize(Decimal("0.01"))
+        changed.append(item)
+    fields = ["shop_id", "original_price", "live_price", "commission_rate", "discount_percentage", "total_commission"]
+    SessionItem.objects.for_tenant(session.tenant_id).bulk_update(changed, fields)
+    return len(changed)
 
 
 def _account_sync_recorded(account: ShopeeAccount, error: str = "") -> None:
@@ -290,49 +305,59 @@ def _account_sync_recorded(account: ShopeeAccount, error: str = "") -> None:
 
 
 def account_live_sync(*, account: ShopeeAccount, client=None, counts: CycleCounts | None = None) -> CycleCounts:
-    """One account's ongoing sessions: list, then each session's minutes and items. Sessions we
-    had as ongoing that the platform no longer lists as live are marked ended (the hourly pass
-    settles their final figures)."""
+    """One account's ongoing sessions: list, then each session's minutes since the last stored
+    one and its items; written together, in a few statements for the whole account. Sessions
+    we had as ongoing that the platform no longer lists as live are marked ended (the hourly
+    pass settles their final figures)."""
     counts = counts or CycleCounts()
     client = client or web_client(account)
-    listing = client.session_list(page=1, page_size=SESSION_LIST_PAGE_SIZE)
+    listing = client.realtime_sessions(page=1, page_size=SESSION_LIST_PAGE_SIZE)
     counts.calls += 1
     live_rows = [row for row in listing.get("list") or () if _int(row.get("status")) == _LIVE]
-    live_ids = {str(row.get("sessionId")) for row in live_rows}
+    live_ids = [str(row.get("sessionId")) for row in live_rows]
+    last_minutes = dict(
+        LiveSession.objects.for_tenant(account.tenant_id)
+        .filter(session_id__in=live_ids)
+        .annotate(last_minute=Max("minutes__minute"))
+        .values_list("session_id", "last_minute")
+    )
     now = timezone.now()
-    for row in live_rows:
-        session_id = str(row["sessionId"])
-        existing = LiveSession.objects.for_tenant(account.tenant_id).filter(session_id=session_id).only("pk").first()
-        last_minute = (
-            existing
-            and SessionMinute.objects.for_tenant(account.tenant_id)
-            .filter(session=existing)
-            .order_by("-minute")
-            .values_list("minute", flat=True)
-            .first()
-        )
+    fetched = []
+    for row, session_id in zip(live_rows, live_ids, strict=True):
         totals = _totals_from_list_item(row)
-        start = max(filter(None, (last_minute, totals["started_at"], now - TRENDS_MAX_SPAN)))
-        trends = client.dashboard_trends(session_id=session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
-        products = client.dashboard_products(session_id=session_id, page=1, page_size=100)
+        # The platform's own "now" for the session (start + duration): our clock may differ.
+        until = totals["started_at"] + timedelta(seconds=totals["duration_seconds"] + 60) if totals["started_at"] else now
+        start = max(filter(None, (last_minutes.get(session_id), totals["started_at"], until - TRENDS_MAX_SPAN)))
+        trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(until), metrics=TREND_METRICS)
+        products = client.dashboard_products(session_id, page=1, page_size=100)
         counts.calls += 2
-        minutes, items = _minute_rows(trends), _item_rows(products)
+        minutes = _minute_rows(trends)
         if minutes:
-            latest = minutes[max(minutes)]
-            totals["current_viewers"] = latest.get("viewers", 0)
-        with transaction.atomic():
-            session = _session_upsert(account, session_id, {**totals, "status": SessionStatus.ONGOING, "ended_at": None})
-            counts.minutes += _minutes_write(session, minutes)
-            counts.items += _items_write(session, items)
-        counts.sessions += 1
+            totals["current_viewers"] = minutes[max(minutes)].get("viewers", 0)
+        fetched.append((session_id, {**totals, "status": SessionStatus.ONGOING, "ended_at": None}, minutes, _item_rows(products)))
+    with transaction.atomic():
+        sessions = _sessions_upsert(account, [(session_id, totals) for session_id, totals, _, _ in fetched])
+        counts.minutes += _minutes_write({sessions[sid]: minutes for sid, _, minutes, _ in fetched})
+        counts.items += _items_write({sessions[sid]: items for sid, _, _, items in fetched})
+        counts.sessions += len(fetched)
+        counts.ended += _sessions_gone(account, live_ids, now)
+    _account_sync_recorded(account)
+    return counts
+
+
+def _sessions_gone(account: ShopeeAccount, live_ids: list[str], now: datetime) -> int:
+    """Sessions stored as ongoing that the platform no longer lists as live: ended, as of the
+    last figures we have (the settle pass reads the exact end)."""
     gone = (
         LiveSession.objects.for_tenant(account.tenant_id)
         .filter(account=account, status=SessionStatus.ONGOING)
         .exclude(session_id__in=live_ids)
     )
-    counts.ended += gone.update(status=SessionStatus.ENDED, ended_at=now, current_viewers=0, updated_at=now)
-    _account_sync_recorded(account)
-    return counts
+    ended = 0
+    for session in gone.only("pk", "started_at", "duration_seconds"):
+        ended_at = session.started_at + timedelta(seconds=session.duration_seconds) if session.started_at else now
+        ended += gone.filter(pk=session.pk).update(status=SessionStatus.ENDED, ended_at=ended_at, current_viewers=0, updated_at=now)
+    return ended
 
 
 def live_cycle_start(*, tenant: Tenant) -> SyncRun | None:
@@ -393,36 +418,31 @@ def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
 # --- Ended sessions, hourly until final -----------------------------------------------------
 
 
-def session_settle(*, session: LiveSession, client=None, platform=None) -> LiveSession:
-    """Read an ended (or any) session's figures from the dashboard: totals with shares and
-    followers, and its items (with list prices and commission rates when the account has Open
-    Platform tokens). Final once it ended ``SETTLE_AFTER`` ago."""
+def session_settle(*, session: LiveSession, client=None) -> LiveSession:
+    """Read a session's figures from the dashboard: totals with shares and followers, and what
+    its items sold. An ended session is final once it ended ``SETTLE_AFTER`` ago."""
     account = session.account
     client = client or web_client(account)
-    overview = client.dashboard_overview(session_id=session.session_id)
-    products = client.dashboard_products(session_id=session.session_id, page=1, page_size=100)
-    affiliate = {}
-    if account.access_token and account.status == "active":
-        try:
-            platform = platform or open_client(account)
-            affiliate = _affiliate_rows(platform.item_list(session_id=session.session_id, offset=0, page_size=100))
-        except (UpstreamError, ApplicationError) as exc:  # prices and commission wait for the next pass
-            logger.info("Item list of session %s unavailable: %s", session.session_id, exc)
+    overview = client.dashboard_overview(session.session_id)
+    products = client.dashboard_products(session.session_id, page=1, page_size=100)
     totals = _totals_from_overview(overview)
-    status = _int(overview.get("status"))
     now = timezone.now()
-    if status == _LIVE:
+    if _int(overview.get("status")) == _LIVE:
         totals["status"] = SessionStatus.ONGOING
     else:
-        totals["status"] = SessionStatus.ENDED
-        totals["current_viewers"] = 0
         ended_at = session.ended_at or now
-        totals["ended_at"] = ended_at
-        totals["is_final"] = now - ended_at >= SETTLE_AFTER
+        totals.update(status=SessionStatus.ENDED, current_viewers=0, ended_at=ended_at, is_final=now - ended_at >= SETTLE_AFTER)
     with transaction.atomic():
         session = _session_upsert(account, session.session_id, totals)
-        _items_write(session, _item_rows(products), affiliate)
+        _items_write({session: _item_rows(products)})
     return session
+
+
+def session_prices_fill(*, session: LiveSession, platform=None) -> int:
+    """List prices, discounts and commission rates of a live session's items, from the Open
+    Platform's item list (it answers only while the session is live). Returns items updated."""
+    platform = platform or open_client(session.account)
+    return _prices_write(session, _affiliate_rows(platform.item_list_page(session.session_id, offset=0, page_size=100)))
 
 
 def account_history_discover(*, account: ShopeeAccount, client=None) -> int:
@@ -445,17 +465,26 @@ def account_history_discover(*, account: ShopeeAccount, client=None) -> int:
 
 
 def ended_sessions_settle(*, account: ShopeeAccount, client=None, platform=None) -> CycleCounts:
-    """The hourly pass for one account: discover missed sessions, then settle every ended
-    session that isn't final yet."""
+    """The hourly pass for one account: discover missed sessions, settle every ended session
+    that isn't final yet, and (with Open Platform tokens) fill the prices and commission rates
+    of live sessions' items that have none yet."""
     counts = CycleCounts()
     client = client or web_client(account)
     counts.sessions += account_history_discover(account=account, client=client)
-    pending = LiveSession.objects.for_tenant(account.tenant_id).filter(
-        account=account, status=SessionStatus.ENDED, is_final=False, source=SessionSource.SYNC
+    sessions = (
+        LiveSession.objects.for_tenant(account.tenant_id).filter(account=account, source=SessionSource.SYNC).select_related("account")
     )
-    for session in pending.select_related("account"):
-        session_settle(session=session, client=client, platform=platform)
+    for session in sessions.filter(status=SessionStatus.ENDED, is_final=False):
+        session_settle(session=session, client=client)
         counts.ended += 1
+    if account.access_token_expires_at is None:
+        return counts
+    unpriced = sessions.filter(status=SessionStatus.ONGOING, items__original_price=0).distinct()
+    for session in unpriced:
+        try:
+            counts.items += session_prices_fill(session=session, platform=platform)
+        except UpstreamError as exc:  # the next pass tries again
+            counts.errors.append(str(exc))
     return counts
 
 
@@ -516,19 +545,6 @@ def session_sync(*, account: ShopeeAccount, session_id: str, client=None) -> Liv
     if session.status == SessionStatus.ONGOING:
         now = timezone.now()
         start = max(filter(None, (session.started_at, now - TRENDS_MAX_SPAN)))
-        trends = client.dashboard_trends(session_id=session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
-        _minutes_write(session, _minute_rows(trends))
+        trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
+        _minutes_write({session: _minute_rows(trends)})
     return session
-
-
-__all__ = [
-    "KIND_ACTIVE",
-    "KIND_ENDED",
-    "account_live_sync",
-    "ended_cycle_part_run",
-    "ended_cycle_start",
-    "live_cycle_part_run",
-    "live_cycle_start",
-    "session_settle",
-    "session_sync",
-]

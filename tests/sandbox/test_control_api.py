@@ -138,6 +138,8 @@ def test_reset_all(client):
         "google-ads",
         "google-oauth",
         "meta-graph",
+        "shopee",
+        "shopee-web",
         "telegram",
         "tiktok-business",
         "tiktok-events",

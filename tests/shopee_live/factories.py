@@ -97,7 +97,10 @@ def make_session(
 
 
 def _money(fields: dict) -> dict:
-    return {key: Decimal(str(value)) if isinstance(value, str) and key not in ("item_id", "shop_id", "product_name", "image_url") else value for key, value in fields.items()}
+    return {
+        key: Decimal(str(value)) if isinstance(value, str) and key not in ("item_id", "shop_id", "product_name", "image_url") else value
+        for key, value in fields.items()
+    }
 
 
 # --- Builders for the isolation walker (valid regions and currencies) ------------------------------

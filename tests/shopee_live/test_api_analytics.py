@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import FxRate
 from core.tenancy import tenant_scope
 from shopee_live.models import DailyAnalytics, LiveSession
-from shopee_live.services import daily_analytics_compute
+from shopee_live.services import daily_analytics_compute, daily_analytics_recent
 from tests.shopee_live.factories import at, make_account, make_session, make_studio
 
 URL = "/api/live-streaming/analytics"
@@ -21,22 +21,48 @@ URL = "/api/live-streaming/analytics"
 @pytest.fixture
 def november(account_id):
     """Indonesian sessions around 1–2 November 2026 (Jakarta is UTC+7)."""
-    make_session(account_id, "s1", started_at=at(2026, 11, 1, 20), total_viewers=5000, total_orders=150, total_revenue="5000000", campaign_spent="2000000")
-    make_session(account_id, "s2", started_at=at(2026, 11, 1, 23, 30), total_viewers=3000, total_orders=60, total_revenue="1000000", campaign_spent="1000000")
+    make_session(
+        account_id,
+        "s1",
+        started_at=at(2026, 11, 1, 20),
+        total_viewers=5000,
+        total_orders=150,
+        total_revenue="5000000",
+        campaign_spent="2000000",
+    )
+    make_session(
+        account_id,
+        "s2",
+        started_at=at(2026, 11, 1, 23, 30),
+        total_viewers=3000,
+        total_orders=60,
+        total_revenue="1000000",
+        campaign_spent="1000000",
+    )
     # 06:30 in Jakarta on the 2nd is still the 1st in UTC: it counts on the 2nd.
     make_session(account_id, "s3", started_at=at(2026, 11, 2, 6, 30), total_viewers=2000, total_orders=40, total_revenue="2000000")
     make_session(account_id, "s0", started_at=at(2026, 10, 31, 23), total_viewers=999, total_orders=9, total_revenue="99000")
+    daily_analytics_recent(tenant=account_id.tenant)
 
 
 @pytest.fixture
 def mixed(november, studio, in_a):
     """A Malaysian account (rate known) and a Vietnamese one (no rate) in the same studio."""
     kl = make_account(studio, region="MY", name="kedai_kl")
-    make_session(kl, "m1", started_at=at(2026, 11, 1, 20, region="MY"), total_viewers=100, total_orders=10, total_revenue="1000.50", campaign_spent="500")
+    make_session(
+        kl,
+        "m1",
+        started_at=at(2026, 11, 1, 20, region="MY"),
+        total_viewers=100,
+        total_orders=10,
+        total_revenue="1000.50",
+        campaign_spent="500",
+    )
     hcm = make_account(studio, region="VN", name="shop_hcm")
     make_session(hcm, "v1", started_at=at(2026, 11, 1, 20, region="VN"), total_viewers=7, total_orders=7, total_revenue="7000000")
     FxRate.objects.create(tenant=in_a, currency="IDR", day=date(2026, 10, 1), rate=Decimal("0.00006"))
     FxRate.objects.create(tenant=in_a, currency="MYR", day=date(2026, 10, 1), rate=Decimal("0.22"))
+    daily_analytics_recent(tenant=in_a)
     return {"kl": kl, "hcm": hcm}
 
 
@@ -143,9 +169,18 @@ def test_daily_defaults_to_the_last_30_days(viewer_api, november):
 @pytest.fixture
 def recent(account_id):
     now = timezone.now()
-    make_session(account_id, "r1", started_at=now - timedelta(days=1), total_viewers=1000, total_orders=100, total_revenue="1500000", campaign_spent="1000000")
+    make_session(
+        account_id,
+        "r1",
+        started_at=now - timedelta(days=1),
+        total_viewers=1000,
+        total_orders=100,
+        total_revenue="1500000",
+        campaign_spent="1000000",
+    )
     make_session(account_id, "r2", started_at=now - timedelta(days=10), total_viewers=500, total_orders=50, total_revenue="1200000")
     make_session(account_id, "r3", started_at=now - timedelta(days=40), total_viewers=90000, total_orders=9000, total_revenue="900000000")
+    daily_analytics_recent(tenant=account_id.tenant)
 
 
 def test_summary_of_the_last_30_days(viewer_api, recent, studio):
@@ -178,12 +213,19 @@ def test_summary_window_and_bad_days(viewer_api, recent, foreign):
 
 
 def test_daily_analytics_compute_upserts_one_row_per_account_and_day(mixed, account_id, in_a, foreign):
+    DailyAnalytics.objects.for_tenant(in_a).delete()  # the fixtures' nightly refresh wrote them
     written = daily_analytics_compute(in_a, day_from=date(2026, 11, 1), day_to=date(2026, 11, 3))
     assert written == 4
     rows = {(r.account_id, r.day): r for r in DailyAnalytics.objects.for_tenant(in_a)}
     nov1 = rows[account_id.pk, date(2026, 11, 1)]
     assert (nov1.sessions, nov1.revenue, nov1.viewers, nov1.orders, nov1.campaign_spent, nov1.currency, nov1.studio_id) == (
-        2, Decimal("6000000.00"), 8000, 210, Decimal("3000000.00"), "IDR", account_id.studio_id,
+        2,
+        Decimal("6000000.00"),
+        8000,
+        210,
+        Decimal("3000000.00"),
+        "IDR",
+        account_id.studio_id,
     )
     assert rows[mixed["kl"].pk, date(2026, 11, 1)].revenue == Decimal("1000.50")
     assert rows[account_id.pk, date(2026, 11, 2)].sessions == 1
@@ -198,6 +240,21 @@ def test_daily_analytics_compute_upserts_one_row_per_account_and_day(mixed, acco
     assert (account_id.pk, date(2026, 11, 2)) not in rows
     with tenant_scope(foreign["studio"].tenant):
         assert not DailyAnalytics.objects.for_tenant(foreign["studio"].tenant).exists()
+
+
+def test_the_last_days_come_from_the_sessions_at_once_older_ones_after_the_nightly_run(viewer_api, account_id, in_a):
+    now = timezone.now()
+    make_session(account_id, "today", started_at=now, total_viewers=100, total_orders=10, total_revenue="100000")
+    old = make_session(account_id, "old", started_at=now - timedelta(days=10), total_viewers=50, total_orders=5, total_revenue="50000")
+    assert viewer_api.get(f"{URL}/summary").json()["total_revenue"] == 100000  # the old day isn't computed yet
+
+    daily_analytics_recent(tenant=in_a)
+    assert viewer_api.get(f"{URL}/summary").json()["total_revenue"] == 150000
+
+    old.total_revenue = Decimal("80000")
+    old.save()  # a late change to an old day: picked up by the next refresh
+    assert daily_analytics_recent(tenant=in_a) >= 1
+    assert viewer_api.get(f"{URL}/summary").json()["total_revenue"] == 180000
 
 
 # --- Product URL ----------------------------------------------------------------------------
@@ -218,9 +275,15 @@ def test_product_url_of_an_unknown_shop_uses_the_region_parameter(viewer_api, ac
     url = "/api/live-streaming/product-url"
     with tenant_scope(tenant_b):
         make_account(foreign["studio"], region="TH", shop_id="777")
-    assert viewer_api.get(url, {"shop_id": "999", "item_id": "1", "region": "VN"}).json()["product_url"] == "https://shopee.vn/product/999/1"
+    assert (
+        viewer_api.get(url, {"shop_id": "999", "item_id": "1", "region": "VN"}).json()["product_url"] == "https://shopee.vn/product/999/1"
+    )
     # Another tenant's shop doesn't lend its region.
     assert viewer_api.get(url, {"shop_id": "777", "item_id": "1"}).json()["region"] == "ID"
-    for query, field in (({"shop_id": "abc", "item_id": "1"}, "shop_id"), ({"shop_id": "1"}, "item_id"), ({"shop_id": "1", "item_id": "1", "region": "US"}, "region")):
+    for query, field in (
+        ({"shop_id": "abc", "item_id": "1"}, "shop_id"),
+        ({"shop_id": "1"}, "item_id"),
+        ({"shop_id": "1", "item_id": "1", "region": "US"}, "region"),
+    ):
         response = viewer_api.get(url, query)
         assert response.status_code == 400 and field in response.json()["error"]["fields"]

@@ -39,8 +39,16 @@ def sessions(account_id, studio):
         ],
     )
     ongoing = make_session(
-        account_id, "sess_200", session_name="Evening live", status="ongoing", started_at=at(2026, 11, 2, 19), total_viewers=800,
-        total_orders=20, total_revenue="400000", current_viewers=120, is_final=False,
+        account_id,
+        "sess_200",
+        session_name="Evening live",
+        status="ongoing",
+        started_at=at(2026, 11, 2, 19),
+        total_viewers=800,
+        total_orders=20,
+        total_revenue="400000",
+        current_viewers=120,
+        is_final=False,
     )
     return {"ended": ended, "ongoing": ongoing}
 
@@ -68,7 +76,9 @@ def test_list_is_a_bare_list_newest_first_with_the_seed_fields(viewer_api, sessi
 
 def test_list_filters_by_status_account_skip_and_limit(viewer_api, sessions, studio, account_id):
     assert [r["session_id"] for r in viewer_api.get(URL, {"studio_id": studio.pk, "status": "ongoing"}).json()] == ["sess_200"]
-    assert [r["session_id"] for r in viewer_api.get(URL, {"shopee_account_id": account_id.pk, "skip": 1, "limit": 50}).json()] == ["sess_100"]
+    assert [r["session_id"] for r in viewer_api.get(URL, {"shopee_account_id": account_id.pk, "skip": 1, "limit": 50}).json()] == [
+        "sess_100"
+    ]
     assert [r["session_id"] for r in viewer_api.get(URL, {"limit": 1}).json()] == ["sess_200"]
     assert len(viewer_api.get(URL, {"limit": 100000}).json()) == 2  # read as 500
 
@@ -134,7 +144,12 @@ def test_create_a_duplicate_session_id_is_a_409_naming_it(api, studio, account_i
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"session_id": ""}, "session_id"), ({"session_id": "a b"}, "session_id"), ({"studio_id": None}, "studio_id"), ({"shopee_account_id": "x"}, "shopee_account_id")],
+    [
+        ({"session_id": ""}, "session_id"),
+        ({"session_id": "a b"}, "session_id"),
+        ({"studio_id": None}, "studio_id"),
+        ({"shopee_account_id": "x"}, "shopee_account_id"),
+    ],
 )
 def test_create_bad_body_is_a_400_naming_the_field(api, studio, account_id, overrides, field):
     response = api.post(URL, _create_body(studio, account_id, **overrides), format="json")
@@ -246,7 +261,13 @@ def test_sync_answers_with_the_seed_shape(api, sessions, studio, account_id):
     assert response.json() == {
         "status": "success",
         "session_id": "sess_200",
-        "data": {"total_viewers": 5000, "total_orders": 150, "total_revenue": 5000000, "currency": "IDR", "synced_at": "2025-11-01T15:30:00Z"},
+        "data": {
+            "total_viewers": 5000,
+            "total_orders": 150,
+            "total_revenue": 5000000,
+            "currency": "IDR",
+            "synced_at": "2025-11-01T15:30:00Z",
+        },
     }
 
 

@@ -6,8 +6,9 @@ POST shopee/clock                      {"frozen_at": unix|null} and/or {"offset_
 POST shopee/codes                      {"account": "demo-id-1"} -> {"code", "user_id", "shop_id"}, as auth_partner issues it
 POST shopee/tokens/expire              {"account"}: its access tokens expire now (refresh tokens stay good)
 POST shopee/tokens/revoke              {"account"}: its access and refresh tokens stop working
-POST shopee/connect                    {"account"} -> Open Platform tokens and a web SPC_EC cookie, no consent page or QR
-POST shopee-web/qr/confirm             {"qrcode_id", "account", "scan_only": false}: the account's phone scans (and confirms)
+POST shopee/connect                    {"account"} -> Open Platform tokens and a web SPC_EC cookie, no consent page or QR;
+                                       {"fixture": "bench"} -> {"accounts": [...]}, every account of the fixture at once
+POST shopee-web/qr/confirm             {"qrcode_id", "account", "action": "confirm"|"scan"|"cancel"}: the account's phone answers the QR
 POST shopee-web/sessions/expire        {"account"}: its SPC_EC cookies expire now
 """
 
@@ -64,7 +65,9 @@ def clock(request: HttpRequest):
 @shopee.control_route("codes", methods=("POST",), name="codes")
 def codes(request: HttpRequest):
     account = account_require(_json_object(request).get("account"))
-    return json_response({"code": auth_code_issue(account=account.key), "account": account.key, "user_id": account.user_id, "shop_id": account.shop_id})
+    return json_response(
+        {"code": auth_code_issue(account=account.key), "account": account.key, "user_id": account.user_id, "shop_id": account.shop_id}
+    )
 
 
 @shopee.control_route("tokens/expire", methods=("POST",), name="tokens-expire")
@@ -95,13 +98,21 @@ def account_connect(key: str) -> dict:
 
 @shopee.control_route("connect", methods=("POST",), name="connect")
 def connect(request: HttpRequest):
-    return json_response(account_connect(str(_json_object(request).get("account") or "")))
+    data = _json_object(request)
+    fixture = data.get("fixture")
+    if fixture:
+        if fixture not in FIXTURES:
+            raise ApplicationError(f"No fixture {fixture!r}; fixtures: {', '.join(FIXTURES)}.", code="unknown_fixture", status=404)
+        return json_response({"accounts": [account_connect(account.key) for account in accounts(fixture)]})
+    return json_response(account_connect(str(data.get("account") or "")))
 
 
 @shopee_web.control_route("qr/confirm", methods=("POST",), name="qr-confirm")
 def confirm(request: HttpRequest):
     data = _json_object(request)
-    qr = qr_confirm(qrcode_id=str(data.get("qrcode_id") or ""), account=str(data.get("account") or ""), scan_only=bool(data.get("scan_only")))
+    qr = qr_confirm(
+        qrcode_id=str(data.get("qrcode_id") or ""), account=str(data.get("account") or ""), action=str(data.get("action") or "confirm")
+    )
     return json_response({"qrcode_id": qr.qrcode_id, "status": qr.status, "account": qr.account})
 
 

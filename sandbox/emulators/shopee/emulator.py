@@ -10,7 +10,10 @@ Open Platform routes:
   ``POST api/v2/auth/access_token/get`` ``{partner_id, refresh_token, user_id|shop_id}``: fields
   at the top level.
 - the 25 ``api/v2/livestream/*`` APIs (User-signed, ``livestream.py``) and
-  ``POST api/v2/principal/get_session_livestream_performance`` (Principal-signed).
+  ``POST api/v2/principal/get_session_livestream_performance`` (Principal-signed), with its
+  ``get_shop_livestream_performance`` / ``get_principal_livestream_performance`` siblings (rows
+  per ``granularity`` period; their field lists are not published, so they reuse the session
+  API's).
 
 Every call carries ``partner_id``, ``timestamp`` (±300 s of real time: clients sign with their
 own clock) and ``sign`` in the query. Errors: ``{"error","message","request_id","response":{}}``
@@ -32,14 +35,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import Context, Engine
 from django.utils.crypto import constant_time_compare
 
-from sandbox.emulators.shopee.data import EMULATOR, WEB_EMULATOR, Account, account_by_user_id, accounts, account_get
+from sandbox.emulators.shopee.data import EMULATOR, WEB_EMULATOR, Account, account_by_user_id, account_get, accounts
 from sandbox.emulators.shopee.signing import TIMESTAMP_WINDOW_SECONDS, request_sign
-from sandbox.emulators.shopee.tokens import OpenApiError, access_token_account, auth_code_issue, token_get, token_refresh
+from sandbox.emulators.shopee.tokens import (
+    ACCESS_TOKEN_SECONDS,
+    OpenApiError,
+    access_token_account,
+    auth_code_issue,
+    token_get,
+    token_refresh,
+)
 from sandbox.emulators.tiktok_shop.ratelimit import rate_limit_retry_after
 from sandbox.framework import Emulator, MalformedBody, gateway_error_response, json_response, register, request_params
+from sandbox.models import ShopeeAuthCode, ShopeeLiveSession, ShopeeQrCode, ShopeeToken, ShopeeWebSession, ShopeeWebState
 
 RATE_LIMIT_MESSAGE = "Too many requests. You have reached the rate limit. Please try again later."
-ACCESS_TOKEN_SECONDS_REPORTED = 14400
 
 
 def request_id() -> str:
@@ -72,7 +82,12 @@ class ShopeeEmulator(Emulator):
         return open_error("error_server", "Internal server error, please try again later.", status=status)
 
     def default_options(self):
-        return {"qps": 0}
+        return {"qps": 0, "clock_offset_seconds": 0, "clock_frozen_at": None}
+
+    def reset(self) -> None:
+        ShopeeAuthCode.objects.all().delete()
+        ShopeeToken.objects.all().delete()
+        ShopeeLiveSession.objects.all().delete()
 
 
 class ShopeeWebEmulator(Emulator):
@@ -81,6 +96,11 @@ class ShopeeWebEmulator(Emulator):
     record_requests = False
     secret_headers = ("cookie",)
     secret_fields = ("qrcode_token",)
+
+    def reset(self) -> None:
+        ShopeeQrCode.objects.all().delete()
+        ShopeeWebSession.objects.all().delete()
+        ShopeeWebState.objects.all().delete()
 
     def expired_token_response(self, request):
         return web_error(401, "Not logged in, please log in again.")
@@ -166,7 +186,9 @@ def authenticate(request: HttpRequest, *, path: str, api_type: str) -> Account |
     entity = {"User": "user_id", "Shop": "shop_id", "Principal": "principal_id"}[api_type]
     if not query.get(entity):
         if api_type == "User" and query.get("shop_id"):
-            raise OpenApiError("error_param", "There is no user_id in query. Livestream APIs are User APIs: sign with user_id, not shop_id.")
+            raise OpenApiError(
+                "error_param", "There is no user_id in query. Livestream APIs are User APIs: sign with user_id, not shop_id."
+            )
         raise OpenApiError("error_param", f"There is no {entity} in query.")
     if not query.get("access_token"):
         raise OpenApiError("error_param", "There is no access_token in query.")
@@ -184,31 +206,37 @@ def authenticate(request: HttpRequest, *, path: str, api_type: str) -> Account |
 Handler = Callable[[HttpRequest, dict, Account], Any]
 
 
-def open_api(route: str, *, methods=("GET",), api_type: str = "User", region_check: bool = True):
-    """Declare an Open Platform API at ``api/v2/<route>``: the handler gets (request, params,
-    account) and returns the ``response`` payload, or raises ``OpenApiError``."""
-    path = f"/api/v2/{route}"
+class SignedRoutes:
+    """Open Platform APIs, declared with ``@open_platform.route("livestream/get_item_list")`` at
+    ``api/v2/<route>``: the handler gets (request, params, account) after the gateway's checks and
+    returns the ``response`` payload, or raises ``OpenApiError``."""
 
-    def decorator(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        def view(request: HttpRequest):
-            try:
-                account = authenticate(request, path=path, api_type=api_type)
-                if region_check and not account.region.livestream:
-                    raise OpenApiError("error_server", "The API is not supported for current region")
+    def route(self, route: str, *, methods=("GET",), api_type: str = "User", region_check: bool = True):
+        path = f"/api/v2/{route}"
+
+        def decorator(handler: Handler) -> Handler:
+            @functools.wraps(handler)
+            def view(request: HttpRequest):
                 try:
-                    params = request_params(request)
-                except MalformedBody as exc:
-                    raise OpenApiError("error_param", f"Parse data error: {exc}")
-                return open_ok(handler(request, params, account))
-            except OpenApiError as exc:
-                headers = {"Retry-After": "1"} if exc.status == 429 else None
-                return open_error(exc.error, exc.message, status=exc.status, headers=headers)
+                    account = authenticate(request, path=path, api_type=api_type)
+                    if region_check and not account.region.livestream:
+                        raise OpenApiError("error_server", "The API is not supported for current region")
+                    try:
+                        params = request_params(request)
+                    except MalformedBody as exc:
+                        raise OpenApiError("error_param", f"Parse data error: {exc}")
+                    return open_ok(handler(request, params, account))
+                except OpenApiError as exc:
+                    headers = {"Retry-After": "1"} if exc.status == 429 else None
+                    return open_error(exc.error, exc.message, status=exc.status, headers=headers)
 
-        shopee.route(f"api/v2/{route}", methods=methods, name=route.replace("/", "-"))(view)
-        return handler
+            shopee.route(f"api/v2/{route}", methods=methods, name=route.replace("/", "-"))(view)
+            return handler
 
-    return decorator
+        return decorator
+
+
+open_platform = SignedRoutes()
 
 
 # --- OAuth ---------------------------------------------------------------------------------
@@ -291,7 +319,7 @@ def auth_token_get(request: HttpRequest):
         {
             "access_token": pair.access_token,
             "refresh_token": pair.refresh_token,
-            "expire_in": ACCESS_TOKEN_SECONDS_REPORTED,
+            "expire_in": ACCESS_TOKEN_SECONDS,
             "user_id_list": [account.user_id],
             "shop_id_list": [account.shop_id],
             "merchant_id_list": [],
@@ -302,8 +330,6 @@ def auth_token_get(request: HttpRequest):
 
 
 def _code_account(code) -> str | None:
-    from sandbox.models import ShopeeAuthCode
-
     return ShopeeAuthCode.objects.filter(code=str(code or "")).values_list("account", flat=True).first()
 
 
@@ -313,8 +339,11 @@ def auth_access_token_get(request: HttpRequest):
         body = _token_call(request, "/api/v2/auth/access_token/get")
         if body.get("user_id") and account_by_user_id(body["user_id"]) is None:
             raise OpenApiError("error_param", "Invalid user_id.")
-        account, pair = token_refresh(refresh_token=str(body.get("refresh_token") or ""))
-        _owner_check(account, body)
+        refresh_token = str(body.get("refresh_token") or "")
+        owner = ShopeeToken.objects.filter(refresh_token=refresh_token).values_list("account", flat=True).first()
+        if owner is not None:
+            _owner_check(account_get(owner), body)  # before the token is spent
+        account, pair = token_refresh(refresh_token=refresh_token)
     except OpenApiError as exc:
         return _top_level_error(exc)
     entity = {"user_id": account.user_id} if body.get("user_id") else {"shop_id": account.shop_id}
@@ -324,6 +353,6 @@ def auth_access_token_get(request: HttpRequest):
             **entity,
             "access_token": pair.access_token,
             "refresh_token": pair.refresh_token,
-            "expire_in": ACCESS_TOKEN_SECONDS_REPORTED,
+            "expire_in": ACCESS_TOKEN_SECONDS,
         }
     )

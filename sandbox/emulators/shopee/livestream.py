@@ -32,7 +32,7 @@ from sandbox.emulators.shopee.data import (
     sandbox_now,
     session_snapshot,
 )
-from sandbox.emulators.shopee.emulator import open_api
+from sandbox.emulators.shopee.emulator import open_error, open_platform, shopee
 from sandbox.emulators.shopee.sessions import account_sessions, item_bag, row_for, session_find
 from sandbox.emulators.shopee.tokens import OpenApiError
 from sandbox.models import ShopeeLiveSession
@@ -71,6 +71,8 @@ def _bool(value) -> bool:
 
 
 def _owned_session(params: dict, account: Account, *, ongoing: bool = False, not_ended: bool = False):
+    """The caller's session, checked in the order of the docs' error lists. ``not_ended``: the
+    APIs whose errors name "is ended" say so for an ended session (before "is not ongoing")."""
     session_id = _int(params, "session_id")
     if session_id <= 0:
         raise _param_error("Invalid session_id")
@@ -88,8 +90,8 @@ def _owned_session(params: dict, account: Account, *, ongoing: bool = False, not
     return session, row, now
 
 
-def _page(params: dict, *, offset_required: bool = True) -> tuple[int, int]:
-    offset = _int(params, "offset", required=offset_required, default=0)
+def _page(params: dict) -> tuple[int, int]:
+    offset = _int(params, "offset")
     page_size = _int(params, "page_size", required=False, default=0)
     if offset < 0:
         raise _param_error("Invalid offset")
@@ -157,7 +159,7 @@ def _text_checks(params: dict) -> tuple[str, str, str]:
 # --- Sessions ------------------------------------------------------------------------------
 
 
-@open_api("livestream/create_session", methods=("POST",))
+@open_platform.route("livestream/create_session", methods=("POST",))
 def create_session(request, params, account):
     title, description, cover = _text_checks(params)
     now = sandbox_now()
@@ -174,21 +176,20 @@ def create_session(request, params, account):
     return {"session_id": row.session_id}
 
 
-@open_api("livestream/update_session", methods=("POST",))
+@open_platform.route("livestream/update_session", methods=("POST",))
 def update_session(request, params, account):
     session, row, now = _owned_session(params, account)
     title, description, cover = _text_checks(params)
     if "is_test" not in params:
         raise _param_error("Wrong parameters, detail: is_test is required.")
-    if session.seeded:
-        raise _data_error(f"The session(session_id:{session.session_id}) is not exist")
-    ShopeeLiveSession.objects.filter(pk=row.pk).update(
+    stored = row_for(session, row)
+    ShopeeLiveSession.objects.filter(pk=stored.pk).update(
         title=title, description=description, cover_image_url=cover, is_test=_bool(params["is_test"]), update_time=now
     )
     return {}
 
 
-@open_api("livestream/get_session_detail")
+@open_platform.route("livestream/get_session_detail")
 def get_session_detail(request, params, account):
     session, _, now = _owned_session(params, account)
     region = account.region
@@ -218,7 +219,7 @@ def domain_id_for(account: Account) -> int:
     return 50 + account.number % 10
 
 
-@open_api("livestream/start_session", methods=("POST",))
+@open_platform.route("livestream/start_session", methods=("POST",))
 def start_session(request, params, account):
     session, row, now = _owned_session(params, account)
     status = session.status(now)
@@ -237,7 +238,7 @@ def start_session(request, params, account):
     return {}
 
 
-@open_api("livestream/end_session", methods=("POST",))
+@open_platform.route("livestream/end_session", methods=("POST",))
 def end_session(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     if session.seeded:
@@ -282,18 +283,21 @@ def item_metrics(session: Session, bag: list[int], now: int) -> list[dict]:
     return [{"item_id": item_id, **{name: values[n] for name, values in columns.items()}} for n, item_id in enumerate(bag)]
 
 
-@open_api("livestream/get_session_metric")
+@open_platform.route("livestream/get_session_metric")
 def get_session_metric(request, params, account):
     session, _, now = _owned_session(params, account, ongoing=True)
     return session_metric(session, now)
 
 
-@open_api("livestream/get_session_item_metric")
+@open_platform.route("livestream/get_session_item_metric")
 def get_session_item_metric(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     offset, page_size = _page(params)
     rows = [
-        {"item": item_get(metric["item_id"]).brief(), "metric": {"item_clicks": metric["product_clicks"], "atc": metric["atc"], "sold_items": metric["items_sold"]}}
+        {
+            "item": item_get(metric["item_id"]).brief(),
+            "metric": {"item_clicks": metric["product_clicks"], "atc": metric["atc"], "sold_items": metric["items_sold"]},
+        }
         for metric in item_metrics(session, item_bag(session, row), now)
     ]
     return _paged(rows, offset, page_size)
@@ -302,9 +306,9 @@ def get_session_item_metric(request, params, account):
 # --- Item bag ------------------------------------------------------------------------------
 
 
-@open_api("livestream/add_item_list", methods=("POST",))
+@open_platform.route("livestream/add_item_list", methods=("POST",))
 def add_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     pairs = _item_list(params)
     _duplicates_check(pairs)
     bag = item_bag(session, row)
@@ -322,9 +326,9 @@ def add_item_list(request, params, account):
     return {}
 
 
-@open_api("livestream/update_item_list", methods=("POST",))
+@open_platform.route("livestream/update_item_list", methods=("POST",))
 def update_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     pairs = _item_list(params)
     _duplicates_check(pairs)
     bag = item_bag(session, row)
@@ -345,9 +349,9 @@ def update_item_list(request, params, account):
     return {}
 
 
-@open_api("livestream/delete_item_list", methods=("POST",))
+@open_platform.route("livestream/delete_item_list", methods=("POST",))
 def delete_item_list(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     removed = {item_id for item_id, _ in _item_list(params)}
     stored = row_for(session, row)
     stored.item_ids = [item_id for item_id in item_bag(session, row) if item_id not in removed]
@@ -357,7 +361,7 @@ def delete_item_list(request, params, account):
     return {}
 
 
-@open_api("livestream/get_item_list")
+@open_platform.route("livestream/get_item_list")
 def get_item_list(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     offset, page_size = _page(params)
@@ -365,9 +369,9 @@ def get_item_list(request, params, account):
     return _paged([_bag_entry(n, item_id) for n, item_id in enumerate(bag, start=1)], offset, page_size)
 
 
-@open_api("livestream/get_item_count")
+@open_platform.route("livestream/get_item_count")
 def get_item_count(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     return {"item_count": len(item_bag(session, row)), "max_item_count": MAX_ITEM_COUNT}
 
 
@@ -376,21 +380,21 @@ def _keyword_filter(items: list, keyword) -> list:
     return [item for item in items if keyword in item.name.lower()] if keyword else items
 
 
-@open_api("livestream/get_recent_item_list")
+@open_platform.route("livestream/get_recent_item_list")
 def get_recent_item_list(request, params, account):
     offset, page_size = _page(params)
     recent = catalogue(account)[:60]
     return _paged([_item_with_affiliate(item) for item in recent], offset, page_size)
 
 
-@open_api("livestream/get_like_item_list")
+@open_platform.route("livestream/get_like_item_list")
 def get_like_item_list(request, params, account):
     offset, page_size = _page(params)
     liked = [item for n, item in enumerate(catalogue(account)) if n % 3 == 0]
     return _paged([_item_with_affiliate(item) for item in _keyword_filter(liked, params.get("keyword"))], offset, page_size)
 
 
-@open_api("livestream/get_item_set_list")
+@open_platform.route("livestream/get_item_set_list")
 def get_item_set_list(request, params, account):
     offset, page_size = _page(params)
     keyword = str(params.get("keyword") or "").strip().lower()
@@ -409,7 +413,7 @@ def _own_item_set(account: Account, item_set_id) -> dict:
     return found[1]
 
 
-@open_api("livestream/get_item_set_item_list")
+@open_platform.route("livestream/get_item_set_item_list")
 def get_item_set_item_list(request, params, account):
     item_set_id = _int(params, "item_set_id")
     offset, page_size = _page(params)
@@ -417,9 +421,9 @@ def get_item_set_item_list(request, params, account):
     return _paged([_item_with_affiliate(item_get(item_id)) for item_id in entry["item_ids"]], offset, page_size)
 
 
-@open_api("livestream/apply_item_set", methods=("POST",))
+@open_platform.route("livestream/apply_item_set", methods=("POST",))
 def apply_item_set(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     ids = params.get("item_set_ids")
     if not isinstance(ids, list) or not ids:
         raise _param_error("Invalid item_set_ids")
@@ -439,7 +443,7 @@ def apply_item_set(request, params, account):
 # --- Showing item --------------------------------------------------------------------------
 
 
-@open_api("livestream/update_show_item", methods=("POST",))
+@open_platform.route("livestream/update_show_item", methods=("POST",))
 def update_show_item(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     item_id, shop_id = _int(params, "item_id"), _int(params, "shop_id")
@@ -454,18 +458,18 @@ def update_show_item(request, params, account):
     return {}
 
 
-@open_api("livestream/get_show_item")
+@open_platform.route("livestream/get_show_item")
 def get_show_item(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     bag = item_bag(session, row)
     if row is None or row.show_item_id is None or row.show_item_id not in bag:
         return {"has_show_item": False, "item": {}}
     return {"has_show_item": True, "item": _bag_entry(bag.index(row.show_item_id) + 1, row.show_item_id)}
 
 
-@open_api("livestream/delete_show_item", methods=("POST",))
+@open_platform.route("livestream/delete_show_item", methods=("POST",))
 def delete_show_item(request, params, account):
-    session, row, _ = _owned_session(params, account, ongoing=True)
+    session, row, _ = _owned_session(params, account, ongoing=True, not_ended=True)
     if row is not None:
         row.show_item_id = None
         row.save(update_fields=["show_item_id"])
@@ -494,12 +498,18 @@ def viewer_comments(session: Session, second: int) -> list[dict]:
     for j in range(raw[0] % 4):
         user_id, username = viewer(session.session_id, int.from_bytes(raw[1 + 2 * j : 3 + 2 * j], "big") % VIEWERS_PER_SESSION)
         comments.append(
-            {"comment_id": second * 100 + j, "content": VIEWER_LINES[raw[10 + j] % len(VIEWER_LINES)], "timestamp": second, "user_id": user_id, "username": username}
+            {
+                "comment_id": second * 100 + j,
+                "content": VIEWER_LINES[raw[10 + j] % len(VIEWER_LINES)],
+                "timestamp": second,
+                "user_id": user_id,
+                "username": username,
+            }
         )
     return comments
 
 
-@open_api("livestream/post_comment", methods=("POST",))
+@open_platform.route("livestream/post_comment", methods=("POST",))
 def post_comment(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     content = params.get("content")
@@ -514,7 +524,7 @@ def post_comment(request, params, account):
     return {"comment_id": comment_id}
 
 
-@open_api("livestream/get_latest_comment_list")
+@open_platform.route("livestream/get_latest_comment_list")
 def get_latest_comment_list(request, params, account):
     session, row, now = _owned_session(params, account, ongoing=True)
     after = _int(params, "offset", required=False, default=0)
@@ -540,7 +550,7 @@ def _user_param(params: dict, name: str, account: Account, session: Session) -> 
     return user_id
 
 
-@open_api("livestream/ban_user_comment", methods=("POST",))
+@open_platform.route("livestream/ban_user_comment", methods=("POST",))
 def ban_user_comment(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     user_id = _user_param(params, "ban_user_id", account, session)
@@ -551,7 +561,7 @@ def ban_user_comment(request, params, account):
     return {}
 
 
-@open_api("livestream/unban_user_comment", methods=("POST",))
+@open_platform.route("livestream/unban_user_comment", methods=("POST",))
 def unban_user_comment(request, params, account):
     session, row, _ = _owned_session(params, account, ongoing=True)
     user_id = _user_param(params, "unban_user_id", account, session)
@@ -564,7 +574,7 @@ def unban_user_comment(request, params, account):
 # --- Images --------------------------------------------------------------------------------
 
 
-@open_api("livestream/upload_image", methods=("POST",))
+@open_platform.route("livestream/upload_image", methods=("POST",))
 def upload_image(request, params, account):
     image = request.FILES.get("image")
     if image is None:
@@ -582,15 +592,13 @@ def upload_image(request, params, account):
 TIMEZONES = {"GMT+7": 7, "GMT+8": 8, "GMT-3": -3}
 
 
-def performance_row(session: Session, now: int, *, usd: bool = False) -> dict:
+def performance_row(session: Session, now: int) -> dict:
     snap = session_snapshot(session, now)
     region = session.account.region
     totals = snap.totals
-    gross = region.money(totals["gmv"])
-    net = region.money(totals["confirmed_gmv"])
     return {
         "region": region.code,
-        "currency": "USD" if usd else region.currency,
+        "currency": region.currency,
         "likes": totals["likes"],
         "comments": totals["comments"],
         "buyers": totals["buyers"],
@@ -606,9 +614,38 @@ def performance_row(session: Session, now: int, *, usd: bool = False) -> dict:
         "new_followers": totals["new_followers"],
         "atc_units": totals["atc"],
         "units_sold": totals["items_sold"],
-        "sales_gross": gross,
-        "sales_net": net,
+        "sales_gross": region.money(totals["gmv"]),
+        "sales_net": region.money(totals["confirmed_gmv"]),
         "conversion_rate": snap.ratio("orders", "product_clicks"),
+    }
+
+
+SUMMED = (
+    "likes",
+    "comments",
+    "buyers",
+    "orders",
+    "total_views",
+    "unique_viewers",
+    "total_live_duration",
+    "new_followers",
+    "atc_units",
+    "units_sold",
+)
+
+
+def _aggregate(account: Account, rows: list[dict]) -> dict:
+    """Rows of one shop added up; money summed in minor units so IDR/VND stay whole."""
+    region = account.region
+    return {
+        "region": region.code,
+        "currency": region.currency,
+        "shop_id": account.shop_id,
+        "shop_name": account.shop_name,
+        "sessions": len(rows),
+        **{key: sum(row[key] for row in rows) for key in SUMMED},
+        "sales_gross": region.money(sum(region.minor(row["sales_gross"]) for row in rows)),
+        "sales_net": region.money(sum(region.minor(row["sales_net"]) for row in rows)),
     }
 
 
@@ -619,8 +656,8 @@ def _day(value, name: str) -> date:
         raise _param_error(f"Invalid {name}")
 
 
-@open_api("principal/get_session_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
-def get_session_livestream_performance(request, params, account):
+def _performance_sessions(params: dict, account: Account) -> tuple[list[tuple[date, Session]], int]:
+    """(local start day, session) of the sessions started between start_date and end_date, newest first."""
     start, end = _day(params.get("start_date"), "start_date"), _day(params.get("end_date"), "end_date")
     if end < start:
         raise _param_error("Invalid end_date")
@@ -631,20 +668,72 @@ def get_session_livestream_performance(request, params, account):
     since = int(datetime.combine(start, datetime.min.time(), tzinfo=UTC).timestamp()) - hours * 3600
     until = int(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC).timestamp()) - hours * 3600
     sessions = [session for session in account_sessions(account, since, until, now) if session.status(now) != 0]
-    wanted = params.get("session_list")
-    if wanted:
-        ids = {int(sid) for entry in wanted if isinstance(entry, dict) for sid in entry.get("session_ids") or []}
-        sessions = [session for session in sessions if session.session_id in ids]
+    shift = timedelta(hours=hours)
+    return [((datetime.fromtimestamp(session.start, tz=UTC) + shift).date(), session) for session in sessions], now
+
+
+def _page_of(rows: list, params: dict) -> tuple[list, str]:
     page_size = _int(params, "page_size", required=False, default=100)
     if not 0 < page_size <= 200:
         raise _param_error("Invalid page_size, page_size must larger than 0 and cannot exceed 200")
     cursor = _int(params, "cursor", required=False, default=0)
-    chunk = sessions[cursor : cursor + page_size]
-    details = [performance_row(session, now) for session in chunk]
-    summary = {key: sum(row[key] for row in details) for key in ("likes", "comments", "buyers", "orders", "total_views", "unique_viewers", "new_followers", "atc_units", "units_sold")}
-    more = cursor + page_size < len(sessions)
-    return {
-        "summary": [{"region": account.region_code, "currency": account.region.currency, "shop_id": account.shop_id, "shop_name": account.shop_name, **summary}],
-        "details": details,
-        "next_cursor": str(cursor + page_size) if more else "",
-    }
+    more = cursor + page_size < len(rows)
+    return rows[cursor : cursor + page_size], str(cursor + page_size) if more else ""
+
+
+@open_platform.route("principal/get_session_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+def get_session_livestream_performance(request, params, account):
+    dated, now = _performance_sessions(params, account)
+    wanted = params.get("session_list")
+    if wanted:
+        ids = {int(sid) for entry in wanted if isinstance(entry, dict) for sid in entry.get("session_ids") or []}
+        dated = [(day, session) for day, session in dated if session.session_id in ids]
+    rows = [performance_row(session, now) for _, session in dated]
+    details, next_cursor = _page_of(rows, params)
+    return {"summary": [_aggregate(account, rows)], "details": details, "next_cursor": next_cursor}
+
+
+def _period_start(day: date, granularity: str, first: date) -> date:
+    if granularity == "day":
+        return day
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    if granularity == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if granularity == "year":
+        return day.replace(month=1, day=1)
+    return first  # customize: the whole range is one period
+
+
+def _periods(params: dict, account: Account) -> dict:
+    granularity = params.get("granularity") or "day"
+    if granularity not in ("customize", "day", "week", "month", "quarter", "year"):
+        raise _param_error("Invalid granularity")
+    dated, now = _performance_sessions(params, account)
+    first = _day(params.get("start_date"), "start_date")
+    by_period: dict[date, list[dict]] = {}
+    for day, session in dated:
+        by_period.setdefault(_period_start(day, granularity, first), []).append(performance_row(session, now))
+    rows = [{"period_start": period.isoformat(), **_aggregate(account, by_period[period])} for period in sorted(by_period)]
+    details, next_cursor = _page_of(rows, params)
+    every = [row for rows_of_period in by_period.values() for row in rows_of_period]
+    return {"summary": [_aggregate(account, every)], "details": details, "next_cursor": next_cursor}
+
+
+@open_platform.route("principal/get_shop_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+def get_shop_livestream_performance(request, params, account):
+    return _periods(params, account)
+
+
+@open_platform.route("principal/get_principal_livestream_performance", methods=("POST",), api_type="Principal", region_check=False)
+def get_principal_livestream_performance(request, params, account):
+    return _periods(params, account)
+
+
+# Registered last: any other /api/v2 path (community code calls get_session_list, which Shopee
+# doesn't have) gets the gateway's answer instead of a 404 page.
+@shopee.route(r"^api/v2/.*$", methods=None, regex=True, name="unknown-api")
+def unknown_api(request):
+    return open_error("error_param", "Permission denied. This API is currently offline or the request path is incorrect.")

@@ -3,6 +3,8 @@ changes laid over, and the ones made with create_session (``ShopeeLiveSession`` 
 
 from __future__ import annotations
 
+import dataclasses
+
 from sandbox.emulators.shopee.data import (
     CREATED_BASE,
     Account,
@@ -41,7 +43,18 @@ def session_find(session_id, now: int) -> tuple[Session | None, ShopeeLiveSessio
     row = ShopeeLiveSession.objects.filter(session_id=session_id).first()
     if session_id >= CREATED_BASE:
         return (_from_row(row), row) if row is not None else (None, None)
-    return seeded_session_get(session_id, now), row
+    session = seeded_session_get(session_id, now)
+    if session is not None and row is not None and row.update_time:
+        # update_session changed what the app had set.
+        session = dataclasses.replace(
+            session,
+            title=row.title,
+            description=row.description,
+            cover_image_url=row.cover_image_url,
+            is_test=row.is_test,
+            update_time=row.update_time,
+        )
+    return session, row
 
 
 def row_for(session: Session, row: ShopeeLiveSession | None) -> ShopeeLiveSession:

@@ -36,7 +36,9 @@ class OpenApiError(Exception):
 def account_require(key: str) -> Account:
     account = account_get(str(key or ""))
     if account is None:
-        raise ApplicationError(f"No sandbox Shopee account {key!r}; GET /sandbox/_control/shopee/accounts lists them.", code="unknown_account", status=404)
+        raise ApplicationError(
+            f"No sandbox Shopee account {key!r}; GET /sandbox/_control/shopee/accounts lists them.", code="unknown_account", status=404
+        )
     return account
 
 
@@ -122,18 +124,24 @@ def qr_create() -> ShopeeQrCode:
     return ShopeeQrCode.objects.create(qrcode_id=base64.urlsafe_b64encode(secrets.token_bytes(24)).decode(), created_at=sandbox_now())
 
 
-def qr_confirm(*, qrcode_id: str, account: str, scan_only: bool = False) -> ShopeeQrCode:
-    """The phone of ``account`` scans the QR (and confirms the login unless ``scan_only``)."""
+QR_ACTIONS = {"confirm": "CONFIRMED", "scan": "SCANNED", "cancel": "CANCELED"}
+
+
+def qr_confirm(*, qrcode_id: str, account: str, action: str = "confirm") -> ShopeeQrCode:
+    """The phone of ``account`` answers the QR: ``confirm`` (scan and log in), ``scan`` (scanned,
+    not confirmed yet) or ``cancel`` (the user refuses on the phone)."""
     account_require(account)
+    if action not in QR_ACTIONS:
+        raise ApplicationError(f"action must be one of {', '.join(QR_ACTIONS)}.", code="invalid_request")
     qr = ShopeeQrCode.objects.filter(qrcode_id=qrcode_id or "").first()
     if qr is None:
         raise ApplicationError(f"No QR {qrcode_id!r}.", code="unknown_qrcode", status=404)
     status = qr_status(qr, sandbox_now())
     if status not in ("NEW", "SCANNED"):
-        raise ApplicationError(f"The QR is {status}; only a NEW or SCANNED QR can be confirmed.", code="qrcode_not_pending", status=409)
+        raise ApplicationError(f"The QR is {status}; only a NEW or SCANNED QR can be answered.", code="qrcode_not_pending", status=409)
     qr.account = account
-    qr.status = "SCANNED" if scan_only else "CONFIRMED"
-    qr.qrcode_token = "" if scan_only else secrets.token_urlsafe(32)
+    qr.status = QR_ACTIONS[action]
+    qr.qrcode_token = secrets.token_urlsafe(32) if action == "confirm" else ""
     qr.save(update_fields=["account", "status", "qrcode_token"])
     return qr
 

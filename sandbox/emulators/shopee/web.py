@@ -11,9 +11,7 @@ so sessionList, overview, trends, productList and get_session_metric agree.
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -24,14 +22,14 @@ from sandbox.emulators.shopee.data import (
     Account,
     Session,
     account_by_user_id,
-    accounts,
     account_get,
+    accounts,
+    catalogue,
     item_get,
     item_set_get,
     item_sets,
-    catalogue,
-    minutes_elapsed,
     minute_values,
+    minutes_elapsed,
     sandbox_now,
     session_price_minor,
     session_snapshot,
@@ -56,6 +54,7 @@ from sandbox.seed import current_seed, rng, stable_int
 COOKIE = "SPC_EC"
 LIST_PAGE_SIZE_MAX = 1000
 CREATOR = "supply/api/lm/sellercenter/"
+SELLER_CENTER = "api/supply/lm/sellercenter/"
 LIVE = "api/v1/"
 SELLER_APP = "api/app/pas/v1/"
 TIME_DIMS = {"1d": 1, "7d": 7, "30d": 30}
@@ -73,29 +72,39 @@ class WebError(Exception):
         self.code, self.msg = code, msg
 
 
-def web_api(route: str, *, methods=("GET",), login: bool = True):
-    """A web endpoint; the handler gets (request, params, account) and returns ``data``."""
-    live_host = route.startswith(LIVE)
+class CookieRoutes:
+    """Web endpoints, declared with ``@web.route(path)``: the handler gets (request, params,
+    account, **path kwargs) and returns ``data``, or raises ``WebError``. ``login=False`` for the
+    endpoints that need no cookie."""
 
-    def decorator(handler):
-        @functools.wraps(handler)
-        def view(request: HttpRequest, **kwargs):
-            account = web_session_account(request.COOKIES.get(COOKIE, ""))
-            if login and account is None:
-                return web_error(401, "Not logged in, please log in again.")
-            try:
-                params = request_params(request)
-            except MalformedBody as exc:
-                return web_error(400, f"invalid request body: {exc}")
-            try:
-                return ok(handler(request, params, account, **kwargs), live_host=live_host)
-            except WebError as exc:
-                return json_response(web_envelope(None, code=exc.code, msg=exc.msg, live_host=live_host))
+    def route(self, route: str, *, methods=("GET",), login: bool = True):
+        live_host = route.startswith(LIVE)
 
-        shopee_web.route(route, methods=methods, name=handler.__name__)(view)
-        return handler
+        def decorator(handler):
+            @functools.wraps(handler)
+            def view(request: HttpRequest, **kwargs):
+                account = web_session_account(request.COOKIES.get(COOKIE, ""))
+                if login and account is None:
+                    return web_error(401, "Not logged in, please log in again.")
+                try:
+                    params = request_params(request)
+                except MalformedBody as exc:
+                    return web_error(400, f"invalid request body: {exc}")
+                try:
+                    return ok(handler(request, params, account, **kwargs), live_host=live_host)
+                except WebError as exc:
+                    return json_response(web_envelope(None, code=exc.code, msg=exc.msg, live_host=live_host))
 
-    return decorator
+            shopee_web.route(route, methods=methods, name=handler.__name__)(view)
+            if route.startswith(CREATOR):
+                # The same endpoints answer under the Seller Center host (banhang.shopee.vn/api/supply/…).
+                shopee_web.route(SELLER_CENTER + route[len(CREATOR) :], methods=methods, name=f"{handler.__name__}-seller-center")(view)
+            return handler
+
+        return decorator
+
+
+web = CookieRoutes()
 
 
 def _int(params: dict, name: str, default: int, *, low: int = 0, high: int | None = None) -> int:
@@ -131,24 +140,18 @@ def qr_link(qrcode_id: str) -> str:
     return f"{settings.SHOPEE_WEB_BASE}/universal-link/qrcode-login?id={qrcode_id}"
 
 
-def _qr_png_base64(text: str) -> str:
-    """The QR image: a real QR code when ``qrcode`` is installed, else a 1×1 PNG placeholder."""
-    try:
-        import qrcode
-    except ImportError:
-        return "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-    buffer = io.BytesIO()
-    qrcode.make(text).save(buffer)
-    return base64.b64encode(buffer.getvalue()).decode()
+# The QR image. Nobody scans it in the sandbox (the emulator's index page and the control API
+# play the phone), so it is a blank 1×1 PNG; ``qrcode_url`` says what a real one would encode.
+QR_PLACEHOLDER_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 
-@web_api("api/v2/authentication/gen_qrcode", methods=("GET", "POST"), login=False)
+@web.route("api/v2/authentication/gen_qrcode", methods=("GET", "POST"), login=False)
 def gen_qrcode(request, params, account):
     qr = qr_create()
-    return {"qrcode_id": qr.qrcode_id, "qrcode_base64": _qr_png_base64(qr_link(qr.qrcode_id)), "qrcode_url": qr_link(qr.qrcode_id)}
+    return {"qrcode_id": qr.qrcode_id, "qrcode_base64": QR_PLACEHOLDER_PNG, "qrcode_url": qr_link(qr.qrcode_id)}
 
 
-@web_api("api/v2/authentication/qrcode_status", login=False)
+@web.route("api/v2/authentication/qrcode_status", login=False)
 def qrcode_status(request, params, account):
     qr = ShopeeQrCode.objects.filter(qrcode_id=str(params.get("qrcode_id") or "-")).first()
     if qr is None:
@@ -190,7 +193,7 @@ PHONE_PAGE = Engine(autoescape=True).from_string(
 {% for qr in pending %}<form method="post" action="{{ action }}"><input type="hidden" name="id" value="{{ qr.qrcode_id }}">
 QR <code>{{ qr.qrcode_id|truncatechars:14 }}</code> ({{ qr.status }}) — log in as
 <select name="account">{% for account in accounts %}<option value="{{ account.key }}">{{ account.username }} · {{ account.region_code }} · {{ account.shop_name }}</option>{% endfor %}</select>
-<button type="submit">Confirm</button></form>{% empty %}<p>No QR is waiting. Open the product's "QR login" page first; a QR lives {{ seconds }} s.</p>{% endfor %}
+<button type="submit" name="action" value="confirm">Confirm</button> <button type="submit" name="action" value="scan">Scan only</button> <button type="submit" name="action" value="cancel">Cancel</button></form>{% empty %}<p>No QR is waiting. Open the product's "QR login" page first; a QR lives {{ seconds }} s.</p>{% endfor %}
 </body></html>"""
 )
 
@@ -200,8 +203,9 @@ def qrcode_phone(request: HttpRequest):
     message = ""
     if request.method == "POST":
         try:
-            qr = qr_confirm(qrcode_id=request.POST.get("id", ""), account=request.POST.get("account", ""))
-            message = f"Confirmed: the browser is now logged in as {qr.account}."
+            action = request.POST.get("action", "confirm")
+            qr = qr_confirm(qrcode_id=request.POST.get("id", ""), account=request.POST.get("account", ""), action=action)
+            message = f"QR {qr.status.lower()} by {qr.account}."
         except Exception as exc:  # noqa: BLE001 - the page shows why instead of failing
             message = str(getattr(exc, "message", exc))
     wanted = request.GET.get("id")
@@ -219,7 +223,7 @@ def index(request: HttpRequest):
 # --- Creator / Seller Center (creator.shopee.<domain>/supply/api/lm/sellercenter/…) ------------
 
 
-@web_api(CREATOR + "userInfo")
+@web.route(CREATOR + "userInfo")
 def user_info(request, params, account):
     return {
         "userId": account.user_id,
@@ -279,12 +283,12 @@ SORT_KEYS = {"startTime", "views", "viewers", "placedSales", "placedOrders", "co
 def _sorted(rows: list[dict], params: dict) -> list[dict]:
     order_by = params.get("orderBy") or ""
     if order_by in SORT_KEYS:
-        rows = sorted(rows, key=lambda row: (row[order_by] or 0), reverse=(params.get("sort") or "desc") != "asc")
+        rows = sorted(rows, key=lambda row: row[order_by] or 0, reverse=(params.get("sort") or "desc") != "asc")
     name = str(params.get("name") or "").strip().lower()
     return [row for row in rows if name in row["title"].lower()] if name else rows
 
 
-@web_api(CREATOR + "realtime/sessionList")
+@web.route(CREATOR + "realtime/sessionList")
 def realtime_session_list(request, params, account):
     """Ongoing and recent sessions: the last 24 hours and any not ended, newest first."""
     page, page_size = _page(params)
@@ -293,7 +297,7 @@ def realtime_session_list(request, params, account):
     return _listing(_sorted([session_row(session, now) for session in sessions], params), page, page_size)
 
 
-@web_api(CREATOR + "liveList/v2")
+@web.route(CREATOR + "liveList/v2")
 def live_list(request, params, account):
     """Ended sessions that started within ``timeDim`` days up to ``endDate`` (account's local day)."""
     page, page_size = _page(params)
@@ -311,10 +315,6 @@ def live_list(request, params, account):
     since = until - days * 86400
     ended = [session for session in account_sessions(account, since, until, now) if session.status(now) == 2]
     return _listing(_sorted([session_row(session, now, history=True) for session in ended], params), page, page_size)
-
-
-def _percent(value: float) -> float:
-    return round(100 * value, 2)
 
 
 def overview(session: Session, now: int) -> dict:
@@ -363,13 +363,13 @@ def overview(session: Session, now: int) -> dict:
     }
 
 
-@web_api(CREATOR + "realtime/dashboard/overview")
+@web.route(CREATOR + "realtime/dashboard/overview")
 def dashboard_overview(request, params, account):
     session, _, now = _own_session(params, account)
     return overview(session, now)
 
 
-@web_api(CREATOR + "realtime/dashboard/sessionInfo")
+@web.route(CREATOR + "realtime/dashboard/sessionInfo")
 def dashboard_session_info(request, params, account):
     session, _, now = _own_session(params, account)
     region = account.region
@@ -406,7 +406,7 @@ TREND_FIELDS = {
 MONEY_TRENDS = {"gmv", "confirmedGmv"}
 
 
-@web_api(CREATOR + "realtime/dashboard/trends")
+@web.route(CREATOR + "realtime/dashboard/trends")
 def dashboard_trends(request, params, account):
     """Per-minute points (``time`` = the minute's start, ms) of the completed minutes in
     [startTime, endTime]; flows are per minute, ccu values at that minute."""
@@ -439,7 +439,7 @@ def dashboard_trends(request, params, account):
     }
 
 
-@web_api(CREATOR + "realtime/dashboard/productList")
+@web.route(CREATOR + "realtime/dashboard/productList")
 def dashboard_product_list(request, params, account):
     session, row, now = _own_session(params, account)
     page, page_size = _page(params)
@@ -478,7 +478,7 @@ def dashboard_product_list(request, params, account):
 # --- Seller host (seller.shopee.<domain>/api/v4/…) --------------------------------------------
 
 
-@web_api("api/v4/streaming_promotion/streamer_selector/")
+@web.route("api/v4/streaming_promotion/streamer_selector/")
 def streamer_selector(request, params, account):
     hosts = account.hosts()
     return {"streamers": hosts, "total": len(hosts)}
@@ -500,9 +500,7 @@ def promotions_today(account: Account, now: int) -> list[dict]:
     region = account.region
     generator = rng("shopee", "promotions", account.number, today.isoformat())
     day_fraction = min(1.0, (now - midnight) / 86400)
-    stored = {
-        state.key: state.data for state in ShopeeWebState.objects.filter(account=account.key, kind="promotion")
-    }
+    stored = {state.key: state.data for state in ShopeeWebState.objects.filter(account=account.key, kind="promotion")}
     promotions = []
     for n in range(generator.randint(1, 4)):
         promotion_id = f"{account.number}{today.strftime('%y%m%d')}{n + 1:02d}"
@@ -535,12 +533,12 @@ def _public(promotion: dict) -> dict:
     return {key: value for key, value in promotion.items() if not key.startswith("_")}
 
 
-@web_api(SELLER_APP + "live_stream/get_promotions_today/")
+@web.route(SELLER_APP + "live_stream/get_promotions_today/")
 def get_promotions_today(request, params, account):
     return {"promotions": [_public(promotion) for promotion in promotions_today(account, sandbox_now())]}
 
 
-@web_api(SELLER_APP + "live_stream/edit/", methods=("POST",))
+@web.route(SELLER_APP + "live_stream/edit/", methods=("POST",))
 def promotion_edit(request, params, account):
     now = sandbox_now()
     promotion = next((p for p in promotions_today(account, now) if p["promotion_id"] == str(params.get("promotion_id"))), None)
@@ -558,7 +556,9 @@ def promotion_edit(request, params, account):
         if budget_minor > region.minor(region.budget_limit):
             raise WebError(400, f"budget cannot exceed the daily limit of {region.budget_limit} {region.currency}")
         if budget_minor < promotion["_spent_minor"]:
-            raise WebError(400, f"budget cannot be lower than what was spent today ({region.money(promotion['_spent_minor'])} {region.currency})")
+            raise WebError(
+                400, f"budget cannot be lower than what was spent today ({region.money(promotion['_spent_minor'])} {region.currency})"
+            )
         edits["budget_minor"] = budget_minor
     if "name" in params:
         name = str(params["name"] or "").strip()
@@ -574,7 +574,7 @@ def promotion_edit(request, params, account):
     return _public(updated)
 
 
-@web_api(SELLER_APP + "live_stream/get_campaign_expense_today/")
+@web.route(SELLER_APP + "live_stream/get_campaign_expense_today/")
 def campaign_expense_today(request, params, account):
     promotions = promotions_today(account, sandbox_now())
     region = account.region
@@ -582,11 +582,13 @@ def campaign_expense_today(request, params, account):
         "total_spend": region.money(sum(p["_spent_minor"] for p in promotions)),
         "currency": region.currency,
         "campaign_count": len(promotions),
-        "campaigns": [{"campaign_id": p["promotion_id"], "name": p["name"], "spend": p["spent"], "budget": p["budget"]} for p in promotions],
+        "campaigns": [
+            {"campaign_id": p["promotion_id"], "name": p["name"], "spend": p["spent"], "budget": p["budget"]} for p in promotions
+        ],
     }
 
 
-@web_api(SELLER_APP + "meta/get_ads_data/")
+@web.route(SELLER_APP + "meta/get_ads_data/")
 def ads_data(request, params, account):
     promotions = promotions_today(account, sandbox_now())
     region = account.region
@@ -634,24 +636,32 @@ def _keyword(rows: list, params: dict) -> list:
     return [item for item in rows if keyword in item.name.lower()] if keyword else rows
 
 
-@web_api(LIVE + "item/promotion")
+@web.route(LIVE + "item/promotion")
 def item_promotion_list(request, params, account):
     return _offset_listing([_item_row(item) for item in _keyword(catalogue(account), params)], params)
 
 
-@web_api(LIVE + "item/promotion/<str:promo_id>")
+@web.route(LIVE + "item/promotion/<str:promo_id>")
 def item_promotion_detail(request, params, account, promo_id):
     found = item_set_get(promo_id)
     if found is None or found[0].key != account.key:
         raise WebError(404, "promotion not found")
     entry = found[1]
     items = _keyword([item_get(item_id) for item_id in entry["item_ids"]], params)
-    return {"promotion_id": entry["item_set_id"], "name": entry["item_set_name"], **_offset_listing([_item_row(item) for item in items], params)}
+    return {
+        "promotion_id": entry["item_set_id"],
+        "name": entry["item_set_name"],
+        **_offset_listing([_item_row(item) for item in items], params),
+    }
 
 
-@web_api(LIVE + "item/promotion_sets")
+@web.route(LIVE + "item/promotion_sets")
 def item_promotion_sets(request, params, account):
-    return {"sets": [{"promotion_id": s["item_set_id"], "name": s["item_set_name"], "item_count": len(s["item_ids"])} for s in item_sets(account)]}
+    return {
+        "sets": [
+            {"promotion_id": s["item_set_id"], "name": s["item_set_name"], "item_count": len(s["item_ids"])} for s in item_sets(account)
+        ]
+    }
 
 
 def _coin_state(session: Session) -> ShopeeWebState | None:
@@ -676,7 +686,7 @@ def _positive(params: dict, name: str) -> int:
     return number
 
 
-@web_api(LIVE + "session/<int:session_id>/coin/start", methods=("POST",))
+@web.route(LIVE + "session/<int:session_id>/coin/start", methods=("POST",))
 def coin_start(request, params, account, session_id):
     session, _, now = _own_session({"sessionId": session_id}, account)
     if session.status(now) != 1:
@@ -691,12 +701,21 @@ def coin_start(request, params, account, session_id):
     if total > balance:
         raise WebError(1003, f"not enough coins: the balance is {balance}")
     ShopeeWebState.objects.create(
-        account=account.key, kind="coin", key=str(session.session_id), data={"total_coins": total, "distribution_mode": mode, "given": 0, "giveouts": 0}
+        account=account.key,
+        kind="coin",
+        key=str(session.session_id),
+        data={"total_coins": total, "distribution_mode": mode, "given": 0, "giveouts": 0},
     )
-    return {"session_id": session.session_id, "total_coins": total, "distribution_mode": mode, "coins_distributed": 0, "balance": balance - total}
+    return {
+        "session_id": session.session_id,
+        "total_coins": total,
+        "distribution_mode": mode,
+        "coins_distributed": 0,
+        "balance": balance - total,
+    }
 
 
-@web_api(LIVE + "session/<int:session_id>/coin/giveout", methods=("POST",))
+@web.route(LIVE + "session/<int:session_id>/coin/giveout", methods=("POST",))
 def coin_giveout(request, params, account, session_id):
     session, _, now = _own_session({"sessionId": session_id}, account)
     if session.status(now) != 1:
@@ -710,10 +729,16 @@ def coin_giveout(request, params, account, session_id):
         raise WebError(1003, f"not enough coins left in this session's pool: {left}")
     state.data = {**state.data, "given": state.data["given"] + amount * recipients, "giveouts": state.data["giveouts"] + 1}
     state.save(update_fields=["data"])
-    return {"session_id": session.session_id, "amount": amount, "recipient_count": recipients, "coins_distributed": state.data["given"], "coins_left": left - amount * recipients}
+    return {
+        "session_id": session.session_id,
+        "amount": amount,
+        "recipient_count": recipients,
+        "coins_distributed": state.data["given"],
+        "coins_left": left - amount * recipients,
+    }
 
 
-@web_api(LIVE + "session/<int:session_id>/coin/rewardinfo")
+@web.route(LIVE + "session/<int:session_id>/coin/rewardinfo")
 def coin_reward_info(request, params, account, session_id):
     session, _, _ = _own_session({"sessionId": session_id}, account)
     state = _coin_state(session)
@@ -731,7 +756,7 @@ def coin_reward_info(request, params, account, session_id):
     }
 
 
-@web_api(LIVE + "shop_page/live/ongoing", login=False)
+@web.route(LIVE + "shop_page/live/ongoing", login=False)
 def shop_live_ongoing(request, params, account):
     """Public: whether the user ``uid`` is live now (``ongoing_live`` is null when not)."""
     owner = account_by_user_id(params.get("uid"))
