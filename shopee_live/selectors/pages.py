@@ -9,16 +9,18 @@ revenue ÷ orders, conversion rate = orders ÷ viewers, ROI = revenue ÷ campaig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.timezones import zone_or_utc
 from shopee_live.models import DailyAnalytics, Host, LiveSession, SessionMinute, ShopeeAccount
-from shopee_live.selectors.sessions import sessions_ongoing
+from shopee_live.regions import MARKETS
+from shopee_live.selectors.analytics import live_days_start
+from shopee_live.selectors.sessions import region_day_bounds, session_local_day, sessions_ongoing
 from shopee_live.selectors.studios import ACCOUNT_SECRETS, accounts_for_tenant
 
 ZERO = Decimal("0.00")
@@ -236,15 +238,6 @@ def sessions_export_rows(sessions: QuerySet[LiveSession]):
 # --- Analytics (stored days) -----------------------------------------------------------------
 
 
-def _daily(tenant, *, studio_id: int | None, account_id: int | None, start: date, end: date) -> QuerySet[DailyAnalytics]:
-    rows = DailyAnalytics.objects.for_tenant(tenant).filter(day__gte=start, day__lte=end)
-    if studio_id:
-        rows = rows.filter(studio_id=studio_id)
-    if account_id:
-        rows = rows.filter(account_id=account_id)
-    return rows.order_by()
-
-
 _DAILY_SUMS = {
     "sessions": Coalesce(Sum("sessions"), 0),
     "revenue": Coalesce(Sum("revenue"), Value(ZERO), output_field=_MONEY),
@@ -253,6 +246,55 @@ _DAILY_SUMS = {
     "items_sold": Coalesce(Sum("items_sold"), 0),
     "campaign_spent": Coalesce(Sum("campaign_spent"), Value(ZERO), output_field=_MONEY),
 }
+# The same sums over sessions (the live days).
+_SESSION_SUMS = {
+    "sessions": Count("id"),
+    "revenue": Coalesce(Sum("total_revenue"), Value(ZERO), output_field=_MONEY),
+    "viewers": Coalesce(Sum("total_viewers"), 0),
+    "orders": Coalesce(Sum("total_orders"), 0),
+    "items_sold": Coalesce(Sum("items_sold"), 0),
+    "campaign_spent": Coalesce(Sum("campaign_spent"), Value(ZERO), output_field=_MONEY),
+}
+
+
+def _aggregate(tenant, keys: tuple[str, ...], *, studio_id: int | None, account_id: int | None, start: date, end: date) -> list[dict]:
+    """Sums per ``keys`` (of "day", "currency", "account_id") over ``start``..``end``, by the
+    analytics' rule (``selectors.analytics``): days that closed are read from ``DailyAnalytics``,
+    the last ``LIVE_DAYS`` of each region from the sessions themselves, so today shows at once.
+    Two SQL aggregates; rows of the same key are added up."""
+    live_from = live_days_start()
+    stored, live_windows = Q(), {}
+    for code in MARKETS:
+        stored_last = min(end, live_from[code] - timedelta(days=1))
+        if start <= stored_last:
+            stored |= Q(account__region=code, day__range=(start, stored_last))
+        if max(start, live_from[code]) <= end:
+            live_windows[code] = (max(start, live_from[code]), end)
+    scope = {key: value for key, value in (("studio_id", studio_id), ("account_id", account_id)) if value}
+    merged: dict[tuple, dict] = {}
+
+    def add(rows) -> None:
+        for row in rows:
+            key = tuple(row[name] for name in keys)
+            total = merged.setdefault(key, {**{name: row[name] for name in keys}, **dict.fromkeys(_DAILY_SUMS, 0)})
+            for name in _DAILY_SUMS:
+                total[name] += row[name]
+
+    if stored:
+        add(DailyAnalytics.objects.for_tenant(tenant).filter(stored, **scope).order_by().values(*keys).annotate(**_DAILY_SUMS))
+    if live_windows:
+        first = min(window[0] for window in live_windows.values())
+        sessions = LiveSession.objects.for_tenant(tenant).filter(
+            started_at__gte=datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1), **scope
+        )
+        add(
+            sessions.filter(region_day_bounds(live_windows, moment="started_at"))
+            .annotate(day=session_local_day())
+            .order_by()
+            .values(*keys)
+            .annotate(**_SESSION_SUMS)
+        )
+    return list(merged.values())
 
 
 @dataclass
@@ -268,16 +310,11 @@ class DailySeries:
 
 
 def analytics_daily_series(tenant, *, studio_id: int | None = None, account_id: int | None = None, start: date, end: date) -> DailySeries:
-    """One SQL aggregate over the stored days (``DailyAnalytics``), grouped by day and currency."""
+    """Per day and currency (``_aggregate``): counts for all accounts, revenue per currency."""
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     index = {day: n for n, day in enumerate(days)}
     series = DailySeries(days, [0] * len(days), [0] * len(days), [0] * len(days))
-    rows = (
-        _daily(tenant, studio_id=studio_id, account_id=account_id, start=start, end=end)
-        .values("day", "currency")
-        .annotate(**{key: _DAILY_SUMS[key] for key in ("sessions", "revenue", "viewers", "orders")})
-    )
-    for row in rows:
+    for row in _aggregate(tenant, ("day", "currency"), studio_id=studio_id, account_id=account_id, start=start, end=end):
         n = index[row["day"]]
         series.sessions[n] += row["sessions"]
         series.viewers[n] += row["viewers"]
@@ -289,34 +326,34 @@ def analytics_daily_series(tenant, *, studio_id: int | None = None, account_id: 
 
 def analytics_totals(tenant, *, studio_id: int | None = None, account_id: int | None = None, start: date, end: date) -> list[dict]:
     """Per currency over ``start``..``end``: sessions, revenue, viewers, orders, AOV, conversion
-    rate and ROI (one SQL aggregate over the stored days)."""
-    rows = (
-        _daily(tenant, studio_id=studio_id, account_id=account_id, start=start, end=end)
-        .values("currency")
-        .annotate(**_DAILY_SUMS)
-        .order_by("-revenue", "currency")
-    )
-    return [_with_ratios(dict(row)) for row in rows]
+    rate and ROI (the largest revenue first)."""
+    rows = _aggregate(tenant, ("currency",), studio_id=studio_id, account_id=account_id, start=start, end=end)
+    return [_with_ratios(row) for row in sorted(rows, key=lambda row: (-row["revenue"], row["currency"]))]
 
 
-def analytics_by_account(tenant, *, studio_id: int | None = None, account_id: int | None = None, start: date, end: date) -> list[dict]:
-    """One row per account with stored days in the range (one SQL aggregate)."""
-    rows = (
-        _daily(tenant, studio_id=studio_id, account_id=account_id, start=start, end=end)
-        .values("account_id", "account__name", "account__region", "currency", "studio__name")
-        .annotate(**_DAILY_SUMS)
-    )
-    return [
-        _with_ratios(
-            {
-                **row,
-                "account": row.pop("account__name"),
-                "region": row.pop("account__region"),
-                "studio": row.pop("studio__name"),
-            }
-        )
-        for row in rows
-    ]
+def analytics_by_account(
+    tenant, accounts: list[ShopeeAccount], *, studio_id: int | None = None, account_id: int | None = None, start: date, end: date
+) -> list[dict]:
+    """One row per account with sessions in the range, grouped by account in SQL (names and
+    regions come from ``accounts``, the tenant's accounts the page holds)."""
+    by_pk = {account.pk: account for account in accounts}
+    rows = _aggregate(tenant, ("account_id", "currency"), studio_id=studio_id, account_id=account_id, start=start, end=end)
+    found = []
+    for row in rows:
+        account = by_pk.get(row["account_id"])
+        if account is not None:
+            found.append(_with_ratios({**row, "account": account.name, "region": account.region, "studio": account.studio.name}))
+    return found
+
+
+def totals_per_currency(rows: list[dict]) -> list[dict]:
+    """``analytics_by_account`` rows added up per currency (the largest revenue first)."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        total = totals.setdefault(row["currency"], {"currency": row["currency"], **{key: 0 for key in _DAILY_SUMS}})
+        for key in _DAILY_SUMS:
+            total[key] += row[key]
+    return [_with_ratios(total) for total in sorted(totals.values(), key=lambda total: (-total["revenue"], total["currency"]))]
 
 
 def summary_span(tenant, days: int, *, now: datetime | None = None) -> tuple[date, date]:

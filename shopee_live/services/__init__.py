@@ -8,8 +8,7 @@
 - ``sync``: the session sync (the 5-minute cycle, the hourly settle, one session on demand);
 - ``sessions``: sessions recorded by hand, one session read fresh (or stale with its age);
 - ``analytics``: the nightly daily analytics upsert;
-- ``imports``: the CSV import of historical sessions.
-"""
+- ``imports``: the CSV import of historical sessions."""
 
 from shopee_live.services.accounts import (
     PROVIDER,

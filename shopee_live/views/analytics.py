@@ -30,7 +30,7 @@ ACCOUNTS_TABLE = Table(
         Column("roi", "ROI", sort=None, help="Revenue ÷ campaign spent"),
     ],
     default_sort="account",
-    per_page=50,
+    per_page=25,
 )
 
 
@@ -78,20 +78,23 @@ class AnalyticsView(LivePageView):
         date_range = date_range_for_request(request, zone=current_zone())
         scope = {"studio_id": self.studio_id, "account_id": self.account_id}
         series = selectors.analytics_daily_series(self.tenant, start=date_range.start, end=date_range.end, **scope)
+        by_account = selectors.analytics_by_account(self.tenant, self.accounts, start=date_range.start, end=date_range.end, **scope)
+        range_totals = selectors.totals_per_currency(by_account)
         summary_start, summary_end = selectors.summary_span(self.tenant, days)
-        accounts = ACCOUNTS_TABLE.bind(
-            request, selectors.analytics_by_account(self.tenant, start=date_range.start, end=date_range.end, **scope)
-        )
+        if (summary_start, summary_end) == (date_range.start, date_range.end):
+            summary = range_totals  # the default: the last 30 days are the range
+        else:
+            summary = selectors.analytics_totals(self.tenant, start=summary_start, end=summary_end, **scope)
         return self.render_to_response(
             self.base_context(
                 charts=daily_charts(series) if any(series.sessions) else [],
-                summary=selectors.analytics_totals(self.tenant, start=summary_start, end=summary_end, **scope),
+                summary=summary,
                 summary_days=days,
                 summary_choices=sorted(set(SUMMARY_DAYS) | {days}),
                 summary_start=summary_start,
                 summary_end=summary_end,
-                range_totals=selectors.analytics_totals(self.tenant, start=date_range.start, end=date_range.end, **scope),
-                table=accounts,
+                range_totals=range_totals,
+                table=ACCOUNTS_TABLE.bind(request, by_account),
                 **date_range_context(date_range),
             )
         )

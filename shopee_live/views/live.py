@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core.web import application_error_response
 from shopee_live import selectors
 from shopee_live.views.common import LivePageView, query_without
 
@@ -35,6 +36,9 @@ class LiveNowView(LivePageView):
 
 
 class LiveCardsView(LiveNowView):
-    """The cards alone, for the page's htmx refresh."""
+    """The cards alone, for the page's htmx refresh; a refused filter is core's error fragment."""
 
     template_name = "shopee_live/partials/live_cards.html"
+
+    def handle_application_error(self, exc):
+        return application_error_response(self.request, exc)

@@ -38,11 +38,16 @@ def test_navigation_holds_every_group_at_laptop_width(owner, browser_page):
     log_in(page)
 
     toggles = page.locator(".nav-group-toggle")
-    expect(toggles).to_have_text(["TikTok Shop", "Ads & GMV Max", "Conversions", "Settings"])
+    expect(toggles).to_have_text(["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"])
     for index in range(toggles.count()):  # every group fits: nothing clipped at 1440 px
         box = toggles.nth(index).bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1440
     expect(page.locator("#nav-toggle")).to_be_hidden()
+    # A 1366 px laptop: the bar drops the brand name, and the account's "Log out" still fits.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    logout = page.locator(".topbar form.logout button").bounding_box()
+    assert logout is not None and logout["x"] + logout["width"] <= 1366
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     page.click(".nav-group-toggle:has-text(\"Settings\")")
     expect(page.locator("#nav-settings")).to_be_visible()
@@ -63,7 +68,7 @@ def test_navigation_is_a_menu_on_a_phone(owner, browser_page):
     expect(page.locator(".nav")).to_be_hidden()
     page.click("#nav-toggle")
     expect(page.locator("#nav-toggle")).to_have_attribute("aria-expanded", "true")
-    expect(page.locator(".nav-group-title")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Conversions", "Settings"])
+    expect(page.locator(".nav-group-title")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"])
     page.click("#main-nav >> text=Sync history")
     expect(page).to_have_url(re.compile(r"/sync-runs/$"))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 391

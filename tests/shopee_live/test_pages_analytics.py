@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import Role
 from tests.fixtures.html import parse
-from tests.shopee_live.pages_data import make_account, make_day, make_studio
+from tests.shopee_live.pages_data import local, make_account, make_day, make_session, make_studio
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +22,21 @@ def viewer(web_client_for, tenant_a):
 
 @pytest.fixture
 def world(tenant_a):
-    """Tenant zone UTC. Glow (IDR, Jakarta studio) and Siam (THB, Bangkok studio) with stored
-    days: yesterday, 3 days ago, and 40 days ago (outside the 30-day summary)."""
+    """Tenant zone UTC. Glow (IDR, Jakarta studio) and Siam (THB, Bangkok studio). Yesterday is
+    one of the live days: read from its sessions (a stale stored row for it is ignored); 3 and 40
+    days ago (outside the 30-day summary) are closed: read from the stored days."""
     today = timezone.now().date()
     jakarta, bangkok = make_studio(tenant_a, "Studio Jakarta"), make_studio(tenant_a, "Studio Bangkok")
     glow = make_account(tenant_a, jakarta, name="Glow ID", region="ID", user_id="880001")
     siam = make_account(tenant_a, bangkok, name="Siam Beauty", region="TH", user_id="880002")
-    make_day(
-        tenant_a,
-        glow,
-        today - timedelta(days=1),
-        sessions=3,
-        revenue=Decimal("15000000"),
-        viewers=20000,
-        orders=300,
-        campaign_spent=Decimal("10000000"),
-    )
+    yesterday = today - timedelta(days=1)
+    noon = (yesterday.year, yesterday.month, yesterday.day, 12)
+    for n, (viewers, spent) in enumerate(((8000, "10000000"), (6000, "0"), (6000, "0"))):
+        make_session(
+            tenant_a, glow, session_id=f"g{n}", started_at=local("ID", *noon), total_revenue=Decimal("5000000"),
+            total_viewers=viewers, total_orders=100, campaign_spent=Decimal(spent),
+        )  # fmt: skip
+    make_day(tenant_a, glow, yesterday, sessions=99, revenue=Decimal("1"), viewers=1, orders=1)  # stale: live days come from sessions
     make_day(
         tenant_a,
         glow,
@@ -49,16 +48,11 @@ def world(tenant_a):
         campaign_spent=Decimal("0"),
     )
     make_day(tenant_a, glow, today - timedelta(days=40), sessions=9, revenue=Decimal("90000000"), viewers=90000, orders=900)
-    make_day(
-        tenant_a,
-        siam,
-        today - timedelta(days=1),
-        sessions=2,
-        revenue=Decimal("12500.50"),
-        viewers=4000,
-        orders=50,
-        campaign_spent=Decimal("5000"),
-    )
+    for n, (revenue, viewers, orders, spent) in enumerate((("12000.50", 3000, 40, "5000"), ("500.00", 1000, 10, "0"))):
+        make_session(
+            tenant_a, siam, session_id=f"s{n}", started_at=local("TH", *noon), total_revenue=Decimal(revenue),
+            total_viewers=viewers, total_orders=orders, campaign_spent=Decimal(spent),
+        )  # fmt: skip
     return {"today": today, "glow": glow, "siam": siam, "jakarta": jakarta, "bangkok": bangkok}
 
 
