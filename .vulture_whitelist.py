@@ -421,3 +421,5 @@ _.coin_reward_info
 _.shop_live_status
 # http.cookiejar calls a cookie policy's set_ok.
 _.set_ok
+# socketserver.StreamRequestHandler reads it (sandbox_serve).
+_.disable_nagle_algorithm

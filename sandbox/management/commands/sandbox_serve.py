@@ -32,7 +32,7 @@ class SandboxWSGIServer(ThreadedWSGIServer):
 
     request_queue_size = 128
 
-    def __init__(self, server_address, handler_class, *args, **kwargs):
+    def __init__(self, server_address, _handler_class, *args, **kwargs):
         super().__init__(server_address, SandboxRequestHandler, *args, **kwargs)
 
 
