@@ -263,13 +263,19 @@ def _aggregate(tenant, keys: tuple[str, ...], *, studio_id: int | None, account_
     the last ``LIVE_DAYS`` of each region from the sessions themselves, so today shows at once.
     Two SQL aggregates; rows of the same key are added up."""
     live_from = live_days_start()
-    stored, live_windows = Q(), {}
+    stored_windows, live_windows = {}, {}
     for code in MARKETS:
         stored_last = min(end, live_from[code] - timedelta(days=1))
         if start <= stored_last:
-            stored |= Q(account__region=code, day__range=(start, stored_last))
+            stored_windows[code] = (start, stored_last)
         if max(start, live_from[code]) <= end:
             live_windows[code] = (max(start, live_from[code]), end)
+    if len(set(stored_windows.values())) == 1 and len(stored_windows) == len(MARKETS):
+        stored = Q(day__range=next(iter(stored_windows.values())))  # every region alike: no join
+    else:
+        stored = Q()
+        for code, window in stored_windows.items():
+            stored |= Q(account__region=code, day__range=window)
     scope = {key: value for key, value in (("studio_id", studio_id), ("account_id", account_id)) if value}
     merged: dict[tuple, dict] = {}
 
