@@ -423,3 +423,33 @@ _.shop_live_status
 _.set_ok
 # socketserver.StreamRequestHandler reads it (sandbox_serve).
 _.disable_nagle_algorithm
+
+# Shopee Live: model fields and choices read by templates, serializers and the admin; dataclass
+# fields the templates show; the AppConfig Django loads; a view factory's __qualname__.
+_.__qualname__
+_.ShopeeLiveConfig
+_.VN
+_.TH
+_.MY
+_.PH
+_.SG
+_.current_viewers
+_.add_to_cart
+_.new_followers
+_.campaign_budget
+_.discount_percentage
+_.item_clicks
+_.quantity_sold
+_.total_commission
+_.entering
+_.DISCARDED
+_.imported_at
+_.expired
+_.seller_center
+_.sparkline_peak
+_.studio_name
+_.total_sessions
+_.roi_percentage
+_.qrcode_image
+_.as_of
+_.file
