@@ -21,6 +21,14 @@ def ended_cycle_part_task(*, tenant_id: int, part_id: int) -> None:
     services.ended_cycle_part_run(part_id=part_id)
 
 
+@tenant_task(name="shopee_live.tasks.account_first_sync_task", queue=Queue.SYNC)
+def account_first_sync_task(*, tenant_id: int, account_pk: int) -> None:
+    """A newly connected account: its last 30 days, what is live now, its daily analytics."""
+    account = selectors.account_for_sync(tenant_id, account_pk)
+    if account is not None:
+        services.account_first_sync(account=account)
+
+
 @tenant_task(name="shopee_live.tasks.live_cycle_tenant_task", queue=Queue.SYNC)
 def live_cycle_tenant_task(*, tenant_id: int) -> None:
     services.live_cycle_start(tenant=Tenant.objects.get(pk=tenant_id))

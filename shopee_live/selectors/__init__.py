@@ -19,6 +19,7 @@ from shopee_live.selectors.account_pages import (
     studios_with_accounts,
 )
 from shopee_live.selectors.accounts import (
+    account_for_sync,
     accounts_syncable,
     tenant_ids_with_accounts,
 )
@@ -88,6 +89,7 @@ from shopee_live.selectors.studios import (
 )
 
 __all__ = [
+    "account_for_sync",
     "account_for_tenant",
     "account_freshness",
     "account_row",

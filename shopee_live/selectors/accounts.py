@@ -17,3 +17,8 @@ def accounts_syncable(tenant: Tenant | int) -> QuerySet[ShopeeAccount]:
 def tenant_ids_with_accounts() -> list[int]:
     """Tenants with an active Shopee account; cross-tenant on purpose (the beat's fan-out)."""
     return list(ShopeeAccount.all_tenants.filter(status=ConnectionStatus.ACTIVE).values_list("tenant_id", flat=True).distinct())
+
+
+def account_for_sync(tenant: Tenant | int, account_pk: int) -> ShopeeAccount | None:
+    """An active account with its Seller Center session, or None (disconnected since)."""
+    return accounts_syncable(tenant).select_related("tenant").filter(pk=account_pk).first()

@@ -66,6 +66,8 @@ from shopee_live.services.sessions import (
     session_sync_requested,
 )
 from shopee_live.services.sync import (
+    HISTORY_DAYS,
+    HISTORY_PAGE_SIZE,
     KIND_ACTIVE,
     KIND_ENDED,
     SESSION_LIST_PAGE_SIZE,
@@ -73,6 +75,9 @@ from shopee_live.services.sync import (
     TREND_METRICS,
     TRENDS_MAX_SPAN,
     CycleCounts,
+    account_connected,
+    account_first_sync,
+    account_history_backfill,
     account_history_discover,
     account_live_sync,
     ended_cycle_part_run,
@@ -106,9 +111,12 @@ from shopee_live.services.upstream import (
 )
 
 __all__ = [
+    "account_connected",
     "account_credentials_renew",
+    "account_first_sync",
     "account_for_access_token",
     "account_get",
+    "account_history_backfill",
     "account_history_discover",
     "account_live_sync",
     "account_oauth_complete",
@@ -135,6 +143,8 @@ __all__ = [
     "ended_cycle_start",
     "ended_sessions_settle",
     "FRESH_FOR",
+    "HISTORY_DAYS",
+    "HISTORY_PAGE_SIZE",
     "host_link",
     "IMPORT_MAX_BYTES",
     "IMPORT_MAX_ROWS",

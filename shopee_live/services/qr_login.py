@@ -20,6 +20,7 @@ from shopee_live.client import ShopeeWebClient
 from shopee_live.models import QrLogin, QrLoginStatus, ShopeeAccount, Studio
 from shopee_live.regions import MARKETS, market
 from shopee_live.services.accounts import creator_profile_fill, region_checked
+from shopee_live.services.sync import account_connected
 
 WEB_SESSION_LIFETIME = timedelta(days=30)
 QR_LIFETIME = timedelta(seconds=120)
@@ -130,5 +131,6 @@ def _qr_login_finish(qr: QrLogin, login: dict) -> QrLogin:
         qr.account = account
         qr.status, qr.message = QrLoginStatus.CONFIRMED, f"Connected {account.name}."
         qr.save(update_fields=["account", "status", "message"])
+        account_connected(account=account)
     creator_profile_fill(account)
     return qr

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from core.http import UpstreamError
+from core.jobs import enqueue
 from core.models import SyncRun, SyncRunPart, Tenant
 from core.services.sync_runs import StaleCheckpoint, SyncRunConflict, sync_page_commit, sync_part_claim, sync_part_fail, sync_run_start
 from shopee_live.models import LiveSession, SessionItem, SessionMinute, SessionSource, SessionStatus, ShopeeAccount
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 KIND_ACTIVE = "shopee_live.active"
 KIND_ENDED = "shopee_live.ended"
 SESSION_LIST_PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 100
+HISTORY_DAYS = 31
 # Shopee settles orders for a while after a stream ends; after this an ended session is final.
 SETTLE_AFTER = timedelta(hours=2)
 # Trends are asked from the last stored minute (it may have grown since), at most this far back.
@@ -466,6 +469,53 @@ def account_history_discover(*, account: ShopeeAccount, client=None) -> int:
             _session_upsert(account, session_id, {**totals, "status": SessionStatus.ENDED, "ended_at": ended_at})
             new += 1
     return new
+
+
+def account_history_backfill(*, account: ShopeeAccount, client=None, time_dim: str = "30d") -> int:
+    """The account's ended sessions of the last 30 days (``liveList/v2``, paged), stored with the
+    history's own totals: what a newly connected account shows at once. Sessions already
+    stored keep their figures. Returns how many sessions were added."""
+    client = client or web_client(account)
+    known = set(LiveSession.objects.for_tenant(account.tenant_id).filter(account=account).values_list("session_id", flat=True))
+    added, page, now = 0, 1, timezone.now()
+    while True:
+        history = client.live_history(page=page, page_size=HISTORY_PAGE_SIZE, time_dim=time_dim)
+        rows = history.get("list") or []
+        batch = []
+        for row in rows:
+            session_id = str(row.get("sessionId") or "")
+            if not session_id or session_id in known or _int(row.get("status")) == _LIVE:
+                continue
+            totals = _totals_from_list_item(row)
+            ended_at = totals["started_at"] + timedelta(seconds=totals["duration_seconds"]) if totals["started_at"] else now
+            batch.append(
+                (session_id, {**totals, "status": SessionStatus.ENDED, "ended_at": ended_at, "is_final": now - ended_at >= SETTLE_AFTER})
+            )
+            known.add(session_id)
+        _sessions_upsert(account, batch)
+        added += len(batch)
+        if not rows or page * HISTORY_PAGE_SIZE >= _int(history.get("total")):
+            return added
+        page += 1
+
+
+def account_first_sync(*, account: ShopeeAccount) -> CycleCounts:
+    """Right after an account is connected: its last 30 days, what is live now, and the daily
+    analytics of those days, so its pages have figures before the first scheduled cycle."""
+    from shopee_live.services.analytics import daily_analytics_compute
+
+    with web_client(account) as client:
+        added = account_history_backfill(account=account, client=client)
+        counts = account_live_sync(account=account, client=client)
+    counts.sessions += added
+    today = timezone.now().date()
+    daily_analytics_compute(account.tenant, day_from=today - timedelta(days=HISTORY_DAYS), day_to=today)
+    return counts
+
+
+def account_connected(*, account: ShopeeAccount) -> None:
+    """Queue the first sync of an account just connected (after the transaction commits)."""
+    enqueue("shopee_live.tasks.account_first_sync_task", tenant_id=account.tenant_id, account_pk=account.pk)
 
 
 def ended_sessions_settle(*, account: ShopeeAccount, client=None, platform=None) -> CycleCounts:

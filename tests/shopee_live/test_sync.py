@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from django.utils import timezone
 
 from core.models import SyncRun, SyncRunPart, SyncState
@@ -190,3 +191,18 @@ def test_one_session_on_demand(account):
     assert session.pk and session.status == SessionStatus.ONGOING
     assert session.total_orders == truth["row"]["placedOrders"]
     assert session.minutes.count() == truth["minutes"]
+
+
+def test_a_new_account_gets_its_last_30_days_and_their_analytics(account):
+    from shopee_live.models import DailyAnalytics
+    from shopee_live.services import account_first_sync, account_history_backfill, web_client
+
+    # The whole 30-day history in one page (the service reads it 100 at a time).
+    history = web_client(account).live_history(page=1, page_size=1000, time_dim="30d")["list"]
+    ended = {str(row["sessionId"]) for row in history if row["status"] == 2}
+    counts = account_first_sync(account=account)
+    stored = LiveSession.objects.for_tenant(account.tenant).filter(status=SessionStatus.ENDED)
+    assert set(stored.values_list("session_id", flat=True)) == ended and len(ended) > 100
+    assert counts.sessions == stored.count() + LiveSession.objects.for_tenant(account.tenant).filter(status=SessionStatus.ONGOING).count()
+    assert account_history_backfill(account=account) == 0  # nothing twice
+    assert DailyAnalytics.objects.for_tenant(account.tenant).aggregate(n=models.Sum("sessions"))["n"] == LiveSession.objects.for_tenant(account.tenant).count()
