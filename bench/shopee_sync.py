@@ -99,7 +99,7 @@ def _children(pid: int) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=2, help="worker processes on the sync queue (default 2: one per core)")
-    parser.add_argument("--concurrency", type=int, default=8, help="threads per worker process (default 8)")
+    parser.add_argument("--concurrency", type=int, default=16, help="threads per worker process (default 16)")
     parser.add_argument("--qps", type=int, default=10, help="the sandbox's Open Platform calls/s per account (default 10)")
     parser.add_argument("--requests", type=int, default=100, help="timed analytics page requests per range (default 100)")
     parser.add_argument("--warmup", type=int, default=10)

@@ -163,6 +163,7 @@ class LiveSession(TenantOwned):
             models.Index(fields=["tenant", "status", "account"], name="sl_session_status"),
             models.Index(fields=["tenant", "studio", "started_at"], name="sl_session_studio_day"),
             models.Index(fields=["tenant", "account", "started_at"], name="sl_session_account_day"),
+            models.Index(fields=["tenant", "started_at"], name="sl_session_tenant_start"),  # the live days, tenant-wide
         ]
 
     def __str__(self) -> str:
@@ -254,7 +255,10 @@ class DailyAnalytics(TenantOwned):
     class Meta:
         ordering = ["-day", "account_id"]
         constraints = [models.UniqueConstraint(fields=["tenant", "account", "day"], name="shopee_live_daily_tenant_account_day")]
-        indexes = [models.Index(fields=["tenant", "studio", "day"], name="sl_daily_studio_day")]
+        indexes = [
+            models.Index(fields=["tenant", "studio", "day"], name="sl_daily_studio_day"),
+            models.Index(fields=["tenant", "day"], name="sl_daily_tenant_day"),  # tenant-wide ranges
+        ]
 
 
 class QrLoginStatus(models.TextChoices):
