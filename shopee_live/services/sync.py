@@ -42,6 +42,7 @@ HISTORY_DAYS = 31
 SETTLE_AFTER = timedelta(hours=2)
 # Trends are asked from the last stored minute (it may have grown since), at most this far back.
 TRENDS_MAX_SPAN = timedelta(hours=12)
+CLOCK_SKEW_MARGIN = timedelta(hours=1)
 
 _LIVE = 1
 _ENDED = 2
@@ -508,8 +509,8 @@ def account_first_sync(*, account: ShopeeAccount) -> CycleCounts:
         added = account_history_backfill(account=account, client=client)
         counts = account_live_sync(account=account, client=client)
     counts.sessions += added
-    today = timezone.now().date()
-    daily_analytics_compute(account.tenant, day_from=today - timedelta(days=HISTORY_DAYS), day_to=today)
+    today = timezone.now().date()  # UTC: the markets' own days run up to a day either side
+    daily_analytics_compute(account.tenant, day_from=today - timedelta(days=HISTORY_DAYS + 1), day_to=today + timedelta(days=1))
     return counts
 
 
@@ -603,6 +604,8 @@ def session_sync(*, account: ShopeeAccount, session_id: str, client=None) -> Liv
     if session.status == SessionStatus.ONGOING:
         now = timezone.now()
         start = max(filter(None, (session.started_at, now - TRENDS_MAX_SPAN)))
-        trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(now), metrics=TREND_METRICS)
+        # Up to the platform's latest minute, whatever our clock says: it sends completed minutes only.
+        end = now + CLOCK_SKEW_MARGIN
+        trends = client.dashboard_trends(session_id, start_ms=_ms(start), end_ms=_ms(end), metrics=TREND_METRICS)
         _minutes_write({session: _minute_rows(trends)})
     return session

@@ -48,7 +48,15 @@ def sandbox_truth(key: str = DEMO_ACCOUNT) -> dict:
 
 @pytest.fixture
 def frozen(sandbox):
-    return sandbox.shopee_clock(frozen_at=int(time.time()))
+    """The clock stopped now, but at least ten minutes into the demo account's ongoing session
+    and a quarter of an hour before its end, so a test that moves it on by minutes stays within
+    the same session whatever the time of day."""
+    from sandbox.emulators.shopee.data import account_get
+    from sandbox.emulators.shopee.sessions import ongoing_sessions
+
+    now = int(time.time())
+    session = ongoing_sessions(account_get(DEMO_ACCOUNT), now)[0]
+    return sandbox.shopee_clock(frozen_at=min(max(now, session.start + 600), session.end - 900))
 
 
 @pytest.fixture
@@ -205,4 +213,7 @@ def test_a_new_account_gets_its_last_30_days_and_their_analytics(account):
     assert set(stored.values_list("session_id", flat=True)) == ended and len(ended) > 100
     assert counts.sessions == stored.count() + LiveSession.objects.for_tenant(account.tenant).filter(status=SessionStatus.ONGOING).count()
     assert account_history_backfill(account=account) == 0  # nothing twice
-    assert DailyAnalytics.objects.for_tenant(account.tenant).aggregate(n=models.Sum("sessions"))["n"] == LiveSession.objects.for_tenant(account.tenant).count()
+    assert (
+        DailyAnalytics.objects.for_tenant(account.tenant).aggregate(n=models.Sum("sessions"))["n"]
+        == LiveSession.objects.for_tenant(account.tenant).count()
+    )
