@@ -394,10 +394,10 @@ def _part_account(part: SyncRunPart) -> ShopeeAccount | None:
     )
 
 
-def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
-    """Work one account of a cycle. Its writes are idempotent, so the part is committed once
-    at the end; an upstream failure is recorded on the account (its pages show the stored
-    figures marked stale) and fails the part without raising."""
+def _account_part_run(part_id: int, work, *, client, items) -> SyncRunPart | None:
+    """Work one account's part with ``work(account=, client=)``. Its writes are idempotent, so
+    the part is committed once at the end; an upstream failure is recorded on the account (its
+    pages show the stored figures marked stale) and fails the part without raising."""
     part = SyncRunPart.objects.select_related("run").filter(pk=part_id).first()
     if part is None or (part := sync_part_claim(part=part)) is None:
         return None
@@ -407,10 +407,10 @@ def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
             return sync_page_commit(part=part, write_rows=lambda: None, checkpoint={"skipped": "inactive"}, items=0, done=True)
         if client is None:
             with web_client(account) as own:  # one connection pool per part, closed after it
-                counts = account_live_sync(account=account, client=own)
+                counts = work(account=account, client=own)
         else:
-            counts = account_live_sync(account=account, client=client)
-        return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=counts.sessions, done=True)
+            counts = work(account=account, client=client)
+        return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=items(counts), done=True)
     except StaleCheckpoint:
         return None
     except (UpstreamError, ApplicationError) as exc:
@@ -421,6 +421,11 @@ def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
         sync_part_fail(part=part, error=str(exc) or type(exc).__name__)
         raise
     return part
+
+
+def live_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
+    """Work one account of a 5-minute cycle."""
+    return _account_part_run(part_id, account_live_sync, client=client, items=lambda counts: counts.sessions)
 
 
 # --- Ended sessions, hourly until final -----------------------------------------------------
@@ -562,29 +567,8 @@ def ended_cycle_start(*, tenant: Tenant) -> SyncRun | None:
 
 
 def ended_cycle_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
-    part = SyncRunPart.objects.select_related("run").filter(pk=part_id).first()
-    if part is None or (part := sync_part_claim(part=part)) is None:
-        return None
-    account = _part_account(part)
-    try:
-        if account is None:
-            return sync_page_commit(part=part, write_rows=lambda: None, checkpoint={"skipped": "inactive"}, items=0, done=True)
-        if client is None:
-            with web_client(account) as own:
-                counts = ended_sessions_settle(account=account, client=own)
-        else:
-            counts = ended_sessions_settle(account=account, client=client)
-        return sync_page_commit(part=part, write_rows=lambda: None, checkpoint=counts.as_checkpoint(), items=counts.ended, done=True)
-    except StaleCheckpoint:
-        return None
-    except (UpstreamError, ApplicationError) as exc:
-        message = str(exc) or type(exc).__name__
-        _account_sync_recorded(account, message)
-        sync_part_fail(part=part, error=message)
-    except Exception as exc:
-        sync_part_fail(part=part, error=str(exc) or type(exc).__name__)
-        raise
-    return part
+    """Work one account of the hourly pass."""
+    return _account_part_run(part_id, ended_sessions_settle, client=client, items=lambda counts: counts.ended)
 
 
 # --- One session on demand (the seed's POST /sessions/sync) ---------------------------------
