@@ -9,15 +9,19 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -79,7 +83,9 @@ def base_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[s
 
 def http_json(method: str, url: str, payload: dict | None = None) -> dict:
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", "X-Sandbox-Control-Token": SANDBOX_CONTROL_TOKEN})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", "X-Sandbox-Control-Token": SANDBOX_CONTROL_TOKEN}
+    )
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
@@ -126,3 +132,33 @@ def _signal_group(proc: subprocess.Popen, signum: int) -> None:
         os.killpg(proc.pid, signum)
     except ProcessLookupError:  # already gone
         pass
+
+
+def p95(samples: list[float]) -> float:
+    return round(statistics.quantiles(samples, n=100, method="inclusive")[94], 1)
+
+
+def logged_in_session(base: str, username: str, password: str) -> requests.Session:
+    """A session that logged in through the form, as a browser does (CSRF token and cookie)."""
+    session = requests.Session()
+    form = session.get(f"{base}/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    answer = session.post(
+        f"{base}/login/", data={"username": username, "password": password, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=30
+    )
+    if answer.status_code != 302 or "/login/" in answer.headers.get("Location", ""):
+        sys.exit(f"logging in as {username} failed: {answer.status_code}")
+    return session
+
+
+def timed_gets(session: requests.Session, url: str, *, count: int, warmup: int) -> list[float]:
+    samples = []
+    for n in range(warmup + count):
+        started = time.perf_counter()
+        response = session.get(url, allow_redirects=False, timeout=60)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            sys.exit(f"GET {url} answered {response.status_code}")
+        if n >= warmup:
+            samples.append(elapsed)
+    return samples

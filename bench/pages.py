@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -40,18 +39,17 @@ from _harness import (
     base_env,
     bench_database_url,
     free_port,
+    logged_in_session,
+    p95,
     recreate_database,
     sandbox_command,
     setup_django,
     stop_processes,
+    timed_gets,
     wait_for_sandbox,
 )
 
 WEB_WORKERS = 2
-
-
-def p95(samples: list[float]) -> float:
-    return round(statistics.quantiles(samples, n=100, method="inclusive")[94], 1)
 
 
 def wait_for_web(base: str, proc: subprocess.Popen, log: Path) -> None:
@@ -66,32 +64,6 @@ def wait_for_web(base: str, proc: subprocess.Popen, log: Path) -> None:
             pass
         time.sleep(0.3)
     sys.exit(f"gunicorn did not answer in 60 s: {log.read_text()[-2000:]}")
-
-
-def logged_in_session(base: str, username: str, password: str) -> requests.Session:
-    """A session that logged in through the form, as a browser does (CSRF token and cookie)."""
-    session = requests.Session()
-    form = session.get(f"{base}/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
-    answer = session.post(
-        f"{base}/login/", data={"username": username, "password": password, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=30
-    )
-    if answer.status_code != 302 or "/login/" in answer.headers.get("Location", ""):
-        sys.exit(f"logging in as {username} failed: {answer.status_code}")
-    return session
-
-
-def timed_gets(session: requests.Session, url: str, *, count: int, warmup: int) -> list[float]:
-    samples = []
-    for n in range(warmup + count):
-        started = time.perf_counter()
-        response = session.get(url, allow_redirects=False, timeout=60)
-        elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            sys.exit(f"GET {url} answered {response.status_code}")
-        if n >= warmup:
-            samples.append(elapsed)
-    return samples
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import secrets
 import signal
 import statistics
@@ -47,19 +46,18 @@ from _harness import (
     bench_database_url,
     free_port,
     http_json,
+    logged_in_session,
+    p95,
     recreate_database,
     sandbox_command,
     setup_django,
     stop_processes,
+    timed_gets,
     wait_for_sandbox,
 )
 
 LATENCY_MS = 100
 SESSIONS_PER_DAY = 3
-
-
-def p95(samples: list[float]) -> float:
-    return round(statistics.quantiles(samples, n=100, method="inclusive")[94], 1)
 
 
 def rss_peak_mb(pid: int) -> float:
@@ -246,11 +244,11 @@ def run_bench(args, *, sandbox_base: str, web_port: int, workers: list[subproces
     start([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{web_port}", "--log-level", "warning"])
     base = f"http://127.0.0.1:{web_port}"
     _wait_web(base)
-    session = _logged_in(base, user, "bench-pass-2026")
+    session = logged_in_session(base, user, "bench-pass-2026")
     year_start = (datetime.now(UTC).date() - timedelta(days=364)).isoformat()
     ranges = {"30d": "", "365d": f"?range=custom&start={year_start}&end={datetime.now(UTC).date().isoformat()}"}
     for name, query in ranges.items():
-        samples = _timed_gets(session, f"{base}/live/analytics/{query}", count=args.requests, warmup=args.warmup)
+        samples = timed_gets(session, f"{base}/live/analytics/{query}", count=args.requests, warmup=args.warmup)
         result[f"analytics_p95_ms_{name}"] = p95(samples)
         result[f"analytics_median_ms_{name}"] = round(statistics.median(samples), 1)
     result["analytics_p95_ms"] = max(result["analytics_p95_ms_30d"], result["analytics_p95_ms_365d"])
@@ -334,31 +332,6 @@ def _wait_web(base: str) -> None:
             pass
         time.sleep(0.3)
     sys.exit("gunicorn did not start")
-
-
-def _logged_in(base: str, username: str, password: str) -> requests.Session:
-    session = requests.Session()
-    form = session.get(f"{base}/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
-    answer = session.post(
-        f"{base}/login/", data={"username": username, "password": password, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=30
-    )
-    if answer.status_code != 302 or "/login/" in answer.headers.get("Location", ""):
-        sys.exit(f"logging in as {username} failed: {answer.status_code}")
-    return session
-
-
-def _timed_gets(session: requests.Session, url: str, *, count: int, warmup: int) -> list[float]:
-    samples = []
-    for n in range(warmup + count):
-        started = time.perf_counter()
-        response = session.get(url, allow_redirects=False, timeout=60)
-        elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            sys.exit(f"GET {url} answered {response.status_code}")
-        if n >= warmup:
-            samples.append(elapsed)
-    return samples
 
 
 if __name__ == "__main__":
