@@ -90,6 +90,7 @@ class EventSource(models.TextChoices):
     WEBHOOK = "webhook", "Booking webhook"
     TEST = "test", "Test endpoint"
     DEMO = "demo", "Demo data"
+    TIKTOK_LEAD = "tiktok_lead", "TikTok lead form"
 
 
 class Event(TenantOwned):

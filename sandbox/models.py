@@ -278,3 +278,31 @@ class ShopeeWebState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} of {self.account}"
+
+
+class BusinessObject(models.Model):
+    """An object the TikTok Business API emulator's management endpoints created: a campaign, ad
+    group, ad, video, lead subscription or lead (``kind``), under one advertiser. ``parent_id``
+    is the campaign of an ad group and the ad group of an ad. ``request_id`` is the caller's
+    idempotency key of the create (a retry with the same key returns the same object)."""
+
+    kind = models.CharField(max_length=20)
+    advertiser_id = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    parent_id = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=512, blank=True)
+    status = models.CharField(max_length=16, default="ENABLE")
+    request_id = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="sandbox_business_object_kind_id")]
+        indexes = [
+            models.Index(fields=["kind", "advertiser_id", "parent_id"], name="sandbox_bo_parent"),
+            models.Index(fields=["kind", "advertiser_id", "request_id"], name="sandbox_bo_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -29,7 +29,13 @@ class TiktokAdsConfig(PlatformAppConfig):
         ),
     )
     schedules = (
-        ScheduleOption("tiktok_ads.advertisers_refresh", "Ad accounts refresh", every_minutes=1440, choices=(1440, 10080), hint="Renamed accounts, new stores, lost GMV Max access"),
+        ScheduleOption(
+            "tiktok_ads.advertisers_refresh",
+            "Ad accounts refresh",
+            every_minutes=1440,
+            choices=(1440, 10080),
+            hint="Renamed accounts, new stores, lost GMV Max access",
+        ),
     )
 
     def demo_seed(self, tenant, *, upstreams=None) -> None:
