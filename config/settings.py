@@ -273,6 +273,23 @@ TIKTOK_BUSINESS_APP_ID = env.str("TIKTOK_BUSINESS_APP_ID", default="7sandboxappi
 TIKTOK_BUSINESS_APP_SECRET = env.str("TIKTOK_BUSINESS_APP_SECRET", default="sandbox-business-secret-0123456789" if SANDBOX_ENABLED else "")
 TIKTOK_BUSINESS_REDIRECT_URI = env.str("TIKTOK_BUSINESS_REDIRECT_URI", default=f"{PUBLIC_BASE_URL}/ads/oauth/callback/")
 TIKTOK_BUSINESS_RATE_LIMIT = env.str("TIKTOK_BUSINESS_RATE_LIMIT", default="20/second")
+# Ads management (seed 004). KZT is not in TikTok's budget table: the seed's minimum applies.
+TIKTOK_MIN_DAILY_BUDGET_KZT = env.int("TIKTOK_MIN_DAILY_BUDGET_KZT", default=2500)
+# Lead webhooks (/tiktok/webhook): the seed's x-tiktok-signature secret (HMAC-SHA256 of the body),
+# secrets being rotated out, and the tolerance of TikTok-Signature's t= (seconds).
+TIKTOK_WEBHOOK_SECRET = env.str("TIKTOK_WEBHOOK_SECRET", default="sandbox-tiktok-webhook-secret" if SANDBOX_ENABLED else "")
+TIKTOK_WEBHOOK_PREVIOUS_SECRETS = env.list("TIKTOK_WEBHOOK_PREVIOUS_SECRETS", default=[])
+TIKTOK_WEBHOOK_TOLERANCE_SECONDS = env.int("TIKTOK_WEBHOOK_TOLERANCE_SECONDS", default=300)
+TIKTOK_LEAD_CALLBACK_URL = env.str("TIKTOK_LEAD_CALLBACK_URL", default=f"{PUBLIC_BASE_URL}/tiktok/webhook")
+# Video uploads: where browser uploads are assembled, and the largest file accepted.
+VIDEO_UPLOAD_DIR = env.str("VIDEO_UPLOAD_DIR", default=str(VAR_DIR / "uploads" / "videos"))
+VIDEO_UPLOAD_MAX_BYTES = env.int("VIDEO_UPLOAD_MAX_BYTES", default=4 * 1024**3)
+# Transcription of uploaded videos: an OpenAI-compatible audio/transcriptions endpoint.
+TRANSCRIPTION_API_BASE = env.str("TRANSCRIPTION_API_BASE", default=f"{SANDBOX_BASE_URL}/openai/v1").rstrip("/")
+TRANSCRIPTION_API_KEY = env.str("TRANSCRIPTION_API_KEY", default="sk-sandbox-transcription" if SANDBOX_ENABLED else "")
+TRANSCRIPTION_MODEL = env.str("TRANSCRIPTION_MODEL", default="whisper-1")
+TRANSCRIPTION_TIMEOUT_SECONDS = env.int("TRANSCRIPTION_TIMEOUT_SECONDS", default=120)
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
 
 # Shopee: Open Platform v2 (partner id + key, per-account user tokens; the livestream APIs) and
 # the Seller Center web (QR login, SPC_EC cookie). Real hosts: https://partner.shopeemobile.com

@@ -15,7 +15,7 @@ from django.conf import settings
 from core.connections import connection_mark_needs_reauth
 from core.models import Tenant
 from integrations.tiktok_business import REPORT_MAX_DAYS, REPORT_PAGE_SIZE_MAX
-from integrations.tiktok_business import BusinessApiClient as _BusinessWire
+from integrations.tiktok_business.management import ManagementApiMixin
 
 __all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials"]
 
@@ -44,7 +44,7 @@ class ConnectionCredentials:
         return None
 
 
-class BusinessApiClient(_BusinessWire):
+class BusinessApiClient(ManagementApiMixin):
     """Calls under one access token: a stored ``connection`` (``for_advertiser``), a bare
     ``access_token`` (during OAuth) or none (the token exchange itself)."""
 
