@@ -4,8 +4,22 @@ from tiktok_ads.api.advertisers import (
     TAG,
     AdvertiserViewSet,
 )
+from tiktok_ads.api.directions import (
+    ActionsView,
+    AdAccountDetailView,
+    AdAccountListView,
+    DirectionDetailView,
+    DirectionListView,
+    request_actor,
+)
 
 __all__ = [
+    "ActionsView",
+    "AdAccountDetailView",
+    "AdAccountListView",
     "AdvertiserViewSet",
+    "DirectionDetailView",
+    "DirectionListView",
     "TAG",
+    "request_actor",
 ]

@@ -4,8 +4,18 @@ from tiktok_ads.serializers.advertisers import (
     AdvertiserSerializer,
     StoreSerializer,
 )
+from tiktok_ads.serializers.directions import (
+    ActionRecordSerializer,
+    AdAccountChangeSerializer,
+    AdAccountSerializer,
+    DirectionSerializer,
+)
 
 __all__ = [
+    "ActionRecordSerializer",
+    "AdAccountChangeSerializer",
+    "AdAccountSerializer",
     "AdvertiserSerializer",
+    "DirectionSerializer",
     "StoreSerializer",
 ]
