@@ -6,8 +6,15 @@ class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
-    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
+    nav = (
+        NavEntry("Ad accounts", "tiktok_ads:advertisers"),
+        NavEntry("Directions", "tiktok_ads:directions", hint="Lines of business per ad account, Instagram and TikTok"),
+        # TikTok-only pages hide with the workspace's TikTok switch (the seed's FEATURES.SHOW_TIKTOK).
+        NavEntry("Action log", "tiktok_ads:actions", hint="Every TikTok action: who, what, before → after", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+    )
     labels = {
+        "tiktok_objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
+        "adgroup_mode": {"use_existing": "Use existing", "create_new": "Create new"},
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
         # The Business API's advertiser states.
         "advertiser_status": {

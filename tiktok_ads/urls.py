@@ -12,4 +12,12 @@ urlpatterns = [
     path("oauth/callback/", views.OAuthCallbackView.as_view(), name="oauth-callback"),
     path("connections/<int:pk>/refresh/", views.ConnectionRefreshView.as_view(), name="connection-refresh"),
     path("connections/<int:pk>/disconnect/", views.ConnectionDisconnectView.as_view(), name="connection-disconnect"),
+    path("ad-accounts/new/", views.AdAccountCreateView.as_view(), name="ad-account-new"),
+    path("settings/", views.TikTokSettingsView.as_view(), name="settings"),
+    path("directions/", views.DirectionListView.as_view(), name="directions"),
+    path("directions/new/", views.DirectionCreateView.as_view(), name="direction-new"),
+    path("directions/budget-check/", views.BudgetCheckView.as_view(), name="direction-budget-check"),
+    path("directions/<int:pk>/", views.DirectionEditView.as_view(), name="direction-edit"),
+    path("directions/<int:pk>/delete/", views.DirectionDeleteView.as_view(), name="direction-delete"),
+    path("actions/", views.ActionLogView.as_view(), name="actions"),
 ]
