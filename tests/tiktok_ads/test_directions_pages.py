@@ -158,6 +158,6 @@ def test_ad_account_form_on_the_ad_accounts_page(tenant_a, account, web_client_f
         ("autopilot_tiktok", "update"),
     }
     page = admin.get("/ads/").content.decode()
-    assert 'data-ad-account="%d"' % created.pk in page
+    assert f'data-ad-account="{created.pk}"' in page
     duplicate = admin.post("/ads/ad-accounts/new/", {"name": "Client Two"}, follow=True)
     assert "already exists" in duplicate.content.decode()
