@@ -50,6 +50,7 @@ class ActionContext:
     params: dict[str, Any]
     ad_account: AdAccount | None = None
     cleaned: dict[str, Any] = field(default_factory=dict)
+    actor: str = ""
     _client: BusinessApiClient | None = None
 
     @property
@@ -240,13 +241,17 @@ class CreateAdGroupWithCreatives(Action):
         return {**before, "adgroups": before["adgroups"] + 1, "creative_ids": ctx.cleaned["creative_ids"]}
 
     def apply(self, ctx, before, after):
+        launch_params = {"creative_ids": ctx.cleaned["creative_ids"], "request": {key: value for key, value in ctx.params.items() if not key.startswith("_")}}
+        if ctx.params.get("budget") not in (None, ""):
+            launch_params["daily_budget"] = ctx.params["budget"]
         launch = self._launch_start()(
             tenant=ctx.tenant,
             kind=LaunchKind.CREATE_ADGROUP,
             ad_account=ctx.ad_account,
             direction=ctx.cleaned["direction"],
-            params={"creative_ids": ctx.cleaned["creative_ids"]},
-            idempotency_key=ctx.params.get("_request_id", ""),
+            params=launch_params,
+            idempotency_key=f"action:{ctx.params['_request_id']}",
+            requested_by=ctx.actor,
         )
         return {"launch_id": launch.pk, "state": launch.state, "result": launch.result}
 
@@ -335,7 +340,7 @@ def action_execute(
 def _run(spec: Action, *, tenant, params, request_id, actor, dry_run, source) -> ActionRecord:
     if params.get("ad_account_id") in (None, ""):
         raise _invalid("ad_account_id", "required: the ad account (accountId) to act on.")
-    ctx = ActionContext(tenant=tenant, params={**params, "_request_id": request_id})
+    ctx = ActionContext(tenant=tenant, params={**params, "_request_id": request_id}, actor=actor)
     ctx.ad_account = ad_account_get(tenant, params["ad_account_id"], field="params.ad_account_id")
     if ctx.ad_account.advertiser_id is None:
         raise _invalid("ad_account_id", f"ad account {ctx.ad_account.name} has no TikTok advertiser (set its tiktok_business_id).")
