@@ -226,3 +226,46 @@ def test_ad_account_create_patch_and_change_log(tenant_a, admin, api_client_for)
     viewer = api_client_for(tenant_a, Role.VIEWER)
     assert viewer.patch(url, {"autopilot_tiktok": False}, format="json").status_code == 403
     assert admin.post("/api/ad-accounts", {"name": "Client One"}, format="json").status_code == 409
+
+
+def test_tiktok_account_id_is_checked_against_the_advertisers_identities(tenant_a, admin):
+    import responses
+    from django.conf import settings
+
+    make_advertiser(tenant_a, advertiser_id="7001")
+    account = AdAccount.objects.create(tenant=tenant_a, name="Client One")
+    url = f"/api/ad-accounts/{account.pk}"
+    identity_url = settings.TIKTOK_BUSINESS_API_BASE + "/open_api/v1.3/identity/get/"
+    answer = {
+        "code": 0,
+        "message": "OK",
+        "data": {"identity_list": [{"identity_id": "id-tt-1", "identity_type": "TT_USER"}], "page_info": {"total_page": 1}},
+    }
+
+    no_advertiser = admin.patch(url, {"tiktok_account_id": "id-tt-1"}, format="json")
+    assert no_advertiser.status_code == 400 and "tiktok_business_id" in no_advertiser.json()["error"]["fields"]["tiktok_account_id"][0]
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, identity_url, json=answer)
+        wrong = admin.patch(url, {"tiktok_business_id": "7001", "tiktok_account_id": "id-nobody"}, format="json")
+        assert wrong.status_code == 400
+        assert wrong.json()["error"]["fields"] == {"tiktok_account_id": ["id-nobody is not a TT_USER identity of advertiser 7001."]}
+        assert AdAccount.objects.for_tenant(tenant_a).get().advertiser_id is None  # refused whole: nothing changed
+        assert "identity_type=TT_USER" in mock.calls[0].request.url
+        mock.add(responses.GET, identity_url, json=answer)
+        ok = admin.patch(url, {"tiktok_business_id": "7001", "tiktok_account_id": "id-tt-1"}, format="json")
+    assert ok.status_code == 200 and ok.json()["ad_account"]["tiktok_account_id"] == "id-tt-1"
+    assert {(row["field"], row["action"]) for row in ok.json()["changes"]} == {
+        ("tiktok_business_id", "connect"),
+        ("tiktok_account_id", "connect"),
+    }
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, identity_url, status=503)
+        down = admin.patch(url, {"tiktok_account_id": "id-tt-2"}, format="json")
+    assert down.status_code == 503 and down.json()["error"]["code"] == "upstream_unavailable" and down["Retry-After"]
+    assert AdAccount.objects.for_tenant(tenant_a).get().tiktok_account_id == "id-tt-1"
+    # Disconnecting the advertiser disconnects the identity too; both are logged.
+    gone = admin.patch(url, {"tiktok_business_id": None}, format="json").json()["changes"]
+    assert {(row["field"], row["action"], row["before"]) for row in gone} == {
+        ("tiktok_business_id", "disconnect", "7001"),
+        ("tiktok_account_id", "disconnect", "id-tt-1"),
+    }
