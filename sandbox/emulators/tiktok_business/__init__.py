@@ -3,4 +3,8 @@ access token), advertisers, and GMV Max stores, campaigns and reports, with dete
 data (``data.py``), self-describing signed tokens (``tokens.py``), the report rules
 (``report.py``) and control endpoints (``control.py``)."""
 
-from sandbox.emulators.tiktok_business import control  # noqa: F401  (registers the emulator and its control routes)
+from sandbox.emulators.tiktok_business import (  # noqa: F401  (ads management routes)
+    auction_report,
+    control,  # noqa: F401  (registers the emulator and its control routes)
+    management,
+)
