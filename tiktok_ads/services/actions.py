@@ -106,7 +106,9 @@ KIND_WORDS = {"campaign": "campaign", "adgroup": "ad group", "ad": "ad"}
 def _read_object(ctx: ActionContext, kind: str, object_id: str) -> dict:
     """The TikTok object ``object_id`` of the ad account's advertiser; 404 when it has none."""
     lister, key = KINDS[kind][0], KINDS[kind][1]
-    rows = getattr(ctx.client, lister)(ctx.advertiser_id, filtering={key: [object_id]})
+    # STATUS_ALL: a deleted object is read too (TikTok's reads hide them by default), so acting on
+    # one gets TikTok's own refusal ("is deleted") rather than "not found".
+    rows = getattr(ctx.client, lister)(ctx.advertiser_id, filtering={key: [object_id], "primary_status": "STATUS_ALL"})
     found = next((row for row in rows if str(row.get(f"{kind}_id")) == object_id), None)
     if found is None:
         raise NotFound(
@@ -183,7 +185,8 @@ class UpdateAdGroupBudget(Action):
 
     def before(self, ctx):
         found = _read_object(ctx, "adgroup", ctx.cleaned["adgroup_id"])
-        return {"budget": str(found.get("budget", ""))}
+        budget = found.get("budget")
+        return {"budget": f"{Decimal(str(budget)):.2f}" if budget not in (None, "") else ""}
 
     def after(self, ctx, before):
         return {"budget": f"{ctx.cleaned['budget']:.2f}"}
