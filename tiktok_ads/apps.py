@@ -6,7 +6,11 @@ class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
-    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
+    nav = (
+        NavEntry("Ad accounts", "tiktok_ads:advertisers"),
+        NavEntry("Campaign builder", "tiktok_ads:campaign-builder"),
+        NavEntry("Campaigns", "tiktok_ads:campaigns"),
+    )
     labels = {
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
         # The Business API's advertiser states.
@@ -27,6 +31,7 @@ class TiktokAdsConfig(PlatformAppConfig):
             {"minute": "41", "hour": "2"},
             expires=5400,
         ),
+        BeatEntry("TikTok launches resume", "tiktok_ads.tasks.launches_sweep_task", {"minute": "*/5"}, expires=240),
     )
     schedules = (
         ScheduleOption(

@@ -4,8 +4,34 @@ from tiktok_ads.api.advertisers import (
     TAG,
     AdvertiserViewSet,
 )
+from tiktok_ads.api.campaign_builder import (
+    ERRORS,
+    AdvertiserInfoView,
+    AutoLaunchView,
+    AvailableCreativesView,
+    CampaignsView,
+    CreateCampaignView,
+    LaunchResumeView,
+    LaunchView,
+    ManualLaunchView,
+    PauseCampaignView,
+    ReportView,
+    ResumeCampaignView,
+)
 
 __all__ = [
+    "AdvertiserInfoView",
     "AdvertiserViewSet",
+    "AutoLaunchView",
+    "AvailableCreativesView",
+    "CampaignsView",
+    "CreateCampaignView",
+    "ERRORS",
+    "LaunchResumeView",
+    "LaunchView",
+    "ManualLaunchView",
+    "PauseCampaignView",
+    "ReportView",
+    "ResumeCampaignView",
     "TAG",
 ]

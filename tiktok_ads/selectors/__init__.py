@@ -17,21 +17,37 @@ from tiktok_ads.selectors.advertisers import (
     shop_numbers,
     tenant_ids_with_active_advertisers,
 )
+from tiktok_ads.selectors.campaign_builder import (
+    ad_accounts_with_advertiser,
+    campaigns_stored,
+    creatives_available,
+    creatives_for_builder,
+    launch_get,
+    launch_steps,
+    tiktok_directions,
+)
 
 __all__ = [
     "UnknownShopNumber",
+    "ad_accounts_with_advertiser",
     "advertiser_get",
     "advertiser_ids_by_pk",
     "advertiser_stores",
     "advertisers_for_tenant",
     "advertisers_listed",
     "advertisers_report_rows",
+    "campaigns_stored",
     "connection_get",
     "connections_for_tenant",
     "connections_with_advertisers",
+    "creatives_available",
+    "creatives_for_builder",
     "gmvmax_advertiser_rows",
     "gmvmax_stores",
     "has_active_advertiser",
+    "launch_get",
+    "launch_steps",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
+    "tiktok_directions",
 ]
