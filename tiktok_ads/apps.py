@@ -13,6 +13,8 @@ class TiktokAdsConfig(PlatformAppConfig):
     )
     labels = {
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
+        "operation_status": {"ENABLE": "Active", "DISABLE": "Paused", "DELETE": "Deleted"},
+        "objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
         # The Business API's advertiser states.
         "advertiser_status": {
             "STATUS_ENABLE": "Active",

@@ -12,4 +12,10 @@ urlpatterns = [
     path("oauth/callback/", views.OAuthCallbackView.as_view(), name="oauth-callback"),
     path("connections/<int:pk>/refresh/", views.ConnectionRefreshView.as_view(), name="connection-refresh"),
     path("connections/<int:pk>/disconnect/", views.ConnectionDisconnectView.as_view(), name="connection-disconnect"),
+    path("campaign-builder/", views.CampaignBuilderView.as_view(), name="campaign-builder"),
+    path("campaign-builder/budget-check/", views.BudgetCheckView.as_view(), name="budget-check"),
+    path("campaign-builder/launches/<int:pk>/", views.LaunchProgressView.as_view(), name="launch-progress"),
+    path("campaign-builder/launches/<int:pk>/resume/", views.LaunchResumePageView.as_view(), name="launch-resume"),
+    path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
+    path("campaigns/<int:pk>/status/", views.CampaignStatusPageView.as_view(), name="campaign-status"),
 ]

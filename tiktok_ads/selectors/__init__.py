@@ -19,6 +19,7 @@ from tiktok_ads.selectors.advertisers import (
 )
 from tiktok_ads.selectors.campaign_builder import (
     ad_accounts_with_advertiser,
+    campaign_get,
     campaigns_stored,
     creatives_available,
     creatives_for_builder,
@@ -36,6 +37,7 @@ __all__ = [
     "advertisers_for_tenant",
     "advertisers_listed",
     "advertisers_report_rows",
+    "campaign_get",
     "campaigns_stored",
     "connection_get",
     "connections_for_tenant",

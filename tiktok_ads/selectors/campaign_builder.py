@@ -66,3 +66,10 @@ def ad_accounts_with_advertiser(*, tenant) -> list[AdAccount]:
         .select_related("advertiser")
         .order_by("name", "pk")
     )
+
+
+def campaign_get(*, tenant, pk) -> Campaign:
+    try:
+        return Campaign.objects.for_tenant(tenant).select_related("advertiser__connection", "direction").get(pk=int(pk))
+    except (TypeError, ValueError, Campaign.DoesNotExist):
+        raise NotFound(f"No campaign {pk}.") from None
