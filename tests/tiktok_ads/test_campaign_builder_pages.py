@@ -43,7 +43,7 @@ def test_builder_page_launch_and_campaign_toggle(sandbox, tenant_a, web_client_f
     launch = Launch.objects.for_tenant(tenant_a).get()
     assert launched["Location"].endswith(f"launch={launch.pk}")
     panel = client.get(f"/ads/campaign-builder/launches/{launch.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    assert 'data-state="succeeded"' in panel and "hx-trigger" not in panel
+    assert '<div id="launch-progress" data-state="succeeded"' in panel and "hx-trigger" not in panel
 
     campaign = Campaign.objects.for_tenant(tenant_a).get()
     listing = client.get("/ads/campaigns/").content.decode()
