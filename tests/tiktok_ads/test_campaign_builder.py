@@ -137,7 +137,7 @@ def test_failure_half_way_resumes_without_a_second_campaign(
 
     def failing_once(self, *args, **kwargs):
         # The sandbox answers the ad group create with a 503 (its fault mechanism), once.
-        sandbox.set_faults("tiktok_business", status=503, times=1)
+        sandbox.set_faults("tiktok-business", status=503, times=1)
         monkeypatch.setattr(BusinessApiClient, "adgroup_create", original)
         return original(self, *args, **kwargs)
 
@@ -252,7 +252,7 @@ def test_campaigns_pause_resume_and_create_campaign(sandbox, tenant_a, tenant_b,
     assert live["status"] == "DISABLE" and live["stored_status"] == "DISABLE"
     resumed = owner.post(f"{API}/resume-campaign/", {"campaign_id": campaign.campaign_id}, format="json")
     assert resumed.json()["status"] == "ENABLE"
-    other = api_client_for(tenant_b, Role.OWNER)
+    other = api_client_for(tenant_b, Role.ADMIN)
     assert other.post(f"{API}/pause-campaign", {"campaign_id": campaign.campaign_id}, format="json").status_code == 404
     assert other.get(f"{API}/campaigns?accountId={account.pk}").status_code == 404
 

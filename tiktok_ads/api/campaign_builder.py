@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -63,6 +64,17 @@ def _launch_response(launch: Launch, *, created: bool = True) -> Response:
     body = shapes.launch_body(launch, selectors.launch_steps(launch))
     done = launch.state == LaunchState.SUCCEEDED
     return Response(body, status=status.HTTP_200_OK if done and not created else status.HTTP_202_ACCEPTED)
+
+
+def _plain(value):
+    """Money and ratios as strings (as the API's serializers write decimals), recursively."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _known(request, key: str) -> bool:
@@ -222,7 +234,7 @@ class CampaignsView(_BuilderView):
             )
         campaigns = selectors.campaigns_stored(tenant=request.tenant, ad_account=ad_account, direction=direction, platform=platform)
         merged, problem = services.campaigns_merged(campaigns)
-        return Response({"campaigns": [shapes.campaign_row(item) for item in merged], "upstream_error": problem})
+        return Response(_plain({"campaigns": [shapes.campaign_row(item) for item in merged], "upstream_error": problem}))
 
 
 class _CampaignStatusView(_BuilderView):
@@ -297,7 +309,7 @@ class ReportView(_BuilderView):
         report = services.campaign_report(
             advertiser=advertiser, level=query.get("level") or "campaign", start=start, end=end, campaigns=campaigns
         )
-        return Response({**report, "currency": advertiser.currency, "ad_account_id": ad_account.pk})
+        return Response(_plain({**report, "currency": advertiser.currency, "ad_account_id": ad_account.pk}))
 
 
 class AvailableCreativesView(_BuilderView):
@@ -329,4 +341,4 @@ class AdvertiserInfoView(_BuilderView):
         ad_account, _ = services.ad_account_for_request(
             tenant=request.tenant, account_id=query.get("accountId"), direction_id=query.get("direction_id")
         )
-        return Response({**services.advertiser_info_get(advertiser=services.advertiser_of(ad_account)), "ad_account_id": ad_account.pk})
+        return Response(_plain({**services.advertiser_info_get(advertiser=services.advertiser_of(ad_account)), "ad_account_id": ad_account.pk}))

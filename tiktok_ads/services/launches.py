@@ -25,7 +25,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -559,7 +559,7 @@ def _create_adgroup(ctx: _Context, request_id: str, campaign_id: str) -> tuple[s
         "budget_mode": "BUDGET_MODE_DAY",
         "budget": float(ctx.params["daily_budget"]),
         "schedule_type": "SCHEDULE_FROM_NOW",
-        "schedule_start_time": timezone.now().astimezone(timezone.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "schedule_start_time": timezone.now().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "optimization_goal": plan.optimization_goal,
         "billing_event": plan.billing_event,
         "bid_type": "BID_TYPE_NO_BID",
