@@ -456,3 +456,7 @@ _.roi_percentage
 _.qrcode_image
 _.as_of
 _.file
+# tiktok_ads campaign builder: request serializer fields DRF reads
+_.landing_page_url
+_.accountId
+_.with_adgroup

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.models import Role
+from core.models import ApiCallLog, Role
 from tests.tiktok_ads.builder_helpers import builder_setup, video_creative
 from tiktok_ads.client import BusinessApiClient
 from tiktok_ads.models import (
@@ -91,9 +91,15 @@ def test_manual_launch_create_new_runs_steps_and_stores_the_mapping(sandbox, ten
     account, direction, creatives = builder_setup(tenant_a, sandbox)
     body = {"direction_id": direction.pk, "creative_ids": [c.pk for c in creatives], "daily_budget": "50", "objective": "traffic"}
 
-    answer = launch(owner, body, key="launch-1", capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = owner.post(
+            f"{API}/manual-launch", body, format="json", HTTP_IDEMPOTENCY_KEY="launch-1", HTTP_X_CORRELATION_ID="corr-launch-1"
+        )
 
     assert answer.status_code == 202, answer.content
+    assert answer.json()["correlation_id"] == "corr-launch-1"
+    creates = ApiCallLog.objects.for_tenant(tenant_a).filter(endpoint__contains="/create/")
+    assert creates.count() == 3 and set(creates.values_list("correlation_id", flat=True)) == {"corr-launch-1"}
     launch_id = answer.json()["id"]
     assert answer.json()["status_url"] == f"{API}/launches/{launch_id}"
     status = owner.get(f"{API}/launches/{launch_id}")

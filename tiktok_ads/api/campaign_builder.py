@@ -341,4 +341,6 @@ class AdvertiserInfoView(_BuilderView):
         ad_account, _ = services.ad_account_for_request(
             tenant=request.tenant, account_id=query.get("accountId"), direction_id=query.get("direction_id")
         )
-        return Response(_plain({**services.advertiser_info_get(advertiser=services.advertiser_of(ad_account)), "ad_account_id": ad_account.pk}))
+        return Response(
+            _plain({**services.advertiser_info_get(advertiser=services.advertiser_of(ad_account)), "ad_account_id": ad_account.pk})
+        )

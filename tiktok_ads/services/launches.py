@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.correlation import get_correlation_id
+from core.correlation import correlation_scope, get_correlation_id
 from core.exceptions import ApplicationError, Conflict, NotFound
 from core.http import UpstreamError
 from core.jobs import enqueue
@@ -749,12 +749,19 @@ def _error_text(exc: Exception) -> str:
 
 def launch_run(*, tenant_id: int, launch_id: int) -> Launch | None:
     """Run the launch's unfinished steps in order (the worker's task). A step that fails leaves
-    the launch FAILED with the step's error; what earlier steps made stays recorded."""
+    the launch FAILED with the step's error; what earlier steps made stays recorded. Upstream
+    calls carry the correlation id of the request that started the launch."""
     if not _claim(tenant_id, launch_id):
         return Launch.objects.for_tenant(tenant_id).filter(pk=launch_id).first()
     launch = (
         Launch.objects.for_tenant(tenant_id).select_related("tenant", "direction", "advertiser__connection", "ad_account").get(pk=launch_id)
     )
+    with correlation_scope(launch.correlation_id or get_correlation_id() or None):
+        return _run_steps(launch)
+
+
+def _run_steps(launch: Launch) -> Launch:
+    tenant_id = launch.tenant_id
     ctx = _Context(launch)
     for step in LaunchStep.objects.for_tenant(tenant_id).filter(launch=launch).order_by("position"):
         if step.state == LaunchState.SUCCEEDED:
