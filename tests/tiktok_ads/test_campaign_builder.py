@@ -294,3 +294,47 @@ def test_report_splits_long_ranges(sandbox, tenant_a, owner, django_capture_on_c
         assert set(row) >= {"spend", "impressions", "clicks", "ctr", "cpc", "leads", "cost_per_lead", "date"}
     bad = owner.get(f"{API}/report?accountId={account.pk}&level=adgroup")
     assert bad.status_code == 400
+
+
+def test_create_adgroup_kind_for_the_actions_api_and_the_sweep(sandbox, tenant_a, owner, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tiktok_ads.models import LaunchKind
+    from tiktok_ads.services import launch_start, launches_sweep
+
+    account, direction, creatives = builder_setup(tenant_a, sandbox, videos=2)
+    launch(
+        owner,
+        {"direction_id": direction.pk, "creative_ids": [creatives[0].pk], "daily_budget": "30", "objective": "traffic"},
+        key="base",
+        capture=django_capture_on_commit_callbacks,
+    )
+    direction.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = launch_start(
+            tenant=tenant_a,
+            kind=LaunchKind.CREATE_ADGROUP,
+            ad_account=account,
+            direction=direction,
+            params={"creative_ids": [creatives[1].pk], "daily_budget": "40", "objective": "traffic"},
+            idempotency_key="action-req-1",
+            requested_by="actions",
+        )
+    started.refresh_from_db()
+    assert started.state == "succeeded" and [s.name for s in LaunchStep.objects.for_tenant(tenant_a).filter(launch=started)][-2:] == [
+        "create_adgroup",
+        "create_ads:1",
+    ]
+    new_group = DirectionAdGroup.objects.for_tenant(tenant_a).get(tiktok_adgroup_id=started.result["adgroup_id"])
+    assert new_group.campaign.campaign_id == direction.tiktok_campaign_id and new_group.daily_budget == Decimal("40.00") and new_group.ads_count == 1
+    assert len(upstream_campaigns(account.advertiser)) == 1
+
+    # A launch whose worker died mid-way is taken over by the beat's sweep.
+    Launch.objects.for_tenant(tenant_a).filter(pk=started.pk).update(state="running", started_at=timezone.now() - timedelta(hours=1))
+    LaunchStep.objects.for_tenant(tenant_a).filter(launch=started, name="create_ads:1").update(state="pending")
+    assert launches_sweep() == 1
+    started.refresh_from_db()
+    assert started.state == "succeeded" and started.attempts == 2
+    assert Ad.objects.for_tenant(tenant_a).filter(launch=started).count() == 1  # the same ad, not a second one
