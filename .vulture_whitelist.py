@@ -475,3 +475,7 @@ _.get_currency
 _.get_tiktok_account_id
 _.diff
 _.get_diff
+# tiktok_ads campaign builder: request serializer fields DRF reads
+_.landing_page_url
+_.accountId
+_.with_adgroup

@@ -4,6 +4,16 @@ from tiktok_ads.serializers.advertisers import (
     AdvertiserSerializer,
     StoreSerializer,
 )
+from tiktok_ads.serializers.campaign_builder import (
+    AutoLaunchSerializer,
+    CampaignStatusSerializer,
+    CreateCampaignSerializer,
+    ManualLaunchSerializer,
+    campaign_row,
+    creative_row,
+    launch_body,
+    validated,
+)
 from tiktok_ads.serializers.directions import (
     ActionRecordSerializer,
     AdAccountChangeSerializer,
@@ -16,6 +26,14 @@ __all__ = [
     "AdAccountChangeSerializer",
     "AdAccountSerializer",
     "AdvertiserSerializer",
+    "AutoLaunchSerializer",
+    "CampaignStatusSerializer",
+    "CreateCampaignSerializer",
     "DirectionSerializer",
+    "ManualLaunchSerializer",
     "StoreSerializer",
+    "campaign_row",
+    "creative_row",
+    "launch_body",
+    "validated",
 ]

@@ -234,7 +234,7 @@ class DirectionDeleteView(TenantRequiredMixin, View):
         return redirect(f"{reverse(DIRECTIONS_PAGE)}?platform={tab}")
 
 
-class BudgetCheckView(TenantRequiredMixin, View):
+class DirectionBudgetCheckView(TenantRequiredMixin, View):
     """GET ``?ad_account=&tiktok_daily_budget=``: the form's live check (an htmx fragment)."""
 
     http_method_names = ["get"]
@@ -253,7 +253,7 @@ class BudgetCheckView(TenantRequiredMixin, View):
                 problem = "Enter a number."
             if problem is None:
                 ok = f"{amount:,.2f} {selectors.ad_account_currency(account)} a day is within TikTok's limits."
-        return render(request, "tiktok_ads/partials/budget_check.html", {"problem": problem, "ok": ok})
+        return render(request, "tiktok_ads/partials/direction_budget_check.html", {"problem": problem, "ok": ok})
 
 
 class ActionFilters(forms.Form):
