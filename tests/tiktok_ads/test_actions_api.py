@@ -284,3 +284,48 @@ def test_ad_account_identity_is_checked_on_the_sandbox(tenant_a, setup, admin, s
     # Unlinking the advertiser disconnects the identity too; both are logged.
     gone = admin.patch(url, {"tiktok_business_id": None}, format="json").json()["changes"]
     assert {(row["field"], row["action"]) for row in gone} == {("tiktok_business_id", "disconnect"), ("tiktok_account_id", "disconnect")}
+
+
+def test_create_adgroup_with_creatives_runs_the_builders_launch(sandbox, tenant_a, admin, django_capture_on_commit_callbacks):
+    from tests.tiktok_ads.builder_helpers import builder_setup
+    from tiktok_ads.models import Launch
+
+    sandbox.set_options(EMULATOR, clock_frozen_at=NOW)
+    account, direction, creatives = builder_setup(tenant_a, sandbox, videos=2)
+    action = "TikTok.Direction.CreateAdGroupWithCreatives"
+    # Without a campaign on the direction there is nothing to add an ad group to: refused, nothing stored.
+    refused = _post(admin, action, "ag-0", accountId=account.pk, direction_id=direction.pk, creative_ids=[creatives[0].pk])
+    assert refused.status_code == 400 and "has no TikTok campaign" in refused.json()["error"]["message"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = admin.post(
+            "/api/tiktok-campaign-builder/manual-launch",
+            {"direction_id": direction.pk, "creative_ids": [creatives[0].pk], "daily_budget": "30", "objective": "traffic"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="base",
+        )
+    assert first.status_code in (200, 201, 202), first.content
+    direction.refresh_from_db()
+    assert direction.tiktok_campaign_id
+
+    dry = _post(admin, action, "ag-dry", accountId=account.pk, direction_id=direction.pk, creative_ids=[creatives[1].pk], dry_run=True)
+    assert dry.json()["state"] == "dry_run" and dry.json()["diff"][0]["field"] == "adgroups"
+    assert Launch.objects.for_tenant(tenant_a).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(
+            admin, action, "ag-1", accountId=account.pk, direction_id=direction.pk, creative_ids=[creatives[1].pk], budget="40"
+        )
+    assert response.status_code == 201, response.content
+    launch = Launch.objects.for_tenant(tenant_a).get(idempotency_key="action:ag-1")
+    assert response.json()["upstream_response"]["launch_id"] == launch.pk and launch.requested_by == "api key test key"
+    assert launch.state == "succeeded"
+    new_group = DirectionAdGroup.objects.for_tenant(tenant_a).get(tiktok_adgroup_id=launch.result["adgroup_id"])
+    assert (
+        new_group.campaign.campaign_id == direction.tiktok_campaign_id
+        and str(new_group.daily_budget) == "40.00"
+        and new_group.ads_count == 1
+    )
+    assert DirectionAdGroup.objects.for_tenant(tenant_a).filter(direction=direction).count() == 2
+    # Another TikTok direction of another account, or a facebook one, is refused.
+    facebook = Direction.objects.create(tenant=tenant_a, ad_account=account, name="FB", platform="facebook")
+    wrong = _post(admin, action, "ag-2", accountId=account.pk, direction_id=facebook.pk, creative_ids=[creatives[1].pk])
+    assert wrong.status_code == 400 and "needs a TikTok one" in wrong.json()["error"]["message"]

@@ -238,7 +238,7 @@ class CreateAdGroupWithCreatives(Action):
 
     def before(self, ctx):
         direction = ctx.cleaned["direction"]
-        return {"direction_id": direction.pk, "tiktok_campaign_id": direction.tiktok_campaign_id, "adgroups": direction.adgroups.count()}
+        return {"direction_id": direction.pk, "tiktok_campaign_id": direction.tiktok_campaign_id, "adgroups": DirectionAdGroup.objects.for_tenant(ctx.tenant).filter(direction=direction).count()}
 
     def after(self, ctx, before):
         return {**before, "adgroups": before["adgroups"] + 1, "creative_ids": ctx.cleaned["creative_ids"]}
