@@ -33,6 +33,7 @@ from tiktok_ads.selectors.campaign_builder import (
     tiktok_directions,
 )
 from tiktok_ads.selectors.directions import (
+    SHOW_TIKTOK_MEMO,
     ad_account_currency,
     ad_account_get,
     ad_accounts_for_tenant,
@@ -42,6 +43,7 @@ from tiktok_ads.selectors.directions import (
 )
 
 __all__ = [
+    "SHOW_TIKTOK_MEMO",
     "UnknownShopNumber",
     "action_names_used",
     "action_record_get",

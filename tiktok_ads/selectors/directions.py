@@ -11,13 +11,20 @@ from core.exceptions import NotFound
 from core.models import Tenant
 from tiktok_ads.models import AdAccount, Direction, Platform, TikTokAdsSettings
 
+SHOW_TIKTOK_MEMO = "_tiktok_ads_show_tiktok"
+
 
 def tiktok_ui_enabled(tenant: Tenant | None) -> bool:
-    """The seed's ``FEATURES.SHOW_TIKTOK`` for ``tenant``: on unless an owner or admin turned it off."""
+    """The seed's ``FEATURES.SHOW_TIKTOK`` for ``tenant``: on unless an owner or admin turned it
+    off. Read once per tenant object (a request's navigation and page ask several times)."""
     if tenant is None:
         return True
-    found = TikTokAdsSettings.objects.for_tenant(tenant).values_list("show_tiktok", flat=True).first()
-    return True if found is None else found
+    memo = getattr(tenant, SHOW_TIKTOK_MEMO, None)
+    if memo is None:
+        found = TikTokAdsSettings.objects.for_tenant(tenant).values_list("show_tiktok", flat=True).first()
+        memo = True if found is None else found
+        setattr(tenant, SHOW_TIKTOK_MEMO, memo)
+    return memo
 
 
 def ad_accounts_for_tenant(tenant: Tenant) -> QuerySet[AdAccount]:

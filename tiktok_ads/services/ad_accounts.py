@@ -17,6 +17,7 @@ from core.exceptions import ApplicationError, Conflict
 from core.models import Tenant
 from tiktok_ads.client import BusinessApiClient
 from tiktok_ads.models import AdAccount, AdAccountChange, Advertiser, TikTokAdsSettings
+from tiktok_ads.selectors.directions import SHOW_TIKTOK_MEMO
 
 logger = logging.getLogger(__name__)
 
@@ -176,5 +177,6 @@ def tiktok_settings_update(*, tenant: Tenant, show_tiktok: bool, actor: str = ""
     if settings.show_tiktok != show_tiktok:
         settings.show_tiktok = show_tiktok
         settings.save(update_fields=["show_tiktok", "updated_at"])
+    setattr(tenant, SHOW_TIKTOK_MEMO, show_tiktok)
     logger.info("tiktok ui switched", extra={"tenant_id": tenant.pk, "show_tiktok": show_tiktok, "actor": actor})
     return settings
