@@ -467,3 +467,25 @@ _.lead_subscriptions
 _.lead_unsubscribe
 _.lead_mock_create
 _.transcribe
+# --- tiktok_ads directions, ad accounts and actions: serializer fields and get_<field> methods DRF
+# reads by name, form fields the direction form's template renders, ``record.diff`` the action log
+# template reads.
+_.ui_platform
+_.default_settings
+_.tiktok_target_cpl_kzt
+_.tiktok_pixel_id
+_.tiktok_identity_id
+_.tiktok_page_id
+_.get_platform
+_.get_ui_platform
+_.tiktok_business_id
+_.advertiser_name
+_.autopilot_tiktok
+_.get_currency
+_.get_tiktok_account_id
+_.diff
+_.get_diff
+# tiktok_ads campaign builder: request serializer fields DRF reads
+_.landing_page_url
+_.accountId
+_.with_adgroup

@@ -6,9 +6,25 @@ class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
-    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
+    nav = (
+        NavEntry("Ad accounts", "tiktok_ads:advertisers"),
+        NavEntry("Directions", "tiktok_ads:directions", hint="Lines of business per ad account, Instagram and TikTok"),
+        # TikTok-only pages hide with the workspace's TikTok switch (the seed's FEATURES.SHOW_TIKTOK).
+        NavEntry(
+            "Action log",
+            "tiktok_ads:actions",
+            hint="Every TikTok action: who, what, before → after",
+            visible="tiktok_ads.selectors.tiktok_ui_enabled",
+        ),
+        NavEntry("Campaign builder", "tiktok_ads:campaign-builder", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+        NavEntry("Campaigns", "tiktok_ads:campaigns", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+    )
     labels = {
+        "tiktok_objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
+        "adgroup_mode": {"use_existing": "Use existing", "create_new": "Create new"},
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
+        "operation_status": {"ENABLE": "Active", "DISABLE": "Paused", "DELETE": "Deleted"},
+        "objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
         # The Business API's advertiser states.
         "advertiser_status": {
             "STATUS_ENABLE": "Active",
@@ -27,6 +43,7 @@ class TiktokAdsConfig(PlatformAppConfig):
             {"minute": "41", "hour": "2"},
             expires=5400,
         ),
+        BeatEntry("TikTok launches resume", "tiktok_ads.tasks.launches_sweep_task", {"minute": "*/5"}, expires=240),
     )
     schedules = (
         ScheduleOption(

@@ -9,3 +9,4 @@ class TikTokAdsError(StrEnum):
     DISCONNECTED = "disconnected"
     NO_ADVERTISERS = "no_advertisers"
     UNKNOWN_SHOP_NUMBER = "unknown_shop_number"
+    NOT_IMPLEMENTED = "not_implemented"

@@ -44,3 +44,16 @@ def advertisers_refresh_all_task() -> int:
     for tenant_id, connection_id in pairs:
         advertisers_refresh_task.delay(tenant_id=tenant_id, connection_id=connection_id)
     return len(pairs)
+
+
+@tenant_task(name="tiktok_ads.tasks.launch_run_task", queue=Queue.FETCH)
+def launch_run_task(*, tenant_id: int, launch_id: int) -> str:
+    """Run a campaign-builder launch's unfinished steps (on-demand upstream work a page waits on)."""
+    launch = services.launch_run(tenant_id=tenant_id, launch_id=launch_id)
+    return launch.state if launch is not None else "missing"
+
+
+@cross_tenant_task(name="tiktok_ads.tasks.launches_sweep_task", queue=Queue.DEFAULT)
+def launches_sweep_task() -> int:
+    """Beat: launches whose worker died, and failed ones with automatic attempts left, run again."""
+    return services.launches_sweep()

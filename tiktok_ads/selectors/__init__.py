@@ -1,5 +1,10 @@
 """TikTok Ads selectors: one module per concern; this package re-exports their public names."""
 
+from tiktok_ads.selectors.actions import (
+    action_names_used,
+    action_record_get,
+    actions_list,
+)
 from tiktok_ads.selectors.advertisers import (
     UnknownShopNumber,
     advertiser_get,
@@ -17,21 +22,58 @@ from tiktok_ads.selectors.advertisers import (
     shop_numbers,
     tenant_ids_with_active_advertisers,
 )
+from tiktok_ads.selectors.campaign_builder import (
+    ad_accounts_with_advertiser,
+    campaign_get,
+    campaigns_stored,
+    creatives_available,
+    creatives_for_builder,
+    launch_get,
+    launch_steps,
+    tiktok_directions,
+)
+from tiktok_ads.selectors.directions import (
+    SHOW_TIKTOK_MEMO,
+    ad_account_currency,
+    ad_account_get,
+    ad_accounts_for_tenant,
+    direction_get,
+    directions_list,
+    tiktok_ui_enabled,
+)
 
 __all__ = [
+    "SHOW_TIKTOK_MEMO",
     "UnknownShopNumber",
+    "action_names_used",
+    "action_record_get",
+    "actions_list",
+    "ad_account_currency",
+    "ad_account_get",
+    "ad_accounts_for_tenant",
+    "ad_accounts_with_advertiser",
     "advertiser_get",
     "advertiser_ids_by_pk",
     "advertiser_stores",
     "advertisers_for_tenant",
     "advertisers_listed",
     "advertisers_report_rows",
+    "campaign_get",
+    "campaigns_stored",
     "connection_get",
     "connections_for_tenant",
     "connections_with_advertisers",
+    "creatives_available",
+    "creatives_for_builder",
+    "direction_get",
+    "directions_list",
     "gmvmax_advertiser_rows",
     "gmvmax_stores",
     "has_active_advertiser",
+    "launch_get",
+    "launch_steps",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
+    "tiktok_directions",
+    "tiktok_ui_enabled",
 ]

@@ -4,8 +4,36 @@ from tiktok_ads.serializers.advertisers import (
     AdvertiserSerializer,
     StoreSerializer,
 )
+from tiktok_ads.serializers.campaign_builder import (
+    AutoLaunchSerializer,
+    CampaignStatusSerializer,
+    CreateCampaignSerializer,
+    ManualLaunchSerializer,
+    campaign_row,
+    creative_row,
+    launch_body,
+    validated,
+)
+from tiktok_ads.serializers.directions import (
+    ActionRecordSerializer,
+    AdAccountChangeSerializer,
+    AdAccountSerializer,
+    DirectionSerializer,
+)
 
 __all__ = [
+    "ActionRecordSerializer",
+    "AdAccountChangeSerializer",
+    "AdAccountSerializer",
     "AdvertiserSerializer",
+    "AutoLaunchSerializer",
+    "CampaignStatusSerializer",
+    "CreateCampaignSerializer",
+    "DirectionSerializer",
+    "ManualLaunchSerializer",
     "StoreSerializer",
+    "campaign_row",
+    "creative_row",
+    "launch_body",
+    "validated",
 ]
