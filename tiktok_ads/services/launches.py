@@ -163,7 +163,8 @@ def objective_checked(objective: Any, direction: Direction | None = None) -> str
 def creative_problem(creative: Creative) -> str | None:
     """Why ``creative`` can't run on TikTok (None when it can)."""
     if creative.media_type != MediaType.VIDEO:
-        return f"Creative {creative.pk} ({creative.title}) is a {creative.media_type}: TikTok runs video creatives only."
+        article = "an" if creative.media_type[:1] in "aeiou" else "a"
+        return f"Creative {creative.pk} ({creative.title}) is {article} {creative.media_type}: TikTok runs video creatives only."
     if creative.status != CreativeStatus.READY:
         return f"Creative {creative.pk} ({creative.title}) is not ready ({creative.get_status_display().lower()})."
     if not creative.tiktok_video_id and not creative.media_url:
