@@ -6,7 +6,7 @@ class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
-    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
+    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"), NavEntry("Creatives", "tiktok_ads:creatives"))
     labels = {
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
         # The Business API's advertiser states.
@@ -19,6 +19,8 @@ class TiktokAdsConfig(PlatformAppConfig):
             "STATUS_LIMIT": "Limited",
             "STATUS_SELF_SERVICE_UNAUDITED": "Awaiting verification",
         },
+        "creative_status": {"uploading": "Uploading", "processing": "Sending to TikTok", "ready": "Ready", "failed": "Failed"},
+        "transcription_status": {"pending": "Pending", "done": "Transcribed", "failed": "Failed (retried later)", "skipped": "No audio"},
     }
     beat_schedules = (
         BeatEntry(
@@ -26,6 +28,12 @@ class TiktokAdsConfig(PlatformAppConfig):
             "tiktok_ads.tasks.advertisers_refresh_all_task",
             {"minute": "41", "hour": "2"},
             expires=5400,
+        ),
+        BeatEntry(
+            "TikTok creatives: retry failed transcriptions",
+            "tiktok_ads.tasks.transcriptions_retry_task",
+            {"minute": "17"},
+            expires=3000,
         ),
     )
     schedules = (

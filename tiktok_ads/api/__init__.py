@@ -4,8 +4,24 @@ from tiktok_ads.api.advertisers import (
     TAG,
     AdvertiserViewSet,
 )
+from tiktok_ads.api.creatives import (
+    OFFSET_CONTENT_TYPE,
+    TUS_HEADERS,
+    CreativeViewSet,
+    TusMixin,
+    VideoUploadCreateView,
+    VideoUploadDetailView,
+    parse_metadata,
+)
 
 __all__ = [
     "AdvertiserViewSet",
+    "CreativeViewSet",
+    "OFFSET_CONTENT_TYPE",
     "TAG",
+    "TUS_HEADERS",
+    "TusMixin",
+    "VideoUploadCreateView",
+    "VideoUploadDetailView",
+    "parse_metadata",
 ]

@@ -17,8 +17,18 @@ from tiktok_ads.selectors.advertisers import (
     shop_numbers,
     tenant_ids_with_active_advertisers,
 )
+from tiktok_ads.selectors.creatives import (
+    TRANSCRIPTION_MAX_ATTEMPTS,
+    creative_ad_accounts,
+    creative_directions,
+    creatives_for_tenant,
+    parse_upload_id,
+    transcriptions_retry_due,
+    upload_get,
+)
 
 __all__ = [
+    "TRANSCRIPTION_MAX_ATTEMPTS",
     "UnknownShopNumber",
     "advertiser_get",
     "advertiser_ids_by_pk",
@@ -29,9 +39,15 @@ __all__ = [
     "connection_get",
     "connections_for_tenant",
     "connections_with_advertisers",
+    "creative_ad_accounts",
+    "creative_directions",
+    "creatives_for_tenant",
     "gmvmax_advertiser_rows",
     "gmvmax_stores",
     "has_active_advertiser",
+    "parse_upload_id",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
+    "transcriptions_retry_due",
+    "upload_get",
 ]

@@ -4,8 +4,14 @@ from tiktok_ads.serializers.advertisers import (
     AdvertiserSerializer,
     StoreSerializer,
 )
+from tiktok_ads.serializers.creatives import (
+    CreativeSerializer,
+    VideoUploadSerializer,
+)
 
 __all__ = [
     "AdvertiserSerializer",
+    "CreativeSerializer",
     "StoreSerializer",
+    "VideoUploadSerializer",
 ]

@@ -9,13 +9,19 @@ from tiktok_ads.views.advertisers import (
     ConnectView,
     OAuthCallbackView,
 )
+from tiktok_ads.views.creatives import (
+    CREATIVES,
+    CreativeListView,
+)
 
 __all__ = [
     "ADVERTISERS",
     "ADVERTISERS_PAGE",
     "AdvertiserListView",
+    "CREATIVES",
     "ConnectView",
     "ConnectionDisconnectView",
     "ConnectionRefreshView",
+    "CreativeListView",
     "OAuthCallbackView",
 ]
