@@ -14,10 +14,12 @@ from django.conf import settings
 
 from core.connections import connection_mark_needs_reauth
 from core.models import Tenant
+from integrations.openai_audio import TranscriptionClient
 from integrations.tiktok_business import REPORT_MAX_DAYS, REPORT_PAGE_SIZE_MAX
+from integrations.tiktok_business.files import VideoFilesMixin
 from integrations.tiktok_business.management import ManagementApiMixin
 
-__all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials"]
+__all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials", "transcription_client"]
 
 
 class ConnectionCredentials:
@@ -44,7 +46,7 @@ class ConnectionCredentials:
         return None
 
 
-class BusinessApiClient(ManagementApiMixin):
+class BusinessApiClient(VideoFilesMixin, ManagementApiMixin):
     """Calls under one access token: a stored ``connection`` (``for_advertiser``), a bare
     ``access_token`` (during OAuth) or none (the token exchange itself)."""
 
@@ -81,3 +83,8 @@ class BusinessApiClient(ManagementApiMixin):
         """The client for the connection ``advertiser`` is reached through."""
         kwargs.setdefault("credential_label", f"advertiser {advertiser.advertiser_id}")
         return cls(tenant=advertiser.tenant, connection=advertiser.connection, **kwargs)
+
+
+def transcription_client(tenant: Tenant) -> TranscriptionClient:
+    """The OpenAI-compatible transcription endpoint of the settings, its calls logged to ``tenant``."""
+    return TranscriptionClient(tenant=tenant, base_url=settings.TRANSCRIPTION_API_BASE, api_key=settings.TRANSCRIPTION_API_KEY)

@@ -138,7 +138,7 @@
       }
       show(0);
       upload(form, file, show).then(function () {
-        show(file.size, "Uploaded; sending to TikTok…");
+        show(file.size, "Uploaded. The table below follows it to TikTok.");
         form.reset();
         filterDirections();
         document.body.dispatchEvent(new Event("creatives-refresh"));

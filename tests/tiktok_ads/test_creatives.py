@@ -11,7 +11,6 @@ import pytest
 
 from core.http import Upstream5xx
 from core.models import Role
-from tests.tiktok_ads.creative_media import video_with_audio, video_without_audio  # noqa: F401
 from tests.tiktok_ads.factories import make_advertiser
 from tiktok_ads import services
 from tiktok_ads.models import AdAccount, Creative, Direction, Platform, UploadState, VideoUpload
@@ -69,9 +68,7 @@ def create_upload(api, account, size, **metadata):
 
 
 def patch(api, location, offset, data):
-    return api.generic(
-        "PATCH", location, data, content_type="application/offset+octet-stream", HTTP_UPLOAD_OFFSET=str(offset), **TUS
-    )
+    return api.generic("PATCH", location, data, content_type="application/offset+octet-stream", HTTP_UPLOAD_OFFSET=str(offset), **TUS)
 
 
 # --- creatives API ---
@@ -98,14 +95,23 @@ def test_video_with_tiktok_video_id_is_reused_and_ready(api, account, tiktok_dir
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["tiktok_video_id"], body["status"], body["media_type"], body["transcription_status"]) == ("v10033g5abc", "ready", "video", "skipped")
+    assert (body["tiktok_video_id"], body["status"], body["media_type"], body["transcription_status"]) == (
+        "v10033g5abc",
+        "ready",
+        "video",
+        "skipped",
+    )
     assert api.get(f"/api/creatives/{body['id']}/").json()["title"] == "Known"
 
 
 def test_media_url_is_accepted_and_image_runs_elsewhere(api, account, tenant_a):
     facebook = Direction.objects.create(tenant=tenant_a, ad_account=account, name="FB", platform=Platform.FACEBOOK)
-    by_url = api.post("/api/creatives/", {"ad_account_id": account.pk, "title": "By URL", "media_url": "https://cdn.example.com/v.mp4"}, format="json")
-    image = api.post("/api/creatives/", {"ad_account_id": account.pk, "direction_id": facebook.pk, "title": "Img", "media_type": "image"}, format="json")
+    by_url = api.post(
+        "/api/creatives/", {"ad_account_id": account.pk, "title": "By URL", "media_url": "https://cdn.example.com/v.mp4"}, format="json"
+    )
+    image = api.post(
+        "/api/creatives/", {"ad_account_id": account.pk, "direction_id": facebook.pk, "title": "Img", "media_type": "image"}, format="json"
+    )
     assert (by_url.status_code, by_url.json()["status"], by_url.json()["media_url"]) == (201, "ready", "https://cdn.example.com/v.mp4")
     assert image.status_code == 201
     assert [row["title"] for row in api.get("/api/creatives/").json()["results"]] == ["Img", "By URL"]
@@ -151,7 +157,9 @@ def test_tus_upload_in_chunks_then_sent_once(api, account, monkeypatch, django_c
     creative = upload.creative
     assert (upload.state, upload.md5, upload.attempts) == (UploadState.DONE, hashlib.md5(data).hexdigest(), 1)  # noqa: S324
     assert (creative.status, creative.tiktok_video_id, creative.file_size, creative.version) == ("ready", "v10033g5test", 10240, 2)
-    assert len(fake.calls) == 1 and fake.calls[0]["timeout"] == 300 and fake.calls[0]["file_name"] == f"clip-{str(upload.upload_id)[:8]}.mp4"
+    assert (
+        len(fake.calls) == 1 and fake.calls[0]["timeout"] == 300 and fake.calls[0]["file_name"] == f"clip-{str(upload.upload_id)[:8]}.mp4"
+    )
     assert upload_path(upload).read_bytes() == data
 
     # Processing it again (a repeated message) uploads nothing.
@@ -267,10 +275,10 @@ def sent_upload(tenant, account, video):
     return upload
 
 
-def test_transcription_done_and_file_removed(tenant_a, account, video_with_audio, monkeypatch):  # noqa: F811
+def test_transcription_done_and_file_removed(tenant_a, account, video_with_audio, monkeypatch):
     seen = {}
 
-    def fake_transcribe(audio):
+    def fake_transcribe(audio, tenant):
         seen["head"] = audio.read_bytes()[4:8]
         return "hello from the sandbox"
 
@@ -283,15 +291,17 @@ def test_transcription_done_and_file_removed(tenant_a, account, video_with_audio
     assert not upload_path(upload).exists()
 
 
-def test_video_without_audio_is_skipped(tenant_a, account, video_without_audio, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("tiktok_ads.services.transcription._transcribe_file", lambda audio: pytest.fail("nothing to transcribe"))
+def test_video_without_audio_is_skipped(tenant_a, account, video_without_audio, monkeypatch):
+    monkeypatch.setattr("tiktok_ads.services.transcription._transcribe_file", lambda audio, tenant: pytest.fail("nothing to transcribe"))
     upload = sent_upload(tenant_a, account, video_without_audio)
     assert services.creative_transcribe(creative=upload.creative, upload=upload) == "skipped"
     assert Creative.all_tenants.get().transcription_status == "skipped"
 
 
-def test_failed_transcription_is_marked_and_retried_later(tenant_a, account, video_with_audio, monkeypatch, django_capture_on_commit_callbacks):  # noqa: F811
-    def broken(audio):
+def test_failed_transcription_is_marked_and_retried_later(
+    tenant_a, account, video_with_audio, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(audio, tenant):
         raise Upstream5xx("transcription endpoint down", provider="openai")
 
     monkeypatch.setattr("tiktok_ads.services.transcription._transcribe_file", broken)
@@ -302,9 +312,40 @@ def test_failed_transcription_is_marked_and_retried_later(tenant_a, account, vid
     creative = Creative.all_tenants.get()
     assert (creative.status, creative.transcription_status, creative.transcription_attempts) == ("ready", "failed", 1)
     assert creative.transcription_error == "transcription endpoint down"
-    assert sent == [("tiktok_ads.tasks.creative_transcribe_task", {"countdown": 600, "tenant_id": tenant_a.pk, "creative_id": creative.pk, "upload_id": upload.pk})]
+    assert sent == [
+        (
+            "tiktok_ads.tasks.creative_transcribe_task",
+            {"countdown": 600, "tenant_id": tenant_a.pk, "creative_id": creative.pk, "upload_id": upload.pk},
+        )
+    ]
     assert upload_path(upload).exists()  # kept for the retry
 
     from tiktok_ads.selectors import transcriptions_retry_due
 
     assert transcriptions_retry_due() == [upload]
+
+
+# --- through the sandbox ---
+
+
+def test_upload_to_sandbox_and_transcribe(sandbox, api, tenant_a, video_with_audio, django_capture_on_commit_callbacks):
+    from core.tenancy import tenant_scope
+    from tests.tiktok_ads.helpers import connect_business
+
+    with tenant_scope(tenant_a):
+        connection = connect_business(tenant_a, fixture="demo")
+        account = AdAccount.objects.create(tenant=tenant_a, name="Sandbox", advertiser=connection.advertisers.order_by("pk").first())
+    data = video_with_audio.read_bytes()
+    location = create_upload(api, account, len(data), title="Real one")["Location"]
+    assert patch(api, location, 0, data[:1000]).status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        assert patch(api, location, 1000, data[1000:]).status_code == 204
+    upload = VideoUpload.all_tenants.get()
+    creative = Creative.all_tenants.get()
+    assert (upload.state, upload.md5, upload.attempts) == (UploadState.DONE, hashlib.md5(data).hexdigest(), 1)  # noqa: S324
+    assert creative.status == "ready" and creative.tiktok_video_id.startswith("v10033g5") and creative.md5 == upload.md5
+    assert (creative.transcription_status, creative.transcription_attempts) == ("done", 1)
+    assert creative.transcript  # the emulator's fixed sentences for this audio
+    assert not upload_path(upload).exists()
+    # The same upload processed again: nothing is sent twice.
+    assert services.upload_send(upload=upload) is False

@@ -91,7 +91,11 @@ class TusMixin:
     def options(self, request, *args, **kwargs):
         return Response(
             status=status.HTTP_204_NO_CONTENT,
-            headers={"Tus-Version": services.TUS_VERSION, "Tus-Extension": "creation", "Tus-Max-Size": str(settings.VIDEO_UPLOAD_MAX_BYTES)},
+            headers={
+                "Tus-Version": services.TUS_VERSION,
+                "Tus-Extension": "creation",
+                "Tus-Max-Size": str(settings.VIDEO_UPLOAD_MAX_BYTES),
+            },
         )
 
 
@@ -113,7 +117,9 @@ class VideoUploadCreateView(TusMixin, TenantScopedAPIView):
             created_by=str(request.user),
         )
         location = request.build_absolute_uri(reverse("tiktok_ads-api:creative-upload-detail", args=[str(upload.upload_id)]))
-        return Response(VideoUploadSerializer(upload).data, status=status.HTTP_201_CREATED, headers={"Location": location, "Upload-Offset": "0"})
+        return Response(
+            VideoUploadSerializer(upload).data, status=status.HTTP_201_CREATED, headers={"Location": location, "Upload-Offset": "0"}
+        )
 
 
 @extend_schema(tags=[TAG])
@@ -136,5 +142,7 @@ class VideoUploadDetailView(TusMixin, TenantScopedAPIView):
         if offset is None:
             raise ApplicationError("Upload-Offset is required.", code="invalid_header")
         # The body is read from the raw request stream in chunks (never request.body).
-        upload = services.upload_append(upload=upload, offset=offset, stream=request._request, length=_header_int(request, "Content-Length"))
+        upload = services.upload_append(
+            upload=upload, offset=offset, stream=request._request, length=_header_int(request, "Content-Length")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT, headers={"Upload-Offset": str(upload.offset)})

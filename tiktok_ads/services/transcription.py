@@ -21,6 +21,7 @@ from django.db.models import F
 
 from core.http import UpstreamError
 from core.jobs import enqueue
+from tiktok_ads.client import transcription_client
 from tiktok_ads.models import Creative, TranscriptionStatus, UploadState, VideoUpload
 from tiktok_ads.selectors.creatives import TRANSCRIPTION_MAX_ATTEMPTS
 from tiktok_ads.services.creatives import creative_update_locked
@@ -63,13 +64,9 @@ def extract_audio(video: Path, directory: Path) -> Path:
     return target
 
 
-def _transcribe_file(audio: Path) -> str:
-    from integrations.openai_audio import TranscriptionClient
-
-    client = TranscriptionClient(
-        base_url=settings.TRANSCRIPTION_API_BASE, api_key=settings.TRANSCRIPTION_API_KEY, timeout=settings.TRANSCRIPTION_TIMEOUT_SECONDS
-    )
-    return client.transcribe(audio, model=settings.TRANSCRIPTION_MODEL)
+def _transcribe_file(audio: Path, tenant) -> str:
+    client = transcription_client(tenant)
+    return client.transcribe(audio, model=settings.TRANSCRIPTION_MODEL, timeout=settings.TRANSCRIPTION_TIMEOUT_SECONDS)
 
 
 def creative_transcribe(*, creative: Creative, upload: VideoUpload) -> str:
@@ -85,7 +82,7 @@ def creative_transcribe(*, creative: Creative, upload: VideoUpload) -> str:
     creative.refresh_from_db()
     try:
         with tempfile.TemporaryDirectory(prefix="transcribe-") as directory:
-            text = _transcribe_file(extract_audio(video, Path(directory)))
+            text = _transcribe_file(extract_audio(video, Path(directory)), creative.tenant)
     except NoAudio:
         creative_update_locked(creative=creative, transcription_status=TranscriptionStatus.SKIPPED, transcription_error="No audio track.")
         _settled(upload)

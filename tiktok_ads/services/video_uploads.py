@@ -156,7 +156,7 @@ def upload_send(
     upload: VideoUpload,
     client: BusinessApiClient | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> bool:
     """Send a RECEIVED upload to TikTok: True if this call sent it. An upload that is not
     RECEIVED (already sending, done or failed) is left alone, so a repeated task uploads once.
