@@ -364,6 +364,9 @@ _.campaign_day
 _.rooms_for
 _.room_totals
 _.truth_line
+_.ad_day
+# sandbox/models.py BusinessObject.modified_at: the time of the last change, kept current by the emulator.
+_.modified_at
 # The seed toolkit emulators are written with (sandbox/README.md, "Adding an emulator").
 _.LazySequence
 _.full_name
@@ -453,3 +456,14 @@ _.roi_percentage
 _.qrcode_image
 _.as_of
 _.file
+
+# Wire methods for the video upload and lead pipelines of tiktok_ads (exercised by the suite
+# against the sandbox): integrations/tiktok_business/files.py, leads.py, openai_audio/client.py.
+_.video_upload_file
+_.video_upload_url
+_.video_info
+_.lead_subscribe
+_.lead_subscriptions
+_.lead_unsubscribe
+_.lead_mock_create
+_.transcribe

@@ -17,6 +17,7 @@ from core.models import Tenant
 from integrations.openai_audio import TranscriptionClient
 from integrations.tiktok_business import REPORT_MAX_DAYS, REPORT_PAGE_SIZE_MAX
 from integrations.tiktok_business.files import VideoFilesMixin
+from integrations.tiktok_business.leads import LeadSubscriptionMixin
 from integrations.tiktok_business.management import ManagementApiMixin
 
 __all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials", "transcription_client"]
@@ -46,7 +47,7 @@ class ConnectionCredentials:
         return None
 
 
-class BusinessApiClient(VideoFilesMixin, ManagementApiMixin):
+class BusinessApiClient(VideoFilesMixin, LeadSubscriptionMixin, ManagementApiMixin):
     """Calls under one access token: a stored ``connection`` (``for_advertiser``), a bare
     ``access_token`` (during OAuth) or none (the token exchange itself)."""
 
