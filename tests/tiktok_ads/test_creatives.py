@@ -349,3 +349,31 @@ def test_upload_to_sandbox_and_transcribe(sandbox, api, tenant_a, video_with_aud
     assert not upload_path(upload).exists()
     # The same upload processed again: nothing is sent twice.
     assert services.upload_send(upload=upload) is False
+
+
+# --- the page ---
+
+
+def test_creatives_page(web_client_for, tenant_a, tenant_b, account):
+    services.creative_create(tenant=tenant_a, ad_account_id=account.pk, title="Known video", tiktok_video_id="v10033g5known")
+    sending = services.creative_create(tenant=tenant_a, ad_account_id=account.pk, title="On its way", status="processing")
+    other = AdAccount.objects.create(tenant=tenant_b, name="Theirs")
+    services.creative_create(tenant=tenant_b, ad_account_id=other.pk, title="Not mine", tiktok_video_id="v2")
+
+    admin, _ = web_client_for(tenant_a, Role.ADMIN)
+    html = admin.get("/ads/creatives/").content.decode()
+    assert 'id="creative-upload-form"' in html and "<progress" in html and "js/creative_upload.js" in html
+    assert "Known video" in html and "v10033g5known" in html and "Not mine" not in html
+    assert 'hx-trigger="every 2s, creatives-refresh from:body"' in html  # one creative is being sent to TikTok
+    assert ">Sending to TikTok<" in html and ">Ready<" in html
+    assert 'href="/ads/creatives/"' in html  # the nav entry
+
+    partial = admin.get("/ads/creatives/", HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<section class="card" id="creatives-live"') and "<h1>" not in partial
+
+    Creative.all_tenants.filter(pk=sending.pk).update(status="ready", tiktok_video_id="v3")
+    assert 'hx-trigger="creatives-refresh from:body"' in admin.get("/ads/creatives/", HTTP_HX_REQUEST="true").content.decode()
+
+    viewer, _ = web_client_for(tenant_a, Role.VIEWER)
+    viewer_html = viewer.get("/ads/creatives/").content.decode()
+    assert "Known video" in viewer_html and 'id="creative-upload-form"' not in viewer_html

@@ -5,8 +5,9 @@
 ``direction_id``, base64 values) creates an upload and its creative (201, ``Location``);
 ``/api/creatives/uploads/<uuid>``: ``HEAD`` reports ``Upload-Offset``, ``PATCH`` with
 ``Upload-Offset`` and ``Content-Type: application/offset+octet-stream`` appends the body (204 and the
-new offset; 409 when the offset is not the server's), ``GET`` is the upload's state as JSON. Every
-request but ``OPTIONS`` carries ``Tus-Resumable: 1.0.0`` (412 otherwise).
+new offset; 409 when the offset is not the server's), ``GET`` is the upload's state as JSON. POST,
+HEAD and PATCH carry ``Tus-Resumable: 1.0.0`` (412 otherwise; checked after the lookup, so a
+foreign upload is a 404 either way).
 """
 
 from __future__ import annotations
@@ -73,13 +74,14 @@ def parse_metadata(raw: str) -> dict[str, str]:
     return metadata
 
 
+def _require_tus(request) -> None:
+    """After the lookup, so an unknown or foreign upload is a 404 whatever the headers."""
+    if request.headers.get("Tus-Resumable") != services.TUS_VERSION:
+        raise ApplicationError("Send Tus-Resumable: 1.0.0.", code="tus_version", status=412)
+
+
 class TusMixin:
     read_role = Role.ADMIN
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != services.TUS_VERSION:
-            raise ApplicationError("Send Tus-Resumable: 1.0.0.", code="tus_version", status=412)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -103,6 +105,7 @@ class TusMixin:
 class VideoUploadCreateView(TusMixin, TenantScopedAPIView):
     @extend_schema(summary="Start a resumable video upload (tus creation)", request=None, responses={201: VideoUploadSerializer})
     def post(self, request):
+        _require_tus(request)
         length = _header_int(request, "Upload-Length")
         if length is None:
             raise ApplicationError("Upload-Length is required (deferred length is not supported).", code="invalid_header")
@@ -131,11 +134,13 @@ class VideoUploadDetailView(TusMixin, TenantScopedAPIView):
     @extend_schema(summary="The upload's offset (tus HEAD)", responses={200: None})
     def head(self, request, upload_id: str):
         upload = selectors.upload_get(request.tenant, upload_id)
+        _require_tus(request)
         return Response(status=status.HTTP_200_OK, headers={"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.size)})
 
     @extend_schema(summary="Append bytes at Upload-Offset (tus PATCH)", request=None, responses={204: None})
     def patch(self, request, upload_id: str):
         upload = selectors.upload_get(request.tenant, upload_id)
+        _require_tus(request)
         if request.content_type.split(";")[0].strip() != OFFSET_CONTENT_TYPE:
             raise ApplicationError(f"Content-Type must be {OFFSET_CONTENT_TYPE}.", code="unsupported_media_type", status=415)
         offset = _header_int(request, "Upload-Offset")
