@@ -8,6 +8,7 @@ app_name = "tiktok_ads"
 
 urlpatterns = [
     path("", views.AdvertiserListView.as_view(), name="advertisers"),
+    path("creatives/", views.CreativeListView.as_view(), name="creatives"),
     path("connect/", views.ConnectView.as_view(), name="connect"),
     path("oauth/callback/", views.OAuthCallbackView.as_view(), name="oauth-callback"),
     path("connections/<int:pk>/refresh/", views.ConnectionRefreshView.as_view(), name="connection-refresh"),

@@ -32,6 +32,15 @@ from tiktok_ads.selectors.campaign_builder import (
     launch_steps,
     tiktok_directions,
 )
+from tiktok_ads.selectors.creatives import (
+    TRANSCRIPTION_MAX_ATTEMPTS,
+    creative_ad_accounts,
+    creative_directions,
+    creatives_for_tenant,
+    parse_upload_id,
+    transcriptions_retry_due,
+    upload_get,
+)
 from tiktok_ads.selectors.directions import (
     SHOW_TIKTOK_MEMO,
     ad_account_currency,
@@ -44,6 +53,7 @@ from tiktok_ads.selectors.directions import (
 
 __all__ = [
     "SHOW_TIKTOK_MEMO",
+    "TRANSCRIPTION_MAX_ATTEMPTS",
     "UnknownShopNumber",
     "action_names_used",
     "action_record_get",
@@ -63,8 +73,11 @@ __all__ = [
     "connection_get",
     "connections_for_tenant",
     "connections_with_advertisers",
+    "creative_ad_accounts",
+    "creative_directions",
     "creatives_available",
     "creatives_for_builder",
+    "creatives_for_tenant",
     "direction_get",
     "directions_list",
     "gmvmax_advertiser_rows",
@@ -72,8 +85,11 @@ __all__ = [
     "has_active_advertiser",
     "launch_get",
     "launch_steps",
+    "parse_upload_id",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
     "tiktok_directions",
     "tiktok_ui_enabled",
+    "transcriptions_retry_due",
+    "upload_get",
 ]

@@ -14,6 +14,10 @@ from tiktok_ads.serializers.campaign_builder import (
     launch_body,
     validated,
 )
+from tiktok_ads.serializers.creatives import (
+    CreativeSerializer,
+    VideoUploadSerializer,
+)
 from tiktok_ads.serializers.directions import (
     ActionRecordSerializer,
     AdAccountChangeSerializer,
@@ -29,9 +33,11 @@ __all__ = [
     "AutoLaunchSerializer",
     "CampaignStatusSerializer",
     "CreateCampaignSerializer",
+    "CreativeSerializer",
     "DirectionSerializer",
     "ManualLaunchSerializer",
     "StoreSerializer",
+    "VideoUploadSerializer",
     "campaign_row",
     "creative_row",
     "launch_body",

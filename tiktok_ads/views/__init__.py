@@ -20,6 +20,10 @@ from tiktok_ads.views.campaign_builder import (
     LaunchResumePageView,
     campaign_rows,
 )
+from tiktok_ads.views.creatives import (
+    CREATIVES,
+    CreativeListView,
+)
 from tiktok_ads.views.directions import (
     ACTIONS,
     DIRECTIONS,
@@ -48,12 +52,14 @@ __all__ = [
     "AdvertiserListView",
     "BUILDER_PAGE",
     "BudgetCheckView",
+    "CREATIVES",
     "CampaignBuilderView",
     "CampaignListView",
     "CampaignStatusPageView",
     "ConnectView",
     "ConnectionDisconnectView",
     "ConnectionRefreshView",
+    "CreativeListView",
     "DIRECTIONS",
     "DIRECTIONS_PAGE",
     "DirectionBudgetCheckView",
