@@ -4,8 +4,12 @@ from tiktok_ads.api.advertisers import (
     TAG,
     AdvertiserViewSet,
 )
+from tiktok_ads.api.instant_pages import (
+    InstantPagesView,
+)
 
 __all__ = [
     "AdvertiserViewSet",
+    "InstantPagesView",
     "TAG",
 ]

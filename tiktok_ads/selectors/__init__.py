@@ -17,9 +17,22 @@ from tiktok_ads.selectors.advertisers import (
     shop_numbers,
     tenant_ids_with_active_advertisers,
 )
+from tiktok_ads.selectors.leads import (
+    LEAD_EXPORT_HEADER,
+    LeadFilters,
+    ad_account_get,
+    lead_advertisers,
+    lead_filter_choices,
+    lead_subscriptions_for_tenant,
+    leads_export_rows,
+    leads_filtered,
+)
 
 __all__ = [
+    "LEAD_EXPORT_HEADER",
+    "LeadFilters",
     "UnknownShopNumber",
+    "ad_account_get",
     "advertiser_get",
     "advertiser_ids_by_pk",
     "advertiser_stores",
@@ -32,6 +45,11 @@ __all__ = [
     "gmvmax_advertiser_rows",
     "gmvmax_stores",
     "has_active_advertiser",
+    "lead_advertisers",
+    "lead_filter_choices",
+    "lead_subscriptions_for_tenant",
+    "leads_export_rows",
+    "leads_filtered",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
 ]

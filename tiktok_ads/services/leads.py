@@ -1,0 +1,373 @@
+"""TikTok lead callbacks (``POST /tiktok/webhook``): verify, store each lead once per tenant,
+map it to a direction and hand it to conversions as a canonical ``LEAD_SUBMITTED`` event.
+
+Verification is ``core.webhooks``'s, under ``TIKTOK_WEBHOOK_SECRET`` (and the secrets being
+rotated out, ``TIKTOK_WEBHOOK_PREVIOUS_SECRETS``). Two schemes are accepted:
+
+- ``TikTok-Signature: t=<unix>,s=<hex>``: HMAC-SHA256 of ``f"{t}.{raw body}"``, refused outside
+  ``TIKTOK_WEBHOOK_TOLERANCE_SECONDS`` (the scheme TikTok documents for its webhooks);
+- the seed's ``x-tiktok-signature: <hex>``: HMAC-SHA256 of the raw body (no timestamp: a replay
+  is caught by the lead id instead).
+
+A callback's leads go to every tenant holding an active advertiser with the entry's
+``advertiser_id``; a lead of an advertiser nobody holds is answered 200 and logged (TikTok would
+otherwise retry it). Per tenant, in one transaction: an explicit check for lead ids already
+stored, then one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on the (tenant, platform,
+lead_id) constraint (a redelivery racing in on another connection inserts nothing), then one
+event per inserted lead through ``conversions.services.events_ingest`` (event id
+``tiktok-lead-<lead id>``, so the lead and its event are idempotent on the same key).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from conversions import services as conversions
+from core.exceptions import ApplicationError
+from core.pii import mask_email, mask_phone
+from core.tenancy import tenant_scope
+from core.webhooks import WebhookRejected, signature_header_parse, webhook_verify
+from tiktok_ads.models import AdAccount, Advertiser, Campaign, Direction, Lead, Platform
+
+logger = logging.getLogger(__name__)
+
+LEAD_SIGNATURE_HEADER = "TikTok-Signature"
+LEAD_LEGACY_SIGNATURE_HEADER = "X-TikTok-Signature"
+LEAD_WEBHOOK_MAX_BYTES = 1_000_000
+LEAD_EVENT_NAME = "LEAD_SUBMITTED"
+LEAD_EVENT_SOURCE = "tiktok_lead"  # conversions' EventSource.TIKTOK_LEAD
+LEAD_OBJECT = 1  # the callback's ``object`` for LEAD
+PING_EVENT = "tiktok.ping"
+MISSING_SIGNATURE = f"Missing signature: send {LEAD_SIGNATURE_HEADER} (t=<unix>,s=<hex>) or x-tiktok-signature (<hex>)."
+
+NAME_FIELDS = ("name", "full_name")
+PHONE_FIELDS = ("phone_number", "phone")
+EMAIL_FIELDS = ("email",)
+
+
+def lead_event_id(lead_id: str) -> str:
+    return f"tiktok-lead-{lead_id}"
+
+
+def lead_webhook_secrets() -> list[str]:
+    return [settings.TIKTOK_WEBHOOK_SECRET, *settings.TIKTOK_WEBHOOK_PREVIOUS_SECRETS]
+
+
+def lead_webhook_verify(*, body: bytes, signature: str = "", legacy_signature: str = "", now: float | None = None) -> str:
+    """Accept a ``TikTok-Signature`` (preferred when both are sent) or an ``x-tiktok-signature``;
+    returns the scheme used, raises ``WebhookRejected`` (401) otherwise."""
+    secrets = lead_webhook_secrets()
+    if signature:
+        timestamp, signatures = signature_header_parse(signature, signature_key="s")
+        webhook_verify(
+            secrets=secrets,
+            message=f"{timestamp}.".encode() + body,
+            signatures=signatures,
+            timestamp=timestamp,
+            tolerance=settings.TIKTOK_WEBHOOK_TOLERANCE_SECONDS,
+            now=now,
+        )
+        return "tiktok-signature"
+    if legacy_signature:
+        webhook_verify(secrets=secrets, message=body, signatures=[legacy_signature])
+        return "x-tiktok-signature"
+    raise WebhookRejected(MISSING_SIGNATURE)
+
+
+# --- Parsing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class LeadEntry:
+    lead_id: str
+    advertiser_id: str
+    lead_source: str = ""
+    page_id: str = ""
+    page_name: str = ""
+    campaign_id: str = ""
+    campaign_name: str = ""
+    adgroup_id: str = ""
+    ad_id: str = ""
+    submitted_at: datetime | None = None
+    answers: dict = field(default_factory=dict)
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    ttclid: str = ""
+
+
+def _text(value, limit: int) -> str:
+    return "" if value is None else str(value).strip()[:limit]
+
+
+def _timestamp(value) -> datetime | None:
+    """A unix time in seconds (or milliseconds, as ``tiktok.ping`` sends) → aware datetime."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number > 1e11:
+        number /= 1000
+    try:
+        return datetime.fromtimestamp(number, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _first(answers: dict, keys: tuple[str, ...]) -> str:
+    for key in keys:
+        if answers.get(key):
+            return str(answers[key])
+    return ""
+
+
+def _invalid(message: str, name: str) -> ApplicationError:
+    return ApplicationError(message, code="invalid_payload", extra={"fields": {name: [message]}})
+
+
+def lead_entry_parse(entry, index: int) -> LeadEntry:
+    """One ``entry[]`` item of a LEAD callback (reference §C.2); answers come inline in
+    ``changes[{field, value}]``. Raises ``ApplicationError`` (400) naming the field."""
+    where = f"entry[{index}]"
+    if not isinstance(entry, dict):
+        raise _invalid("Each entry must be an object.", where)
+    lead_id, advertiser_id = _text(entry.get("id"), 64), _text(entry.get("advertiser_id"), 32)
+    if not lead_id:
+        raise _invalid("The lead id is required.", f"{where}.id")
+    if not advertiser_id:
+        raise _invalid("The advertiser_id is required.", f"{where}.advertiser_id")
+    changes = entry.get("changes") or []
+    if not isinstance(changes, list):
+        raise _invalid("changes must be a list of {field, value}.", f"{where}.changes")
+    answers: dict[str, str] = {}
+    for change in changes:
+        if isinstance(change, dict) and change.get("field"):
+            value = change.get("value")
+            answers[str(change["field"])[:100]] = value if isinstance(value, str | int | float | bool) or value is None else json.dumps(value)
+    return LeadEntry(
+        lead_id=lead_id,
+        advertiser_id=advertiser_id,
+        lead_source=_text(entry.get("lead_source"), 32),
+        page_id=_text(entry.get("page_id"), 32),
+        page_name=_text(entry.get("page_name"), 200),
+        campaign_id=_text(entry.get("campaign_id"), 32),
+        campaign_name=_text(entry.get("campaign_name"), 512),
+        adgroup_id=_text(entry.get("adgroup_id"), 32),
+        ad_id=_text(entry.get("ad_id"), 32),
+        submitted_at=_timestamp(entry.get("create_time")),
+        answers=answers,
+        name=_first(answers, NAME_FIELDS)[:200],
+        phone=_first(answers, PHONE_FIELDS)[:64],
+        email=_first(answers, EMAIL_FIELDS)[:320].lower(),
+        ttclid=(_text(entry.get("ttclid"), 500) or _first(answers, ("ttclid",)))[:500],
+    )
+
+
+def lead_payload_parse(body: bytes) -> tuple[dict, list[LeadEntry]]:
+    """The callback's JSON and its lead entries (none for a ping or another object type)."""
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise ApplicationError(f"The body is not JSON ({exc.msg} at character {exc.pos}).", code="malformed_request") from None
+    if not isinstance(payload, dict):
+        raise ApplicationError("The body must be a JSON object.", code="malformed_request")
+    if payload.get("event") == PING_EVENT or ("object" in payload and payload.get("object") != LEAD_OBJECT):
+        return payload, []
+    entries = payload.get("entry")
+    if not isinstance(entries, list):
+        raise _invalid("entry must be a list of leads.", "entry")
+    return payload, [lead_entry_parse(entry, index) for index, entry in enumerate(entries)]
+
+
+# --- Receiving -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LeadWebhookResult:
+    stored: int = 0
+    duplicates: int = 0
+    unmatched: int = 0
+    ping: bool = False
+    event_ids: list[str] = field(default_factory=list)
+
+    def body(self) -> dict:
+        body = {"ok": True, "stored": self.stored, "duplicates": self.duplicates, "unmatched": self.unmatched}
+        if self.ping:
+            body["ping"] = True
+        return body
+
+
+def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: str = "", now: float | None = None) -> LeadWebhookResult:
+    """Verify and store one callback. Refusals (401 signature, 413 size, 400 body) store nothing."""
+    if len(body) > LEAD_WEBHOOK_MAX_BYTES:
+        raise ApplicationError(f"The body is larger than {LEAD_WEBHOOK_MAX_BYTES} bytes.", code="payload_too_large", status=413)
+    lead_webhook_verify(body=body, signature=signature, legacy_signature=legacy_signature, now=now)
+    payload, entries = lead_payload_parse(body)
+    result = LeadWebhookResult(ping=not entries and payload.get("event") == PING_EVENT)
+    if not entries:
+        return result
+    unique: dict[str, LeadEntry] = {}
+    for entry in entries:
+        if entry.lead_id in unique:
+            result.duplicates += 1  # the same lead twice in one body
+        else:
+            unique[entry.lead_id] = entry
+    holders: dict[str, list[tuple[int, int]]] = defaultdict(list)  # advertiser_id → [(tenant id, advertiser pk)]
+    rows = Advertiser.all_tenants.filter(advertiser_id__in={e.advertiser_id for e in unique.values()}, is_active=True)
+    for tenant_id, advertiser_pk, advertiser_id in rows.values_list("tenant_id", "pk", "advertiser_id"):
+        holders[advertiser_id].append((tenant_id, advertiser_pk))
+    per_tenant: dict[int, list[tuple[LeadEntry, int]]] = defaultdict(list)
+    for entry in unique.values():
+        if not holders.get(entry.advertiser_id):
+            result.unmatched += 1
+            logger.warning(
+                "tiktok lead %s of advertiser %s matches no connected advertiser; not stored", entry.lead_id, entry.advertiser_id
+            )
+            continue
+        for tenant_id, advertiser_pk in holders[entry.advertiser_id]:
+            per_tenant[tenant_id].append((entry, advertiser_pk))
+    if per_tenant:
+        from core.models import Tenant
+
+        tenants = Tenant.objects.in_bulk(list(per_tenant))
+        for tenant_id, items in per_tenant.items():
+            stored, duplicates = leads_store(tenant=tenants[tenant_id], items=items)
+            result.stored += len(stored)
+            result.duplicates += duplicates
+            result.event_ids += [lead.event_id for lead in stored]
+    return result
+
+
+def _directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> dict[str, tuple[int | None, int | None]]:
+    """lead id → (direction pk, ad account pk): by campaign (``Campaign.direction``), else by
+    instant page (``Direction.tiktok_page_id``), else the advertiser's only TikTok direction;
+    the ad account is the direction's, else the advertiser's only ad account."""
+    campaign_ids = {entry.campaign_id for entry, _ in items if entry.campaign_id}
+    by_campaign: dict[str, tuple[int, int]] = {}
+    if campaign_ids:
+        campaigns = Campaign.all_tenants.filter(tenant_id=tenant_id, campaign_id__in=campaign_ids, direction__isnull=False)
+        by_campaign = {cid: (did, aid) for cid, did, aid in campaigns.values_list("campaign_id", "direction_id", "direction__ad_account_id")}
+    advertiser_pks = {advertiser_pk for _, advertiser_pk in items}
+    page_ids = {entry.page_id for entry, _ in items if entry.page_id}
+    directions = Direction.all_tenants.filter(tenant_id=tenant_id, platform=Platform.TIKTOK, ad_account__advertiser_id__in=advertiser_pks)
+    by_page: dict[str, tuple[int, int]] = {}
+    by_advertiser: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pk, account_pk, page_id, advertiser_pk in directions.values_list("pk", "ad_account_id", "tiktok_page_id", "ad_account__advertiser_id"):
+        if page_id and page_id in page_ids:
+            by_page.setdefault(page_id, (pk, account_pk))
+        by_advertiser[advertiser_pk].append((pk, account_pk))
+    accounts: dict[int, list[int]] = defaultdict(list)
+    for pk, advertiser_pk in AdAccount.all_tenants.filter(tenant_id=tenant_id, advertiser_id__in=advertiser_pks).values_list("pk", "advertiser_id"):
+        accounts[advertiser_pk].append(pk)
+    mapped = {}
+    for entry, advertiser_pk in items:
+        found = by_campaign.get(entry.campaign_id) or by_page.get(entry.page_id)
+        if found is None and len(by_advertiser[advertiser_pk]) == 1:
+            found = by_advertiser[advertiser_pk][0]
+        if found is None:
+            only_account = accounts[advertiser_pk][0] if len(accounts[advertiser_pk]) == 1 else None
+            found = (None, only_account)
+        mapped[entry.lead_id] = found
+    return mapped
+
+
+_INSERT_FIELDS = [f for f in Lead._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_new(leads: list[Lead]) -> set[str]:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING lead_id``: the lead ids this call stored
+    (one of another connection's, committed or in flight, is skipped by the constraint)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _INSERT_FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+    params = [f.get_db_prep_save(getattr(lead, f.attname), connection) for lead in leads for f in _INSERT_FIELDS]
+    sql = (
+        f"INSERT INTO {quote(Lead._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(leads))} "
+        "ON CONFLICT (tenant_id, platform, lead_id) DO NOTHING RETURNING lead_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {lead_id for (lead_id,) in cursor.fetchall()}
+
+
+def _event(lead: Lead, now: datetime) -> dict:
+    return {
+        "event_id": lead.event_id,
+        "event_name": LEAD_EVENT_NAME,
+        "event_time": lead.submitted_at or now,
+        "email": lead.email,
+        "phone": lead.phone,
+        "ttclid": lead.ttclid,
+        "raw": {
+            "lead_id": lead.lead_id,
+            "lead_source": lead.lead_source,
+            "page_id": lead.page_id,
+            "campaign_id": lead.campaign_id,
+            "adgroup_id": lead.adgroup_id,
+            "ad_id": lead.ad_id,
+        },
+    }
+
+
+def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lead], int]:
+    """Store ``(entry, advertiser pk)`` pairs of one tenant and their events, in one transaction;
+    returns the leads stored and how many were already there."""
+    lead_ids = [entry.lead_id for entry, _ in items]
+    with tenant_scope(tenant), transaction.atomic():
+        # The seed's explicit duplicate check; the constraint below catches what races past it.
+        known = set(Lead.all_tenants.filter(tenant=tenant, platform=Platform.TIKTOK, lead_id__in=lead_ids).values_list("lead_id", flat=True))
+        fresh = [(entry, advertiser_pk) for entry, advertiser_pk in items if entry.lead_id not in known]
+        if not fresh:
+            return [], len(items)
+        mapped = _directions(tenant.pk, fresh)
+        now = timezone.now()
+        leads = []
+        for entry, advertiser_pk in fresh:
+            direction_pk, account_pk = mapped[entry.lead_id]
+            leads.append(
+                Lead(
+                    tenant=tenant,
+                    platform=Platform.TIKTOK,
+                    lead_id=entry.lead_id,
+                    advertiser_id=advertiser_pk,
+                    ad_account_id=account_pk,
+                    direction_id=direction_pk,
+                    lead_source=entry.lead_source,
+                    page_id=entry.page_id,
+                    page_name=entry.page_name,
+                    campaign_id=entry.campaign_id,
+                    campaign_name=entry.campaign_name,
+                    adgroup_id=entry.adgroup_id,
+                    ad_id=entry.ad_id,
+                    name=entry.name,
+                    phone=entry.phone,
+                    email=entry.email,
+                    answers=entry.answers,
+                    ttclid=entry.ttclid,
+                    submitted_at=entry.submitted_at,
+                    received_at=now,
+                    event_id=lead_event_id(entry.lead_id),
+                )
+            )
+        inserted = _insert_new(leads)
+        stored = [lead for lead in leads if lead.lead_id in inserted]
+        if stored:
+            conversions.events_ingest(tenant=tenant, events=[_event(lead, now) for lead in stored], source=LEAD_EVENT_SOURCE)
+        for lead in stored:
+            logger.info(
+                "tiktok lead %s stored for tenant %s (direction %s, phone %s, email %s)",
+                lead.lead_id,
+                tenant.pk,
+                lead.direction_id,
+                mask_phone(lead.phone),
+                mask_email(lead.email),
+            )
+    return stored, len(items) - len(stored)
