@@ -221,9 +221,11 @@ def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: 
         else:
             unique[entry.lead_id] = entry
     holders: dict[str, list[tuple[int, int]]] = defaultdict(list)  # advertiser_id → [(tenant id, advertiser pk)]
+    tenants = {}
     rows = Advertiser.all_tenants.filter(advertiser_id__in={e.advertiser_id for e in unique.values()}, is_active=True)
-    for tenant_id, advertiser_pk, advertiser_id in rows.values_list("tenant_id", "pk", "advertiser_id"):
-        holders[advertiser_id].append((tenant_id, advertiser_pk))
+    for advertiser in rows.select_related("tenant").only("pk", "advertiser_id", "tenant").order_by():
+        holders[advertiser.advertiser_id].append((advertiser.tenant_id, advertiser.pk))
+        tenants[advertiser.tenant_id] = advertiser.tenant
     per_tenant: dict[int, list[tuple[LeadEntry, int]]] = defaultdict(list)
     for entry in unique.values():
         if not holders.get(entry.advertiser_id):
@@ -234,39 +236,55 @@ def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: 
             continue
         for tenant_id, advertiser_pk in holders[entry.advertiser_id]:
             per_tenant[tenant_id].append((entry, advertiser_pk))
-    if per_tenant:
-        from core.models import Tenant
-
-        tenants = Tenant.objects.in_bulk(list(per_tenant))
-        for tenant_id, items in per_tenant.items():
-            stored, duplicates = leads_store(tenant=tenants[tenant_id], items=items)
-            result.stored += len(stored)
-            result.duplicates += duplicates
-            result.event_ids += [lead.event_id for lead in stored]
+    for tenant_id, items in per_tenant.items():
+        stored, duplicates = leads_store(tenant=tenants[tenant_id], items=items)
+        result.stored += len(stored)
+        result.duplicates += duplicates
+        result.event_ids += [lead.event_id for lead in stored]
     return result
+
+
+_MAPPING_SQL = f"""
+    SELECT 'campaign', c.campaign_id, d.id, d.ad_account_id, NULL
+      FROM {Campaign._meta.db_table} c JOIN {Direction._meta.db_table} d ON d.id = c.direction_id
+     WHERE c.tenant_id = %(tenant)s AND c.campaign_id = ANY(%(campaigns)s)
+    UNION ALL
+    SELECT 'direction', d.tiktok_page_id, d.id, d.ad_account_id, a.advertiser_id
+      FROM {Direction._meta.db_table} d JOIN {AdAccount._meta.db_table} a ON a.id = d.ad_account_id
+     WHERE d.tenant_id = %(tenant)s AND d.platform = %(platform)s AND a.advertiser_id = ANY(%(advertisers)s)
+    UNION ALL
+    SELECT 'account', '', NULL, a.id, a.advertiser_id
+      FROM {AdAccount._meta.db_table} a
+     WHERE a.tenant_id = %(tenant)s AND a.advertiser_id = ANY(%(advertisers)s)
+"""
 
 
 def _directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> dict[str, tuple[int | None, int | None]]:
     """lead id → (direction pk, ad account pk): by campaign (``Campaign.direction``), else by
     instant page (``Direction.tiktok_page_id``), else the advertiser's only TikTok direction;
-    the ad account is the direction's, else the advertiser's only ad account."""
-    campaign_ids = {entry.campaign_id for entry, _ in items if entry.campaign_id}
+    the ad account is the direction's, else the advertiser's only ad account. One query."""
     by_campaign: dict[str, tuple[int, int]] = {}
-    if campaign_ids:
-        campaigns = Campaign.all_tenants.filter(tenant_id=tenant_id, campaign_id__in=campaign_ids, direction__isnull=False)
-        by_campaign = {cid: (did, aid) for cid, did, aid in campaigns.values_list("campaign_id", "direction_id", "direction__ad_account_id")}
-    advertiser_pks = {advertiser_pk for _, advertiser_pk in items}
-    page_ids = {entry.page_id for entry, _ in items if entry.page_id}
-    directions = Direction.all_tenants.filter(tenant_id=tenant_id, platform=Platform.TIKTOK, ad_account__advertiser_id__in=advertiser_pks)
     by_page: dict[str, tuple[int, int]] = {}
     by_advertiser: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for pk, account_pk, page_id, advertiser_pk in directions.values_list("pk", "ad_account_id", "tiktok_page_id", "ad_account__advertiser_id"):
-        if page_id and page_id in page_ids:
-            by_page.setdefault(page_id, (pk, account_pk))
-        by_advertiser[advertiser_pk].append((pk, account_pk))
     accounts: dict[int, list[int]] = defaultdict(list)
-    for pk, advertiser_pk in AdAccount.all_tenants.filter(tenant_id=tenant_id, advertiser_id__in=advertiser_pks).values_list("pk", "advertiser_id"):
-        accounts[advertiser_pk].append(pk)
+    params = {
+        "tenant": tenant_id,
+        "platform": Platform.TIKTOK.value,
+        "campaigns": sorted({entry.campaign_id for entry, _ in items if entry.campaign_id}),
+        "advertisers": sorted({advertiser_pk for _, advertiser_pk in items}),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_MAPPING_SQL, params)
+        rows = cursor.fetchall()
+    for kind, key, direction_pk, account_pk, advertiser_pk in sorted(rows, key=lambda row: (row[0], row[2] or 0, row[3])):
+        if kind == "campaign":
+            by_campaign.setdefault(key, (direction_pk, account_pk))
+        elif kind == "direction":
+            if key:
+                by_page.setdefault(key, (direction_pk, account_pk))
+            by_advertiser[advertiser_pk].append((direction_pk, account_pk))
+        else:
+            accounts[advertiser_pk].append(account_pk)
     mapped = {}
     for entry, advertiser_pk in items:
         found = by_campaign.get(entry.campaign_id) or by_page.get(entry.page_id)
@@ -277,6 +295,9 @@ def _directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> dict[str,
             found = (None, only_account)
         mapped[entry.lead_id] = found
     return mapped
+
+
+_KNOWN_SQL = f"SELECT lead_id FROM {Lead._meta.db_table} WHERE tenant_id = %s AND platform = %s AND lead_id = ANY(%s)"
 
 
 _INSERT_FIELDS = [f for f in Lead._meta.concrete_fields if not f.primary_key]
@@ -323,7 +344,9 @@ def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lea
     lead_ids = [entry.lead_id for entry, _ in items]
     with tenant_scope(tenant), transaction.atomic():
         # The seed's explicit duplicate check; the constraint below catches what races past it.
-        known = set(Lead.all_tenants.filter(tenant=tenant, platform=Platform.TIKTOK, lead_id__in=lead_ids).values_list("lead_id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_KNOWN_SQL, [tenant.pk, Platform.TIKTOK.value, lead_ids])
+            known = {lead_id for (lead_id,) in cursor.fetchall()}
         fresh = [(entry, advertiser_pk) for entry, advertiser_pk in items if entry.lead_id not in known]
         if not fresh:
             return [], len(items)
