@@ -5,6 +5,9 @@ GET  tiktok-business/clock           the sandbox clock
 POST tiktok-business/clock           {"frozen_at": unix|null} and/or {"offset_seconds": n} or {"advance_seconds": n}
 POST tiktok-business/codes           {"fixture": "demo"} -> {"code": ...}, as the authorize page issues it
 POST tiktok-business/tokens/revoke   {"fixture": "demo"} (every token of it) or {"access_token": ...}
+POST tiktok-business/leads           {"advertiser_id", "page_id"?, "campaign_id"?, "adgroup_id"?, "ad_id"?,
+                                     "fields": {"name", "phone_number", "email", ...}, "count"?: 1..100}: new
+                                     leads, delivered to the LEAD subscriptions (``leads.py``)
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from core.exceptions import ApplicationError
 from sandbox.control import _json_object, emulator_clock_control
 from sandbox.emulators.tiktok_business.data import FIXTURES, fixture_get, sandbox_now
 from sandbox.emulators.tiktok_business.emulator import tiktok_business
+from sandbox.emulators.tiktok_business.leads import advertiser_find, lead_create, lead_deliver
 from sandbox.emulators.tiktok_business.tokens import auth_code_issue, tokens_revoke
 from sandbox.framework import json_response
 
@@ -64,3 +68,26 @@ def revoke(request: HttpRequest):
         return json_response(tokens_revoke(fixture=_fixture(fixture) if fixture else None, access_token=token))
     except ValueError as exc:
         raise ApplicationError(str(exc), code="invalid_request")
+
+
+LEADS_PER_CALL = 100
+
+
+@tiktok_business.control_route("leads", methods=("POST",), name="leads")
+def leads(request: HttpRequest):
+    data = _json_object(request)
+    advertiser = advertiser_find(str(data.get("advertiser_id") or ""))
+    if advertiser is None:
+        raise ApplicationError("No fixture advertiser with that advertiser_id.", code="unknown_advertiser", status=404)
+    fields = data.get("fields") or {}
+    count = data.get("count", 1)
+    if not isinstance(fields, dict):
+        raise ApplicationError("fields must be an object of field → value.", code="invalid_request")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= LEADS_PER_CALL:
+        raise ApplicationError(f"count must be an integer from 1 to {LEADS_PER_CALL}.", code="invalid_request")
+    ids = {name: str(data.get(name) or "") for name in ("page_id", "campaign_id", "adgroup_id", "ad_id")}
+    created = []
+    for _ in range(count):
+        lead = lead_create(advertiser, fields=fields, **ids)
+        created.append({"lead_id": lead.object_id, "entry": lead.data["entry"], "deliveries": lead_deliver(lead)})
+    return json_response({"leads": created})
