@@ -6,7 +6,7 @@ class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
-    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"),)
+    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"), NavEntry("Leads", "tiktok_ads:leads"))
     labels = {
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
         # The Business API's advertiser states.

@@ -4,8 +4,12 @@ from tiktok_ads.serializers.advertisers import (
     AdvertiserSerializer,
     StoreSerializer,
 )
+from tiktok_ads.serializers.leads import (
+    LeadFilterSerializer,
+)
 
 __all__ = [
     "AdvertiserSerializer",
+    "LeadFilterSerializer",
     "StoreSerializer",
 ]

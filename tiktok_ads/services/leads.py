@@ -35,7 +35,8 @@ from core.exceptions import ApplicationError
 from core.pii import mask_email, mask_phone
 from core.tenancy import tenant_scope
 from core.webhooks import WebhookRejected, signature_header_parse, webhook_verify
-from tiktok_ads.models import AdAccount, Advertiser, Campaign, Direction, Lead, Platform
+from tiktok_ads.client import BusinessApiClient
+from tiktok_ads.models import AdAccount, Advertiser, Campaign, Direction, Lead, LeadSubscription, Platform
 
 logger = logging.getLogger(__name__)
 
@@ -394,3 +395,22 @@ def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lea
                 mask_email(lead.email),
             )
     return stored, len(items) - len(stored)
+
+
+# --- Subscriptions -------------------------------------------------------------------------------
+
+
+def lead_subscription_ensure(*, advertiser: Advertiser, page_id: str = "") -> LeadSubscription:
+    """Subscribe ``TIKTOK_LEAD_CALLBACK_URL`` to the advertiser's leads (one instant page, or all
+    of them) and keep the subscription. TikTok answers the same subscription for the same
+    advertiser, page and URL, so pressing the button again only refreshes the stored row."""
+    callback_url = settings.TIKTOK_LEAD_CALLBACK_URL
+    client = BusinessApiClient.for_advertiser(advertiser)
+    subscription_id = client.lead_subscribe(advertiser.advertiser_id, advertiser.connection.access_token, callback_url, page_id or None)
+    with tenant_scope(advertiser.tenant):
+        subscription, _ = LeadSubscription.objects.for_tenant(advertiser.tenant).update_or_create(
+            subscription_id=subscription_id,
+            defaults={"tenant": advertiser.tenant, "advertiser": advertiser, "page_id": page_id, "callback_url": callback_url},
+        )
+    logger.info("tiktok lead subscription %s for advertiser %s (page %s)", subscription_id, advertiser.advertiser_id, page_id or "all")
+    return subscription

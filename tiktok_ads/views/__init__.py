@@ -9,6 +9,13 @@ from tiktok_ads.views.advertisers import (
     ConnectView,
     OAuthCallbackView,
 )
+from tiktok_ads.views.leads import (
+    LEADS,
+    LEADS_PAGE,
+    LeadExportView,
+    LeadListView,
+    LeadSubscribeView,
+)
 
 __all__ = [
     "ADVERTISERS",
@@ -17,5 +24,10 @@ __all__ = [
     "ConnectView",
     "ConnectionDisconnectView",
     "ConnectionRefreshView",
+    "LEADS",
+    "LEADS_PAGE",
+    "LeadExportView",
+    "LeadListView",
+    "LeadSubscribeView",
     "OAuthCallbackView",
 ]
