@@ -364,6 +364,9 @@ _.campaign_day
 _.rooms_for
 _.room_totals
 _.truth_line
+_.ad_day
+# sandbox/models.py BusinessObject.modified_at: kept current by the emulator, read in the admin.
+_.modified_at
 # The seed toolkit emulators are written with (sandbox/README.md, "Adding an emulator").
 _.LazySequence
 _.full_name

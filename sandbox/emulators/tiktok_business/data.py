@@ -188,6 +188,12 @@ class Advertiser:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
+    @property
+    def balance(self) -> float:
+        """The prepaid balance in the account currency (deterministic; a number, as the API sends it)."""
+        cents = stable_int(NS, self.advertiser_id, "balance", lo=50_000, hi=2_000_000) * CURRENCY_SCALE.get(self.currency, 1)
+        return round(int(cents) / 100, 2)
+
     def store(self, store_id: str) -> Store | None:
         return next((store for store in self.stores if store.store_id == store_id), None)
 
@@ -203,6 +209,7 @@ class Advertiser:
             "status": "STATUS_ENABLE",
             "role": "ROLE_ADVERTISER",
             "language": "en",
+            "balance": self.balance,
             "create_time": 1_700_000_000 + stable_int(NS, self.advertiser_id, "created", lo=0, hi=20_000_000),
         }
 

@@ -54,10 +54,12 @@ from sandbox.emulators.tiktok_business.tokens import (
 )
 from sandbox.emulators.tiktok_shop.ratelimit import rate_limit_retry_after
 from sandbox.framework import Emulator, MalformedBody, gateway_error_response, json_response, register, request_params
+from sandbox.models import BusinessObject
 
 API = "open_api/v1.3/"
 RATE_LIMIT_CODE = 40100
 CAMPAIGN_PAGE_SIZE_MAX = 100
+NOT_IMPLEMENTED = "not_implemented"
 RATE_LIMIT_MESSAGE = "Too many requests. The request frequency exceeds the QPS limit of this API. Please try again later."
 
 
@@ -91,6 +93,15 @@ class TikTokBusinessEmulator(Emulator):
         if status in (502, 503, 504):
             return gateway_error_response(status)
         return envelope(50000, "System error.", status=status)
+
+    @property
+    def urlpatterns(self):
+        # The catch-all answers only what no other route (of any module) serves.
+        patterns = list(self._patterns)
+        return [p for p in patterns if p.name != NOT_IMPLEMENTED] + [p for p in patterns if p.name == NOT_IMPLEMENTED]
+
+    def reset(self) -> None:
+        BusinessObject.objects.all().delete()
 
 
 tiktok_business = register(TikTokBusinessEmulator())
@@ -298,6 +309,15 @@ def _filter_list(filtering: dict, name: str) -> list[str] | None:
     if not isinstance(value, list) or not all(isinstance(item, str | int) and not isinstance(item, bool) for item in value):
         raise invalid_params(f"filtering.{name}: Must be a list of IDs.")
     return [str(item) for item in value]
+
+
+@tiktok_business.route(r"^open_api/(?P<rest>.*)$", methods=None, name=NOT_IMPLEMENTED, regex=True)
+def not_implemented(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other path under ``open_api/``: the platform's JSON envelope, never an HTML page. A
+    path without its trailing slash is HTTP 404 (as upstream), anything else 40008."""
+    if rest and not rest.endswith("/"):
+        return envelope(40008, f"API not found: /open_api/{rest} (paths end with a slash).", status=404)
+    return envelope(40008, f"API not implemented: /open_api/{rest}")
 
 
 # --- Authorize page -----------------------------------------------------------------------
