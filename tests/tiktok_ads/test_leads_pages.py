@@ -151,3 +151,22 @@ def test_instant_pages_ownership_and_bad_ids(tenant_a, tenant_b, session_api_cli
 
 def test_instant_pages_unauthenticated(client, db):
     assert client.get("/tiktok/instant-pages", {"adAccountId": 1}).status_code in (401, 403)
+
+
+def test_instant_pages_from_the_sandbox(sandbox, tenant_a, api_client_for):
+    connect_business(tenant_a)
+    advertiser = Advertiser.objects.for_tenant(tenant_a).order_by("advertiser_id").first()
+    with tenant_scope(tenant_a):
+        account = AdAccount.objects.create(tenant=tenant_a, name="Academy", advertiser=advertiser)
+    client = api_client_for(tenant_a, Role.VIEWER)
+
+    response = client.get("/tiktok/instant-pages", {"adAccountId": account.pk})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["success"] is True and body["pages"]
+    for page in body["pages"]:
+        assert isinstance(page["page_id"], str) and page["page_id"].isdigit()
+        assert set(page) >= {"page_id", "title", "status"}
+    legacy = client.get("/tiktok/instant-pages", {"userAccountId": "seed-user"})
+    assert legacy.status_code == 400  # the demo fixture connects several advertisers: adAccountId is needed
