@@ -259,3 +259,17 @@ def test_ping_and_other_objects_answer_200_without_storing(client, advertiser_a)
 def test_get_echoes_the_challenge(client):
     assert client.get(URL, {"challenge": "abc123"}).json() == {"challenge": "abc123"}
     assert client.get(URL).status_code == 400
+
+
+def test_explicit_duplicate_check_before_the_insert(client, advertiser_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body = callback(entry("1"), entry("2"))
+    signed(client, body)
+
+    with CaptureQueriesContext(connection) as queries:
+        replay = signed(client, body)
+
+    assert replay.json()["duplicates"] == 2
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]

@@ -257,13 +257,19 @@ _MAPPING_SQL = f"""
     SELECT 'account', '', NULL, a.id, a.advertiser_id
       FROM {AdAccount._meta.db_table} a
      WHERE a.tenant_id = %(tenant)s AND a.advertiser_id = ANY(%(advertisers)s)
+    UNION ALL
+    SELECT 'known', l.lead_id, NULL, NULL, NULL
+      FROM {Lead._meta.db_table} l
+     WHERE l.tenant_id = %(tenant)s AND l.platform = %(platform)s AND l.lead_id = ANY(%(leads)s)
 """
 
 
-def _directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> dict[str, tuple[int | None, int | None]]:
-    """lead id → (direction pk, ad account pk): by campaign (``Campaign.direction``), else by
-    instant page (``Direction.tiktok_page_id``), else the advertiser's only TikTok direction;
-    the ad account is the direction's, else the advertiser's only ad account. One query."""
+def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> tuple[set[str], dict[str, tuple[int | None, int | None]]]:
+    """In one query: the lead ids already stored (the seed's explicit duplicate check), and lead
+    id → (direction pk, ad account pk): by campaign (``Campaign.direction``), else by instant
+    page (``Direction.tiktok_page_id``), else the advertiser's only TikTok direction; the ad
+    account is the direction's, else the advertiser's only ad account."""
+    known: set[str] = set()
     by_campaign: dict[str, tuple[int, int]] = {}
     by_page: dict[str, tuple[int, int]] = {}
     by_advertiser: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -273,12 +279,15 @@ def _directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> dict[str,
         "platform": Platform.TIKTOK.value,
         "campaigns": sorted({entry.campaign_id for entry, _ in items if entry.campaign_id}),
         "advertisers": sorted({advertiser_pk for _, advertiser_pk in items}),
+        "leads": [entry.lead_id for entry, _ in items],
     }
     with connection.cursor() as cursor:
         cursor.execute(_MAPPING_SQL, params)
         rows = cursor.fetchall()
-    for kind, key, direction_pk, account_pk, advertiser_pk in sorted(rows, key=lambda row: (row[0], row[2] or 0, row[3])):
-        if kind == "campaign":
+    for kind, key, direction_pk, account_pk, advertiser_pk in sorted(rows, key=lambda row: (row[0], row[2] or 0, row[3] or 0, row[1])):
+        if kind == "known":
+            known.add(key)
+        elif kind == "campaign":
             by_campaign.setdefault(key, (direction_pk, account_pk))
         elif kind == "direction":
             if key:
@@ -295,10 +304,7 @@ def _directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> dict[str,
             only_account = accounts[advertiser_pk][0] if len(accounts[advertiser_pk]) == 1 else None
             found = (None, only_account)
         mapped[entry.lead_id] = found
-    return mapped
-
-
-_KNOWN_SQL = f"SELECT lead_id FROM {Lead._meta.db_table} WHERE tenant_id = %s AND platform = %s AND lead_id = ANY(%s)"
+    return known, mapped
 
 
 _INSERT_FIELDS = [f for f in Lead._meta.concrete_fields if not f.primary_key]
@@ -342,16 +348,12 @@ def _event(lead: Lead, now: datetime) -> dict:
 def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lead], int]:
     """Store ``(entry, advertiser pk)`` pairs of one tenant and their events, in one transaction;
     returns the leads stored and how many were already there."""
-    lead_ids = [entry.lead_id for entry, _ in items]
     with tenant_scope(tenant), transaction.atomic():
         # The seed's explicit duplicate check; the constraint below catches what races past it.
-        with connection.cursor() as cursor:
-            cursor.execute(_KNOWN_SQL, [tenant.pk, Platform.TIKTOK.value, lead_ids])
-            known = {lead_id for (lead_id,) in cursor.fetchall()}
+        known, mapped = _known_and_directions(tenant.pk, items)
         fresh = [(entry, advertiser_pk) for entry, advertiser_pk in items if entry.lead_id not in known]
         if not fresh:
             return [], len(items)
-        mapped = _directions(tenant.pk, fresh)
         now = timezone.now()
         leads = []
         for entry, advertiser_pk in fresh:
