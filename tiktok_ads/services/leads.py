@@ -197,7 +197,6 @@ class LeadWebhookResult:
     duplicates: int = 0
     unmatched: int = 0
     ping: bool = False
-    event_ids: list[str] = field(default_factory=list)
 
     def body(self) -> dict:
         body = {"ok": True, "stored": self.stored, "duplicates": self.duplicates, "unmatched": self.unmatched}
@@ -241,7 +240,6 @@ def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: 
         stored, duplicates = leads_store(tenant=tenants[tenant_id], items=items)
         result.stored += len(stored)
         result.duplicates += duplicates
-        result.event_ids += [lead.event_id for lead in stored]
     return result
 
 
