@@ -2,19 +2,21 @@
 ``POST /tiktok/webhook``; every lead stored exactly once and handed to conversions as one
 canonical event; one JSON line.
 
-Needs ``DATABASE_URL`` (PostgreSQL); uses a database of its own, ``<name>_leads_bench``, dropped
-and migrated at start. ``BENCH_REDIS_URL`` (or ``REDIS_URL``) is the Celery broker the delivery
-tasks are enqueued on (no worker runs: the bench measures receiving, not sending).
+Needs ``DATABASE_URL`` (PostgreSQL) and ``BENCH_REDIS_URL`` (or ``REDIS_URL``: the Celery broker
+and the cache); uses a database of its own, ``<name>_leads_bench``, dropped and migrated at start.
 
-1. ``manage.py sandbox_serve`` (for the OAuth exchange) and the product under gunicorn
-   (``--web-workers`` gthread workers, keep-alive).
+1. ``manage.py sandbox_serve`` (for the OAuth exchange), the product under gunicorn
+   (``--web-workers`` gthread workers, keep-alive) and one Celery worker on the ``default`` queue
+   (the leads' hand-off to conversions; nothing consumes ``deliver``: the bench measures receiving,
+   not sending).
 2. A tenant connected to the sandbox's ``demo`` fixture through the real OAuth services, an ad
    account with one TikTok direction on its first advertiser, and a TikTok Events API
    destination (so each event also gets a delivery row).
 3. ``--callbacks`` bodies, one lead each (the reference's §C.2 shape): ``--callbacks`` × 0.9
    distinct lead ids plus repeats of them, shuffled, each signed ``TikTok-Signature: t=…,s=…``.
 4. Posted by ``--connections`` keep-alive connections at once (asyncio, raw HTTP/1.1: the
-   client must not be what is measured). The clock runs from the first post to the last answer.
+   client must not be what is measured). The clock runs from the first post until the last lead's
+   event exists (``leads_per_s``); ``answered_per_s`` stops at the last answer.
 5. ``stored`` is the tenant's lead rows, ``events`` its ``tiktok_lead`` events and
    ``duplicates_refused`` the leads the answers called duplicates; ``exact`` is true when every
    answer was 200 and stored leads, events and deliveries all equal the distinct leads sent.
@@ -184,6 +186,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="leads-bench-") as tmp:
         env = child_env(database_url=database_url, sandbox_base=sandbox_base, broker_dir=tmp)
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "--skip-checks", "-v", "0"], cwd=ROOT, env=env, check=True)
+        if env["REDIS_URL"]:  # hand-offs and deliveries left by an earlier run
+            subprocess.run([PYTHON, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "default,deliver"], cwd=ROOT, env=env, check=False, capture_output=True)  # fmt: skip
 
         def start(command: list[str], *, stdout=subprocess.DEVNULL) -> subprocess.Popen:
             proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
@@ -193,6 +197,8 @@ def main() -> None:
         try:
             sandbox = start(sandbox_command(sandbox_port), stdout=subprocess.PIPE)
             wait_for_sandbox(sandbox)
+            start([PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "default", "-c", "1", "-n", "leads-bench@%h",
+                   "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"])  # fmt: skip
             os.environ.update(env)
             result = run_bench(args, web_port=web_port, start=start)
         finally:
@@ -236,6 +242,11 @@ def run_bench(args, *, web_port: int, start) -> dict:
 
     started = time.perf_counter()
     answers = asyncio.run(post_all(web_port, payloads, args.connections))
+    answered = time.perf_counter() - started
+    deadline = time.monotonic() + 120
+    with tenant_scope(tenant):
+        while Event.objects.for_tenant(tenant).filter(source="tiktok_lead").count() < distinct and time.monotonic() < deadline:
+            time.sleep(0.02)
     elapsed = time.perf_counter() - started
 
     statuses: dict[int, int] = {}
@@ -251,9 +262,10 @@ def run_bench(args, *, web_port: int, start) -> dict:
         events = Event.objects.for_tenant(tenant).filter(source="tiktok_lead").count()
         deliveries = Delivery.objects.for_tenant(tenant).count()
         with_direction = Lead.objects.for_tenant(tenant).exclude(direction=None).count()
+        with_event = Lead.objects.for_tenant(tenant).exclude(event_id="").count()
     exact = (
         statuses == {200: len(payloads)}
-        and stored == events == deliveries == stored_answers == distinct
+        and stored == events == deliveries == stored_answers == with_event == distinct
         and duplicates_refused == len(payloads) - distinct
     )
     return {
@@ -263,10 +275,12 @@ def run_bench(args, *, web_port: int, start) -> dict:
         "connections": args.connections,
         "seconds": round(elapsed, 2),
         "leads_per_s": round(len(payloads) / elapsed, 1),
+        "answered_per_s": round(len(payloads) / answered, 1),
         "stored": stored,
         "events": events,
         "deliveries": deliveries,
         "with_direction": with_direction,
+        "with_event": with_event,
         "duplicates_refused": duplicates_refused,
         "statuses": {str(key): value for key, value in sorted(statuses.items())},
         "exact": exact,

@@ -27,6 +27,12 @@ class TiktokAdsConfig(PlatformAppConfig):
             {"minute": "41", "hour": "2"},
             expires=5400,
         ),
+        BeatEntry(
+            "TikTok leads waiting for their conversion event",
+            "tiktok_ads.tasks.lead_events_sweep_task",
+            {"minute": "*"},
+            expires=90,
+        ),
     )
     schedules = (
         ScheduleOption(

@@ -44,3 +44,15 @@ def advertisers_refresh_all_task() -> int:
     for tenant_id, connection_id in pairs:
         advertisers_refresh_task.delay(tenant_id=tenant_id, connection_id=connection_id)
     return len(pairs)
+
+
+@tenant_task(name="tiktok_ads.tasks.lead_events_handoff_task", queue=Queue.DEFAULT)
+def lead_events_handoff_task(*, tenant_id: int) -> int:
+    """The tenant's stored leads without their conversion event yet → events (batched)."""
+    return services.lead_events_handoff(tenant=Tenant.objects.get(pk=tenant_id))
+
+
+@cross_tenant_task(name="tiktok_ads.tasks.lead_events_sweep_task", queue=Queue.DEFAULT)
+def lead_events_sweep_task() -> int:
+    """Beat, cross-tenant on purpose: a hand-off for every tenant whose leads waited too long."""
+    return len(services.lead_events_sweep())

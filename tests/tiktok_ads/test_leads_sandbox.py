@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import requests
 import responses
+from django.test import TestCase
 
 from conversions.models import Event
 from tests.tiktok_ads.helpers import connect_business
@@ -22,7 +23,8 @@ def test_sandbox_callbacks_are_stored_once(sandbox, settings, tenant_a, client):
 
     def forward(request):
         headers = {name: value for name, value in request.headers.items() if name.lower() in SIGNATURE_HEADERS}
-        response = client.post("/tiktok/webhook", data=request.body, content_type="application/json", headers=headers)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the hand-off to conversions (eager)
+            response = client.post("/tiktok/webhook", data=request.body, content_type="application/json", headers=headers)
         answers.append(response.json())
         return response.status_code, {}, response.content
 

@@ -11,6 +11,7 @@ import logging
 import time
 
 import pytest
+from django.test import TestCase
 
 from conversions.models import Delivery, Event
 from core.tenancy import tenant_scope
@@ -60,7 +61,9 @@ def tiktok_signature(body: bytes, *, secret=SECRET, t=None) -> str:
 
 
 def post(client, body: bytes, **headers):
-    return client.post(URL, data=body, content_type="application/json", headers=headers)
+    """The request, then what its commit starts (the hand-off to conversions; tasks run eagerly)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(URL, data=body, content_type="application/json", headers=headers)
 
 
 def signed(client, body: bytes):
@@ -273,3 +276,47 @@ def test_explicit_duplicate_check_before_the_insert(client, advertiser_a):
 
     assert replay.json()["duplicates"] == 2
     assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+
+
+def test_handoff_batches_pending_leads_once(client, tenant_a, advertiser_a):
+    from tiktok_ads.services import lead_events_handoff
+
+    client.post(URL, data=(body := callback(entry("1"), entry("2"))), content_type="application/json",
+                headers={"TikTok-Signature": tiktok_signature(body)})  # fmt: skip  (its commit's hand-off not run)
+
+    assert sorted(Lead.all_tenants.values_list("lead_id", "event_id")) == [("1", ""), ("2", "")]
+    assert Event.all_tenants.count() == 0
+    assert lead_events_handoff(tenant=tenant_a) == 2
+    assert lead_events_handoff(tenant=tenant_a) == 0
+    assert sorted(Lead.all_tenants.values_list("event_id", flat=True)) == ["tiktok-lead-1", "tiktok-lead-2"]
+    assert sorted(Event.all_tenants.values_list("event_id", flat=True)) == ["tiktok-lead-1", "tiktok-lead-2"]
+
+
+def test_schedule_enqueues_once_until_the_handoff_starts(monkeypatch, tenant_a):
+    from tiktok_ads.services import leads as lead_services
+
+    sent = []
+    monkeypatch.setattr(lead_services, "enqueue", lambda name, **kwargs: sent.append((name, kwargs["tenant_id"])))
+
+    lead_services.lead_events_schedule(tenant_a.pk)
+    lead_services.lead_events_schedule(tenant_a.pk)
+    assert sent == [("tiktok_ads.tasks.lead_events_handoff_task", tenant_a.pk)]
+    lead_services.lead_events_handoff(tenant=tenant_a)  # clears the mark first
+    lead_services.lead_events_schedule(tenant_a.pk)
+    assert len(sent) == 2
+
+
+def test_sweeper_finds_tenants_with_leads_waiting(monkeypatch, client, tenant_a, advertiser_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tiktok_ads.services import leads as lead_services
+
+    sent = []
+    monkeypatch.setattr(lead_services, "enqueue", lambda name, **kwargs: sent.append(kwargs["tenant_id"]))
+    client.post(URL, data=(body := callback(entry("1"))), content_type="application/json",
+                headers={"TikTok-Signature": tiktok_signature(body)})  # fmt: skip
+    assert lead_services.lead_events_sweep() == []  # not waiting long enough yet
+    Lead.all_tenants.update(received_at=timezone.now() - timedelta(minutes=2))
+    assert lead_services.lead_events_sweep() == [tenant_a.pk] and sent == [tenant_a.pk]

@@ -12,10 +12,14 @@ rotated out, ``TIKTOK_WEBHOOK_PREVIOUS_SECRETS``). Two schemes are accepted:
 A callback's leads go to every tenant holding an active advertiser with the entry's
 ``advertiser_id``; a lead of an advertiser nobody holds is answered 200 and logged (TikTok would
 otherwise retry it). Per tenant, in one transaction: an explicit check for lead ids already
-stored, then one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on the (tenant, platform,
-lead_id) constraint (a redelivery racing in on another connection inserts nothing), then one
-event per inserted lead through ``conversions.services.events_ingest`` (event id
-``tiktok-lead-<lead id>``, so the lead and its event are idempotent on the same key).
+stored and the direction mapping (one query), then one ``INSERT … ON CONFLICT DO NOTHING
+RETURNING`` on the (tenant, platform, lead_id) constraint (a redelivery racing in on another
+connection inserts nothing). TikTok asks for an immediate 200, so the canonical events are made
+just after: the commit schedules one hand-off task per tenant (``lead_events_schedule``, at most
+one waiting at a time), which turns every lead still without ``event_id`` into an event through
+``conversions.services.events_ingest`` in batches (event id ``tiktok-lead-<lead id>``: lead and
+event are idempotent on the same key) and sets ``event_id`` in the same transaction; a beat
+sweeper re-schedules tenants whose leads waited over a minute.
 """
 
 from __future__ import annotations
@@ -24,14 +28,17 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from conversions import services as conversions
 from core.exceptions import ApplicationError
+from core.jobs import enqueue
 from core.pii import mask_email, mask_phone
 from core.tenancy import tenant_scope
 from core.webhooks import WebhookRejected, signature_header_parse, webhook_verify
@@ -47,6 +54,11 @@ LEAD_EVENT_NAME = "LEAD_SUBMITTED"
 LEAD_EVENT_SOURCE = "tiktok_lead"  # conversions' EventSource.TIKTOK_LEAD
 LEAD_OBJECT = 1  # the callback's ``object`` for LEAD
 PING_EVENT = "tiktok.ping"
+LEAD_EVENTS_TASK = "tiktok_ads.tasks.lead_events_handoff_task"
+HANDOFF_DELAY_SECONDS = 0.25  # leads arriving meanwhile are handed over in the same batch
+HANDOFF_KEY_SECONDS = 30  # a lost hand-off task blocks new ones at most this long (then the sweeper)
+HANDOFF_BATCH = 500
+HANDOFF_SWEEP_AFTER = timedelta(seconds=60)
 MISSING_SIGNATURE = f"Missing signature: send {LEAD_SIGNATURE_HEADER} (t=<unix>,s=<hex>) or x-tiktok-signature (<hex>)."
 
 NAME_FIELDS = ("name", "full_name")
@@ -326,7 +338,7 @@ def _insert_new(leads: list[Lead]) -> set[str]:
 
 def _event(lead: Lead, now: datetime) -> dict:
     return {
-        "event_id": lead.event_id,
+        "event_id": lead_event_id(lead.lead_id),
         "event_name": LEAD_EVENT_NAME,
         "event_time": lead.submitted_at or now,
         "email": lead.email,
@@ -378,13 +390,13 @@ def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lea
                     ttclid=entry.ttclid,
                     submitted_at=entry.submitted_at,
                     received_at=now,
-                    event_id=lead_event_id(entry.lead_id),
+                    event_id="",  # set by the hand-off (lead_events_handoff)
                 )
             )
         inserted = _insert_new(leads)
         stored = [lead for lead in leads if lead.lead_id in inserted]
         if stored:
-            conversions.events_ingest(tenant=tenant, events=[_event(lead, now) for lead in stored], source=LEAD_EVENT_SOURCE)
+            transaction.on_commit(partial(lead_events_schedule, tenant.pk))
         for lead in stored:
             logger.info(
                 "tiktok lead %s stored for tenant %s (direction %s, phone %s, email %s)",
@@ -395,6 +407,54 @@ def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lea
                 mask_email(lead.email),
             )
     return stored, len(items) - len(stored)
+
+
+# --- Hand-off to conversions ----------------------------------------------------------------------
+
+
+def _handoff_key(tenant_id: int) -> str:
+    return f"tiktok_ads:lead-handoff:{tenant_id}"
+
+
+def lead_events_schedule(tenant_id: int) -> None:
+    """After a commit that stored leads: one hand-off task for the tenant, unless one is already
+    waiting (``cache.add`` is atomic). The task clears the mark before it reads, so a lead
+    committed before the mark is cleared is read by that task, and one committed after it
+    schedules the next."""
+    if cache.add(_handoff_key(tenant_id), 1, timeout=HANDOFF_KEY_SECONDS):
+        enqueue(LEAD_EVENTS_TASK, countdown=HANDOFF_DELAY_SECONDS, on_commit=False, tenant_id=tenant_id)
+
+
+def lead_events_handoff(*, tenant) -> int:
+    """Every stored lead of the tenant without its event yet becomes one ``LEAD_SUBMITTED`` event
+    (``conversions.services.events_ingest``, idempotent by event id), in batches, each batch and
+    its leads' ``event_id`` in one transaction; rows another run holds are skipped. The number
+    handed over."""
+    cache.delete(_handoff_key(tenant.pk))
+    handed = 0
+    while True:
+        with tenant_scope(tenant), transaction.atomic():
+            pending = Lead.objects.for_tenant(tenant).filter(platform=Platform.TIKTOK, event_id="")
+            leads = list(pending.select_for_update(skip_locked=True).order_by("pk")[:HANDOFF_BATCH])
+            if not leads:
+                return handed
+            now = timezone.now()
+            conversions.events_ingest(tenant=tenant, events=[_event(lead, now) for lead in leads], source=LEAD_EVENT_SOURCE)
+            for lead in leads:
+                lead.event_id = lead_event_id(lead.lead_id)
+            Lead.objects.for_tenant(tenant).bulk_update(leads, ["event_id"], batch_size=HANDOFF_BATCH)
+        handed += len(leads)
+
+
+def lead_events_sweep() -> list[int]:
+    """Cross-tenant (beat): schedule a hand-off for every tenant holding leads that waited longer
+    than ``HANDOFF_SWEEP_AFTER`` for their event (a lost task, a crash between commit and enqueue)."""
+    cutoff = timezone.now() - HANDOFF_SWEEP_AFTER
+    waiting = Lead.all_tenants.filter(event_id="", received_at__lt=cutoff).order_by().values_list("tenant_id", flat=True).distinct()
+    tenant_ids = sorted(waiting)
+    for tenant_id in tenant_ids:
+        enqueue(LEAD_EVENTS_TASK, on_commit=False, tenant_id=tenant_id)
+    return tenant_ids
 
 
 # --- Subscriptions -------------------------------------------------------------------------------
