@@ -19,6 +19,7 @@ class TiktokAdsConfig(PlatformAppConfig):
         NavEntry("Campaign builder", "tiktok_ads:campaign-builder", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
         NavEntry("Campaigns", "tiktok_ads:campaigns", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
         NavEntry("Creatives", "tiktok_ads:creatives", hint="Videos and their upload to TikTok"),
+        NavEntry("Leads", "tiktok_ads:leads", hint="TikTok lead forms, exportable", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
     )
     labels = {
         "tiktok_objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
@@ -52,6 +53,12 @@ class TiktokAdsConfig(PlatformAppConfig):
             "tiktok_ads.tasks.transcriptions_retry_task",
             {"minute": "17"},
             expires=3000,
+        ),
+        BeatEntry(
+            "TikTok leads waiting for their conversion event",
+            "tiktok_ads.tasks.lead_events_sweep_task",
+            {"minute": "*"},
+            expires=90,
         ),
     )
     schedules = (

@@ -82,3 +82,15 @@ def transcriptions_retry_task() -> int:
     for upload in uploads:
         creative_transcribe_task.delay(tenant_id=upload.tenant_id, creative_id=upload.creative_id, upload_id=upload.pk)
     return len(uploads)
+
+
+@tenant_task(name="tiktok_ads.tasks.lead_events_handoff_task", queue=Queue.DEFAULT)
+def lead_events_handoff_task(*, tenant_id: int) -> int:
+    """The tenant's stored leads without their conversion event yet → events (batched)."""
+    return services.lead_events_handoff(tenant=Tenant.objects.get(pk=tenant_id))
+
+
+@cross_tenant_task(name="tiktok_ads.tasks.lead_events_sweep_task", queue=Queue.DEFAULT)
+def lead_events_sweep_task() -> int:
+    """Beat, cross-tenant on purpose: a hand-off for every tenant whose leads waited too long."""
+    return len(services.lead_events_sweep())

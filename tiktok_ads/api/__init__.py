@@ -35,6 +35,9 @@ from tiktok_ads.api.directions import (
     DirectionListView,
     request_actor,
 )
+from tiktok_ads.api.instant_pages import (
+    InstantPagesView,
+)
 
 __all__ = [
     "ActionsView",
@@ -50,6 +53,7 @@ __all__ = [
     "DirectionDetailView",
     "DirectionListView",
     "ERRORS",
+    "InstantPagesView",
     "LaunchResumeView",
     "LaunchView",
     "ManualLaunchView",

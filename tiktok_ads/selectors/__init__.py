@@ -50,8 +50,19 @@ from tiktok_ads.selectors.directions import (
     directions_list,
     tiktok_ui_enabled,
 )
+from tiktok_ads.selectors.leads import (
+    LEAD_EXPORT_HEADER,
+    LeadFilters,
+    lead_advertisers,
+    lead_filter_choices,
+    lead_subscriptions_for_tenant,
+    leads_export_rows,
+    leads_filtered,
+)
 
 __all__ = [
+    "LEAD_EXPORT_HEADER",
+    "LeadFilters",
     "SHOW_TIKTOK_MEMO",
     "TRANSCRIPTION_MAX_ATTEMPTS",
     "UnknownShopNumber",
@@ -85,6 +96,11 @@ __all__ = [
     "has_active_advertiser",
     "launch_get",
     "launch_steps",
+    "lead_advertisers",
+    "lead_filter_choices",
+    "lead_subscriptions_for_tenant",
+    "leads_export_rows",
+    "leads_filtered",
     "parse_upload_id",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",

@@ -24,6 +24,9 @@ from tiktok_ads.serializers.directions import (
     AdAccountSerializer,
     DirectionSerializer,
 )
+from tiktok_ads.serializers.leads import (
+    LeadFilterSerializer,
+)
 
 __all__ = [
     "ActionRecordSerializer",
@@ -35,6 +38,7 @@ __all__ = [
     "CreateCampaignSerializer",
     "CreativeSerializer",
     "DirectionSerializer",
+    "LeadFilterSerializer",
     "ManualLaunchSerializer",
     "StoreSerializer",
     "VideoUploadSerializer",

@@ -41,6 +41,13 @@ from tiktok_ads.views.directions import (
     TikTokSettingsView,
     require_tiktok_ui,
 )
+from tiktok_ads.views.leads import (
+    LEADS,
+    LEADS_PAGE,
+    LeadExportView,
+    LeadListView,
+    LeadSubscribeView,
+)
 
 __all__ = [
     "ACTIONS",
@@ -68,8 +75,13 @@ __all__ = [
     "DirectionEditView",
     "DirectionForm",
     "DirectionListView",
+    "LEADS",
+    "LEADS_PAGE",
     "LaunchProgressView",
     "LaunchResumePageView",
+    "LeadExportView",
+    "LeadListView",
+    "LeadSubscribeView",
     "OAuthCallbackView",
     "TABS",
     "TIKTOK_FIELDS",
