@@ -72,7 +72,19 @@ def _shopee_web_qrcode() -> str:
     return qr_confirm(qrcode_id=qr_create().qrcode_id, account=DEMO_ACCOUNT).qrcode_id
 
 
-AUTH_CODE_ISSUERS = {"tiktok_business": _business_auth_code, "shopee": _shopee_auth_code, "shopee_web": _shopee_web_qrcode}
+def _business_leads_auth_code() -> str:
+    """The Business API's "leads" account (KZT lead-generation advertisers, no shops)."""
+    from sandbox.emulators.tiktok_business.tokens import auth_code_issue
+
+    return auth_code_issue(fixture="leads")
+
+
+AUTH_CODE_ISSUERS = {
+    "tiktok_business": _business_auth_code,
+    "tiktok_business:leads": _business_leads_auth_code,
+    "shopee": _shopee_auth_code,
+    "shopee_web": _shopee_web_qrcode,
+}
 
 
 @contextlib.contextmanager
@@ -84,6 +96,7 @@ def demo_upstreams() -> Iterator[DemoUpstreams]:
         return
     from sandbox.testing import SandboxBridge
 
-    auth_codes = {provider: issue for provider, issue in AUTH_CODE_ISSUERS.items() if provider in providers}
+    # "provider:account" keys issue codes for a provider's other demo accounts.
+    auth_codes = {key: issue for key, issue in AUTH_CODE_ISSUERS.items() if key.partition(":")[0] in providers}
     with SandboxBridge(settings.SANDBOX_BASE_URL):
         yield DemoUpstreams(in_process=providers, auth_codes=auth_codes)

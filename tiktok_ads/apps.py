@@ -78,9 +78,10 @@ class TiktokAdsConfig(PlatformAppConfig):
         or when nothing issues a code (then advertisers are connected from the pages)."""
         from functools import partial
 
-        from tiktok_ads.demo import demo_connect
+        from tiktok_ads.demo import demo_ads_management, demo_connect
 
         demo_connect(tenant, auth_code=partial(upstreams.auth_code, "tiktok_business") if upstreams is not None else None)
+        demo_ads_management(tenant, auth_code=partial(upstreams.auth_code, "tiktok_business:leads") if upstreams is not None else None)
 
     def overview(self, tenant, date_range):
         """Onboarding: connecting an ad account is step 3 (ad spend comes from GMV Max)."""

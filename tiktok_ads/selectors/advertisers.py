@@ -125,3 +125,8 @@ def advertiser_ids_by_pk(tenant: Tenant, pks: list[int]) -> dict[int, str]:
 def tenant_ids_with_active_advertisers() -> list[int]:
     """Cross-tenant on purpose (beat schedulers): the tenants with an active advertiser."""
     return sorted(set(Advertiser.all_tenants.filter(is_active=True).values_list("tenant_id", flat=True)))
+
+
+def advertisers_of_connection(connection: BusinessConnection) -> list[Advertiser]:
+    """The advertisers one authorization reaches, by name."""
+    return list(Advertiser.objects.for_tenant(connection.tenant_id).filter(connection=connection).order_by("name", "id"))

@@ -53,3 +53,8 @@ def transcriptions_retry_due() -> list[VideoUpload]:
             creative__transcription_attempts__lt=TRANSCRIPTION_MAX_ATTEMPTS,
         ).order_by("pk")
     )
+
+
+def creative_of_upload(upload: VideoUpload) -> Creative | None:
+    """The creative ``upload`` became, as stored now."""
+    return Creative.objects.for_tenant(upload.tenant_id).filter(pk=upload.creative_id).first()

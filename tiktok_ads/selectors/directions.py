@@ -72,3 +72,7 @@ def direction_get(tenant: Tenant, pk, *, field: str = "id") -> Direction:
     if found is None:
         raise NotFound(f"{field}: no direction {pk} in this workspace.", extra={"fields": {field: ["Unknown direction."]}})
     return found
+
+
+def ad_account_by_name(tenant: Tenant, name: str) -> AdAccount | None:
+    return ad_accounts_for_tenant(tenant).filter(name=name).first()
