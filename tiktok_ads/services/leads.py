@@ -293,8 +293,13 @@ _MAPPING_SQL = f"""
     UNION ALL
     SELECT 'known', l.lead_id, NULL, NULL, NULL
       FROM {Lead._meta.db_table} l
-     WHERE l.tenant_id = %(tenant)s AND l.platform = %(platform)s AND l.lead_id = ANY(%(leads)s)
+     WHERE l.tenant_id = %(tenant)s AND l.platform = %(platform)s AND {{lead_match}}
 """
+# One lead (the usual callback) is matched with ``=``: the planner then always seeks the unique
+# index on all three columns, even before statistics know how large the table has grown
+# (``= ANY`` with stale statistics may read the tenant's whole index range).
+_MAPPING_ONE_SQL = _MAPPING_SQL.format(lead_match="l.lead_id = %(lead)s")
+_MAPPING_MANY_SQL = _MAPPING_SQL.format(lead_match="l.lead_id = ANY(%(leads)s)")
 
 
 def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> tuple[set[str], dict[str, tuple[int | None, int | None]]]:
@@ -313,9 +318,10 @@ def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) ->
         "campaigns": sorted({entry.campaign_id for entry, _ in items if entry.campaign_id}),
         "advertisers": sorted({advertiser_pk for _, advertiser_pk in items}),
         "leads": [entry.lead_id for entry, _ in items],
+        "lead": items[0][0].lead_id,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_MAPPING_SQL, params)
+        cursor.execute(_MAPPING_ONE_SQL if len(items) == 1 else _MAPPING_MANY_SQL, params)
         rows = cursor.fetchall()
     for kind, key, direction_pk, account_pk, advertiser_pk in sorted(rows, key=lambda row: (row[0], row[2] or 0, row[3] or 0, row[1])):
         if kind == "known":
