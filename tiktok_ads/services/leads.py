@@ -463,6 +463,9 @@ def lead_events_schedule(tenant_id: int) -> None:
         enqueue(LEAD_EVENTS_TASK, countdown=HANDOFF_DELAY_SECONDS, on_commit=False, tenant_id=tenant_id)
 
 
+_HANDED_SQL = f"UPDATE {Lead._meta.db_table} SET event_id = %s || lead_id WHERE tenant_id = %s AND id = ANY(%s)"
+
+
 def lead_events_handoff(*, tenant) -> int:
     """Every stored lead of the tenant without its event yet becomes one ``LEAD_SUBMITTED`` event
     (``conversions.services.events_ingest``, idempotent by event id), in batches, each batch and
@@ -479,9 +482,8 @@ def lead_events_handoff(*, tenant) -> int:
                 return handed
             now = timezone.now()
             conversions.events_ingest(tenant=tenant, events=[_event(lead, now) for lead in leads], source=LEAD_EVENT_SOURCE)
-            for lead in leads:
-                lead.event_id = lead_event_id(lead.lead_id)
-            Lead.objects.for_tenant(tenant).bulk_update(leads, ["event_id"], batch_size=HANDOFF_BATCH)
+            with connection.cursor() as cursor:  # event ids are lead_event_id(lead_id): one UPDATE
+                cursor.execute(_HANDED_SQL, [lead_event_id(""), tenant.pk, [lead.pk for lead in leads]])
         handed += len(leads)
 
 
