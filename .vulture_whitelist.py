@@ -365,7 +365,7 @@ _.rooms_for
 _.room_totals
 _.truth_line
 _.ad_day
-# sandbox/models.py BusinessObject.modified_at: kept current by the emulator, read in the admin.
+# sandbox/models.py BusinessObject.modified_at: the time of the last change, kept current by the emulator.
 _.modified_at
 # The seed toolkit emulators are written with (sandbox/README.md, "Adding an emulator").
 _.LazySequence
@@ -456,3 +456,36 @@ _.roi_percentage
 _.qrcode_image
 _.as_of
 _.file
+
+# Wire methods for the video upload and lead pipelines of tiktok_ads (exercised by the suite
+# against the sandbox): integrations/tiktok_business/files.py, leads.py, openai_audio/client.py.
+_.video_upload_file
+_.video_upload_url
+_.video_info
+_.lead_subscribe
+_.lead_subscriptions
+_.lead_unsubscribe
+_.lead_mock_create
+_.transcribe
+# --- tiktok_ads directions, ad accounts and actions: serializer fields and get_<field> methods DRF
+# reads by name, form fields the direction form's template renders, ``record.diff`` the action log
+# template reads.
+_.ui_platform
+_.default_settings
+_.tiktok_target_cpl_kzt
+_.tiktok_pixel_id
+_.tiktok_identity_id
+_.tiktok_page_id
+_.get_platform
+_.get_ui_platform
+_.tiktok_business_id
+_.advertiser_name
+_.autopilot_tiktok
+_.get_currency
+_.get_tiktok_account_id
+_.diff
+_.get_diff
+# tiktok_ads campaign builder: request serializer fields DRF reads
+_.landing_page_url
+_.accountId
+_.with_adgroup

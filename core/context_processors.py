@@ -15,21 +15,22 @@ def tenancy(request):
         "current_tenant": getattr(request, "tenant", None),
         "current_role": role,
         "user_memberships": memberships_for_user(user) if hasattr(user, "memberships") else [],
-        "nav_groups": nav_groups(role, request.path),
+        "nav_groups": nav_groups(role, request.path, getattr(request, "tenant", None)),
         "can_manage": Role.allows(role, Role.ADMIN),
         "is_owner": Role.allows(role, Role.OWNER),
     }
 
 
-def nav_groups(role, path: str) -> list[dict]:
-    """The navigation: each group with the entries ``role`` may see, in ``NAV_GROUPS`` order.
+def nav_groups(role, path: str, tenant=None) -> list[dict]:
+    """The navigation: each group with the entries ``role`` may see (and ``tenant`` has switched
+    on, ``NavEntry.visible``), in ``NAV_GROUPS`` order.
 
     Exactly one entry is active: the one whose URL is the longest prefix of ``path`` (so
     ``/shop/orders/7/`` marks Orders, not Shop)."""
     groups: dict[str, list[dict]] = {name: [] for name in registry.NAV_GROUPS}
     for config in registry.platform_apps():
         for entry in config.nav:
-            if not Role.allows(role, entry.min_role):
+            if not Role.allows(role, entry.min_role) or not entry.shown_to(tenant):
                 continue
             try:
                 href = reverse(entry.url_name)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from importlib import import_module
 
 from django.apps import AppConfig, apps
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import import_string, module_has_submodule
 
 # The navigation's groups, in the order they show; an app's entries go under its ``nav_group``.
 NAV_GROUPS = ("TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings")
@@ -27,13 +27,19 @@ NAV_GROUPS = ("TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Set
 @dataclass(frozen=True)
 class NavEntry:
     """A navigation link: its label, URL name, the least role that sees it, and its group (the
-    app's ``nav_group`` when empty)."""
+    app's ``nav_group`` when empty). ``visible`` is the dotted path of a ``callable(tenant) ->
+    bool`` (usually one of the app's selectors) for an entry a tenant can switch off; a path, not
+    the callable, because app configs load before the models the callable reads."""
 
     label: str
     url_name: str
     min_role: str = "viewer"
     group: str = ""
     hint: str = ""
+    visible: str = ""
+
+    def shown_to(self, tenant) -> bool:
+        return not self.visible or bool(import_string(self.visible)(tenant))
 
 
 @dataclass(frozen=True)

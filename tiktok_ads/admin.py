@@ -10,7 +10,7 @@ from core.admin import TenantListFilter, TenantOwnedAdmin, admin_tenant_ids
 from core.exceptions import ApplicationError
 from core.fields import mask_secret
 from core.tenancy import tenant_scope
-from tiktok_ads.models import Advertiser, AdvertiserStore, BusinessConnection
+from tiktok_ads.models import ActionRecord, AdAccount, AdAccountChange, Advertiser, AdvertiserStore, BusinessConnection, Direction
 from tiktok_ads.services import advertisers_refresh, connection_disconnect
 
 
@@ -85,3 +85,45 @@ class AdvertiserStoreAdmin(_NoDeleteAdmin, _ReadOnlyAdmin):
     list_display = ("shop_number", "name", "store_id", "advertiser", "is_gmv_max_available", "created_at")
     list_filter = (TenantListFilter, "is_gmv_max_available")
     search_fields = ("name", "store_id")
+
+
+# --- Ads management: ad accounts and directions are edited in the app (their services validate
+# budgets, uniqueness and identities and log changes); here they are edited by operators only for
+# plain fields. Actions and ad-account changes are the audit trail: read-only.
+
+
+@admin.register(AdAccount)
+class AdAccountAdmin(TenantOwnedAdmin):
+    list_display = ("name", "advertiser", "tiktok_account_id", "autopilot_tiktok", "is_active", "updated_at")
+    list_filter = (TenantListFilter, "autopilot_tiktok", "is_active")
+    search_fields = ("name", "tiktok_account_id", "advertiser__advertiser_id")
+    # The TikTok link changes through the app (PATCH /api/ad-accounts), which logs each change.
+    readonly_fields = ("advertiser", "tiktok_account_id", "created_at", "updated_at")
+
+
+@admin.register(Direction)
+class DirectionAdmin(TenantOwnedAdmin):
+    list_display = ("name", "ad_account", "platform", "tiktok_objective", "tiktok_daily_budget", "tiktok_adgroup_mode", "is_active")
+    list_filter = (TenantListFilter, "platform", "tiktok_objective", "is_active")
+    search_fields = ("name", "tiktok_campaign_id")
+    # Budgets are checked against the currency's minimum in the app; the platform never changes.
+    readonly_fields = ("ad_account", "platform", "tiktok_daily_budget", "created_at", "updated_at")
+
+
+@admin.register(ActionRecord)
+class ActionRecordAdmin(_ReadOnlyAdmin):
+    list_display = ("created_at", "action", "ad_account", "state", "dry_run", "actor", "source", "request_id")
+    list_filter = (TenantListFilter, "state", "action", "source")
+    search_fields = ("request_id", "actor")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdAccountChange)
+class AdAccountChangeAdmin(_ReadOnlyAdmin):
+    list_display = ("created_at", "ad_account", "field", "action", "before", "after", "actor")
+    list_filter = (TenantListFilter, "field", "action")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

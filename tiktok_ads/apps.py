@@ -6,9 +6,27 @@ class TiktokAdsConfig(PlatformAppConfig):
     name = "tiktok_ads"
     verbose_name = "TikTok Ads"
     nav_group = "Ads & GMV Max"
-    nav = (NavEntry("Ad accounts", "tiktok_ads:advertisers"), NavEntry("Leads", "tiktok_ads:leads"))
+    nav = (
+        NavEntry("Ad accounts", "tiktok_ads:advertisers"),
+        NavEntry("Directions", "tiktok_ads:directions", hint="Lines of business per ad account, Instagram and TikTok"),
+        # TikTok-only pages hide with the workspace's TikTok switch (the seed's FEATURES.SHOW_TIKTOK).
+        NavEntry(
+            "Action log",
+            "tiktok_ads:actions",
+            hint="Every TikTok action: who, what, before → after",
+            visible="tiktok_ads.selectors.tiktok_ui_enabled",
+        ),
+        NavEntry("Campaign builder", "tiktok_ads:campaign-builder", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+        NavEntry("Campaigns", "tiktok_ads:campaigns", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+        NavEntry("Creatives", "tiktok_ads:creatives", hint="Videos and their upload to TikTok"),
+        NavEntry("Leads", "tiktok_ads:leads", hint="TikTok lead forms, exportable", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+    )
     labels = {
+        "tiktok_objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
+        "adgroup_mode": {"use_existing": "Use existing", "create_new": "Create new"},
         "connection_status": {"active": "Active", "needs_reauth": "Needs re-authorization", "disconnected": "Disconnected"},
+        "operation_status": {"ENABLE": "Active", "DISABLE": "Paused", "DELETE": "Deleted"},
+        "objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
         # The Business API's advertiser states.
         "advertiser_status": {
             "STATUS_ENABLE": "Active",
@@ -19,6 +37,8 @@ class TiktokAdsConfig(PlatformAppConfig):
             "STATUS_LIMIT": "Limited",
             "STATUS_SELF_SERVICE_UNAUDITED": "Awaiting verification",
         },
+        "creative_status": {"uploading": "Uploading", "processing": "Sending to TikTok", "ready": "Ready", "failed": "Failed"},
+        "transcription_status": {"pending": "Pending", "done": "Transcribed", "failed": "Failed (retried later)", "skipped": "No audio"},
     }
     beat_schedules = (
         BeatEntry(
@@ -26,6 +46,13 @@ class TiktokAdsConfig(PlatformAppConfig):
             "tiktok_ads.tasks.advertisers_refresh_all_task",
             {"minute": "41", "hour": "2"},
             expires=5400,
+        ),
+        BeatEntry("TikTok launches resume", "tiktok_ads.tasks.launches_sweep_task", {"minute": "*/5"}, expires=240),
+        BeatEntry(
+            "TikTok creatives: retry failed transcriptions",
+            "tiktok_ads.tasks.transcriptions_retry_task",
+            {"minute": "17"},
+            expires=3000,
         ),
         BeatEntry(
             "TikTok leads waiting for their conversion event",

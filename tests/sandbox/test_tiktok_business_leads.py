@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -15,6 +16,7 @@ from django.conf import settings
 
 from sandbox.emulators.tiktok_business import data
 from sandbox.emulators.tiktok_business.leads import lead_callback_body, lead_entry, sign_lead_callback
+from sandbox.emulators.tiktok_business.management import instant_pages
 from sandbox.emulators.tiktok_business.tokens import auth_code_issue, tokens_revoke
 from sandbox.models import BusinessObject
 
@@ -190,7 +192,9 @@ def test_a_control_lead_reaches_matching_subscribers_signed(token, receiver):
         {"field": "email", "value": "a@example.com"},
     ]
     key = settings.TIKTOK_WEBHOOK_SECRET.encode()
-    assert hit["headers"]["tiktok-signature"] == f"t={NOW},s=" + hmac.new(key, f"{NOW}.".encode() + hit["body"], hashlib.sha256).hexdigest()
+    t = hit["headers"]["tiktok-signature"].split(",")[0].removeprefix("t=")
+    assert abs(int(t) - time.time()) < 60  # the real time, whatever the sandbox clock says
+    assert hit["headers"]["tiktok-signature"] == f"t={t},s=" + hmac.new(key, f"{t}.".encode() + hit["body"], hashlib.sha256).hexdigest()
     assert hit["headers"]["x-tiktok-signature"] == hmac.new(key, hit["body"], hashlib.sha256).hexdigest()
     stored = BusinessObject.objects.get(kind="lead", object_id=lead["lead_id"])
     assert [delivery["status"] for delivery in stored.data["deliveries"]] == [200, 200]
@@ -213,7 +217,42 @@ def test_options_key_seed_signature_duplicates_and_failures(token, receiver, san
     assert headers["tiktok-signature"] == sign_lead_callback(receiver.received[0]["body"], "app-secret-key", int(t))["TikTok-Signature"]
     assert [(d.get("status"), d.get("duplicate", False)) for d in lead["deliveries"]][:2] == [(500, False), (500, True)]
     assert lead["deliveries"][2]["error"] == "ConnectionError"
-    assert lead["entry"]["page_id"].startswith("7616") and len(lead["entry"]["page_id"]) == 19
+    first_published = instant_pages(MY)[1]
+    assert (lead["entry"]["page_id"], lead["entry"]["page_name"]) == (str(first_published["page_id"]), first_published["title"])
+
+
+def test_an_ad_names_its_ad_group_campaign_and_page(token, receiver):
+    page = instant_pages(MY)[2]
+    BusinessObject.objects.create(kind="campaign", advertiser_id=MY.advertiser_id, object_id="1834000000000000001", name="Leads KZ")
+    BusinessObject.objects.create(
+        kind="adgroup", advertiser_id=MY.advertiser_id, object_id="1834000000000000101", parent_id="1834000000000000001", name="IF form A"
+    )
+    BusinessObject.objects.create(
+        kind="ad",
+        advertiser_id=MY.advertiser_id,
+        object_id="1834000000000000201",
+        parent_id="1834000000000000101",
+        name="v1",
+        data={"page_id": page["page_id"]},
+    )
+    subscribe(token, f"{receiver.url}/hook", page_id=str(page["page_id"]))
+
+    [lead] = control_leads({"advertiser_id": MY.advertiser_id, "ad_id": "1834000000000000201", "fields": {"name": "N"}})["leads"]
+
+    entry = json.loads(receiver.received[0]["body"])["entry"][0]
+    assert entry == lead["entry"]
+    assert [
+        entry[key] for key in ("page_id", "page_name", "campaign_id", "campaign_name", "adgroup_id", "adgroup_name", "ad_id", "ad_name")
+    ] == [
+        str(page["page_id"]),
+        page["title"],
+        "1834000000000000001",
+        "Leads KZ",
+        "1834000000000000101",
+        "IF form A",
+        "1834000000000000201",
+        "v1",
+    ]
 
 
 def test_a_revoked_token_ends_its_subscription(token, receiver):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from core.exceptions import ApplicationError
@@ -17,7 +18,7 @@ from core.tables import Column, Table
 from core.web import TenantPageView, TenantRequiredMixin
 from tiktok_ads import selectors
 from tiktok_ads.models import ConnectionStatus
-from tiktok_ads.services import advertisers_refresh, business_oauth_complete, business_oauth_start, connection_disconnect
+from tiktok_ads.services import ad_account_create, advertisers_refresh, business_oauth_complete, business_oauth_start, connection_disconnect
 
 ADVERTISERS_PAGE = "tiktok_ads:advertisers"
 
@@ -64,8 +65,26 @@ class AdvertiserListView(TenantPageView):
             shop_numbers=selectors.shop_numbers(self.tenant),
             needs_reauth=[connection for connection, _ in connections if connection.status == ConnectionStatus.NEEDS_REAUTH],
             can_manage=Role.allows(self.request.role, Role.ADMIN),
+            show_tiktok=selectors.tiktok_ui_enabled(self.tenant),
+            client_accounts=selectors.ad_accounts_for_tenant(self.tenant),
         )
         return context
+
+
+class AdAccountCreateView(TenantRequiredMixin, View):
+    """POST (admin): a client ad account, optionally on one of the connected advertisers."""
+
+    min_role = Role.ADMIN
+    http_method_names = ["post"]
+    error_redirect = ADVERTISERS_PAGE
+
+    def post(self, request):
+        data = {"name": request.POST.get("name", ""), "autopilot_tiktok": request.POST.get("autopilot_tiktok") == "on"}
+        if request.POST.get("tiktok_business_id"):
+            data["tiktok_business_id"] = request.POST["tiktok_business_id"]
+        account = ad_account_create(tenant=request.tenant, data=data, actor=request.user.get_username())
+        messages.success(request, f"Created the ad account {account.name}.")
+        return redirect(f"{reverse(ADVERTISERS_PAGE)}#client-accounts")
 
 
 class ConnectView(TenantRequiredMixin, View):

@@ -4,9 +4,9 @@ data (``data.py``), self-describing signed tokens (``tokens.py``), the report ru
 (``report.py``), video assets (``files.py``), lead subscriptions and callbacks (``leads.py``) and
 control endpoints (``control.py``)."""
 
-from sandbox.emulators.tiktok_business import (  # noqa: F401  (ads management; video assets; lead subscriptions and callbacks)
+from sandbox.emulators.tiktok_business import (  # noqa: F401  (each module registers its routes)
     auction_report,
-    control,  # noqa: F401  (registers the emulator and its control routes)
+    control,
     files,
     leads,
     management,
