@@ -79,6 +79,35 @@ def child_env(*, database_url: str, sandbox_base: str, broker_dir: str) -> dict[
     return env
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def group_pids(pgids: set[int]) -> list[int]:
+    """Every process whose process group is one of ``pgids`` (a started process and its children)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) in pgids:
+                pids.append(int(entry))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of ``pids`` (gone ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
 def wait_for_web(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -197,16 +226,16 @@ def main() -> None:
         try:
             sandbox = start(sandbox_command(sandbox_port), stdout=subprocess.PIPE)
             wait_for_sandbox(sandbox)
-            start([PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "default", "-c", "1", "-n", "leads-bench@%h",
+            worker = start([PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "default", "-c", "1", "-n", "leads-bench@%h",
                    "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"])  # fmt: skip
             os.environ.update(env)
-            result = run_bench(args, web_port=web_port, start=start)
+            result = run_bench(args, web_port=web_port, start=start, product_processes=[worker])
         finally:
             stop_processes(processes)
     print(json.dumps(result))
 
 
-def run_bench(args, *, web_port: int, start) -> dict:
+def run_bench(args, *, web_port: int, start, product_processes: list) -> dict:
     setup_django()
     from django.db import connection
 
@@ -228,8 +257,8 @@ def run_bench(args, *, web_port: int, start) -> dict:
         Destination.objects.create(tenant=tenant, platform=Platform.TIKTOK, name="TikTok", pixel_id="CPIXELBENCH", access_token="tt-bench")
     connection.close()
 
-    start([str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{web_port}", "--workers", str(args.web_workers),
-           "--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30", "--log-level", "warning"])  # fmt: skip
+    product_processes.append(start([str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{web_port}", "--workers", str(args.web_workers),
+           "--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30", "--log-level", "warning"]))  # fmt: skip
     wait_for_web(web_port)
 
     rng = random.Random(13)
@@ -240,6 +269,9 @@ def run_bench(args, *, web_port: int, start) -> dict:
     numbers = {lead_id: n for n, lead_id in enumerate(lead_ids)}
     payloads = [lead_body(lead_id, advertiser.advertiser_id, numbers[lead_id]) for lead_id in sent]
 
+    product = {proc.pid for proc in product_processes}
+    product_cpu_before = cpu_seconds(group_pids(product))
+    client_cpu_before = time.process_time()
     started = time.perf_counter()
     answers = asyncio.run(post_all(web_port, payloads, args.connections))
     answered = time.perf_counter() - started
@@ -248,6 +280,11 @@ def run_bench(args, *, web_port: int, start) -> dict:
         while Event.objects.for_tenant(tenant).filter(source="tiktok_lead").count() < distinct and time.monotonic() < deadline:
             time.sleep(0.02)
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - client_cpu_before
+    product_cpu = cpu_seconds(group_pids(product)) - product_cpu_before
+    with connection.cursor() as cursor:  # the database's share: every other backend of the bench database
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        database_cpu = cpu_seconds([pid for (pid,) in cursor.fetchall()])
 
     statuses: dict[int, int] = {}
     duplicates_refused = stored_answers = 0
@@ -276,6 +313,14 @@ def run_bench(args, *, web_port: int, start) -> dict:
         "seconds": round(elapsed, 2),
         "leads_per_s": round(len(payloads) / elapsed, 1),
         "answered_per_s": round(len(payloads) / answered, 1),
+        # CPU per callback, whatever else the machine runs: web, hand-off worker, their database
+        # backends, and this client; and the rate two otherwise idle cores would sustain.
+        "cpu_ms_per_callback": {
+            "product": round(product_cpu * 1000 / len(payloads), 2),
+            "database": round(database_cpu * 1000 / len(payloads), 2),
+            "client": round(client_cpu * 1000 / len(payloads), 2),
+        },
+        "cpu_bound_leads_per_s_on_2_cores": round(2 * len(payloads) / (product_cpu + database_cpu + client_cpu), 1),
         "stored": stored,
         "events": events,
         "deliveries": deliveries,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,7 @@ from django.utils import timezone
 from conversions import services as conversions
 from core.exceptions import ApplicationError
 from core.jobs import enqueue
+from core.models import Tenant
 from core.pii import mask_email, mask_phone
 from core.tenancy import tenant_scope
 from core.webhooks import WebhookRejected, signature_header_parse, webhook_verify
@@ -55,7 +57,8 @@ LEAD_EVENT_SOURCE = "tiktok_lead"  # conversions' EventSource.TIKTOK_LEAD
 LEAD_OBJECT = 1  # the callback's ``object`` for LEAD
 PING_EVENT = "tiktok.ping"
 LEAD_EVENTS_TASK = "tiktok_ads.tasks.lead_events_handoff_task"
-HANDOFF_DELAY_SECONDS = 0.25  # leads arriving meanwhile are handed over in the same batch
+HANDOFF_DELAY_SECONDS = 0.5  # leads arriving meanwhile are handed over in the same batch
+HANDOFF_MARGIN_SECONDS = 0.25  # for clocks of web and worker hosts that disagree a little
 HANDOFF_KEY_SECONDS = 30  # a lost hand-off task blocks new ones at most this long (then the sweeper)
 HANDOFF_BATCH = 500
 HANDOFF_SWEEP_AFTER = timedelta(seconds=60)
@@ -232,12 +235,7 @@ def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: 
             result.duplicates += 1  # the same lead twice in one body
         else:
             unique[entry.lead_id] = entry
-    holders: dict[str, list[tuple[int, int]]] = defaultdict(list)  # advertiser_id → [(tenant id, advertiser pk)]
-    tenants = {}
-    rows = Advertiser.all_tenants.filter(advertiser_id__in={e.advertiser_id for e in unique.values()}, is_active=True)
-    for advertiser in rows.select_related("tenant").only("pk", "advertiser_id", "tenant").order_by():
-        holders[advertiser.advertiser_id].append((advertiser.tenant_id, advertiser.pk))
-        tenants[advertiser.tenant_id] = advertiser.tenant
+    holders, tenants = _holders(sorted({entry.advertiser_id for entry in unique.values()}))
     per_tenant: dict[int, list[tuple[LeadEntry, int]]] = defaultdict(list)
     for entry in unique.values():
         if not holders.get(entry.advertiser_id):
@@ -255,6 +253,31 @@ def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: 
     return result
 
 
+_TENANT_FIELDS = [f for f in Tenant._meta.concrete_fields]
+_HOLDERS_SQL = (
+    "SELECT a.advertiser_id, a.id, "
+    + ", ".join(f"t.{connection.ops.quote_name(f.column)}" for f in _TENANT_FIELDS)
+    + f" FROM {Advertiser._meta.db_table} a JOIN {Tenant._meta.db_table} t ON t.id = a.tenant_id"
+    + " WHERE a.advertiser_id = ANY(%s) AND a.is_active"
+)
+
+
+def _holders(advertiser_ids: list[str]) -> tuple[dict[str, list[tuple[int, int]]], dict[int, Tenant]]:
+    """advertiser_id → [(tenant id, advertiser pk)] of every active advertiser with that id, and
+    those tenants (one query, on the webhook's hot path)."""
+    holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    tenants: dict[int, Tenant] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_HOLDERS_SQL, [advertiser_ids])
+        rows = cursor.fetchall()
+    names = [f.attname for f in _TENANT_FIELDS]
+    for advertiser_id, advertiser_pk, *tenant_values in rows:
+        tenant = tenants.get(tenant_values[0]) or Tenant.from_db("default", names, tenant_values)
+        tenants[tenant.pk] = tenant
+        holders[advertiser_id].append((tenant.pk, advertiser_pk))
+    return holders, tenants
+
+
 _MAPPING_SQL = f"""
     SELECT 'campaign', c.campaign_id, d.id, d.ad_account_id, NULL
       FROM {Campaign._meta.db_table} c JOIN {Direction._meta.db_table} d ON d.id = c.direction_id
@@ -270,8 +293,13 @@ _MAPPING_SQL = f"""
     UNION ALL
     SELECT 'known', l.lead_id, NULL, NULL, NULL
       FROM {Lead._meta.db_table} l
-     WHERE l.tenant_id = %(tenant)s AND l.platform = %(platform)s AND l.lead_id = ANY(%(leads)s)
+     WHERE l.tenant_id = %(tenant)s AND l.platform = %(platform)s AND {{lead_match}}
 """
+# One lead (the usual callback) is matched with ``=``: the planner then always seeks the unique
+# index on all three columns, even before statistics know how large the table has grown
+# (``= ANY`` with stale statistics may read the tenant's whole index range).
+_MAPPING_ONE_SQL = _MAPPING_SQL.format(lead_match="l.lead_id = %(lead)s")
+_MAPPING_MANY_SQL = _MAPPING_SQL.format(lead_match="l.lead_id = ANY(%(leads)s)")
 
 
 def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> tuple[set[str], dict[str, tuple[int | None, int | None]]]:
@@ -290,9 +318,10 @@ def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) ->
         "campaigns": sorted({entry.campaign_id for entry, _ in items if entry.campaign_id}),
         "advertisers": sorted({advertiser_pk for _, advertiser_pk in items}),
         "leads": [entry.lead_id for entry, _ in items],
+        "lead": items[0][0].lead_id,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_MAPPING_SQL, params)
+        cursor.execute(_MAPPING_ONE_SQL if len(items) == 1 else _MAPPING_MANY_SQL, params)
         rows = cursor.fetchall()
     for kind, key, direction_pk, account_pk, advertiser_pk in sorted(rows, key=lambda row: (row[0], row[2] or 0, row[3] or 0, row[1])):
         if kind == "known":
@@ -412,6 +441,9 @@ def leads_store(*, tenant, items: list[tuple[LeadEntry, int]]) -> tuple[list[Lea
 # --- Hand-off to conversions ----------------------------------------------------------------------
 
 
+_enqueued_here: dict[int, float] = {}  # tenant id → when this process last enqueued its hand-off
+
+
 def _handoff_key(tenant_id: int) -> str:
     return f"tiktok_ads:lead-handoff:{tenant_id}"
 
@@ -421,8 +453,17 @@ def lead_events_schedule(tenant_id: int) -> None:
     waiting (``cache.add`` is atomic). The task clears the mark before it reads, so a lead
     committed before the mark is cleared is read by that task, and one committed after it
     schedules the next."""
+    enqueued_at = _enqueued_here.get(tenant_id)
+    if enqueued_at is not None and time.monotonic() - enqueued_at < HANDOFF_DELAY_SECONDS - HANDOFF_MARGIN_SECONDS:
+        # This process enqueued the tenant's hand-off moments ago: it can't have started (its
+        # countdown hasn't run out), so it will read this commit too. Saves a cache round trip.
+        return
     if cache.add(_handoff_key(tenant_id), 1, timeout=HANDOFF_KEY_SECONDS):
+        _enqueued_here[tenant_id] = time.monotonic()
         enqueue(LEAD_EVENTS_TASK, countdown=HANDOFF_DELAY_SECONDS, on_commit=False, tenant_id=tenant_id)
+
+
+_HANDED_SQL = f"UPDATE {Lead._meta.db_table} SET event_id = %s || lead_id WHERE tenant_id = %s AND id = ANY(%s)"
 
 
 def lead_events_handoff(*, tenant) -> int:
@@ -431,6 +472,7 @@ def lead_events_handoff(*, tenant) -> int:
     its leads' ``event_id`` in one transaction; rows another run holds are skipped. The number
     handed over."""
     cache.delete(_handoff_key(tenant.pk))
+    _enqueued_here.pop(tenant.pk, None)  # run in the enqueuing process (eager tasks): no local skip after this
     handed = 0
     while True:
         with tenant_scope(tenant), transaction.atomic():
@@ -440,9 +482,8 @@ def lead_events_handoff(*, tenant) -> int:
                 return handed
             now = timezone.now()
             conversions.events_ingest(tenant=tenant, events=[_event(lead, now) for lead in leads], source=LEAD_EVENT_SOURCE)
-            for lead in leads:
-                lead.event_id = lead_event_id(lead.lead_id)
-            Lead.objects.for_tenant(tenant).bulk_update(leads, ["event_id"], batch_size=HANDOFF_BATCH)
+            with connection.cursor() as cursor:  # event ids are lead_event_id(lead_id): one UPDATE
+                cursor.execute(_HANDED_SQL, [lead_event_id(""), tenant.pk, [lead.pk for lead in leads]])
         handed += len(leads)
 
 
