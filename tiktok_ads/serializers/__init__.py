@@ -1,28 +1,28 @@
 """TikTok Ads serializers: one module per concern; this package re-exports their public names."""
 
 from tiktok_ads.serializers.advertisers import (
-    AdvertiserSerializer,
     StoreSerializer,
+    AdvertiserSerializer,
 )
 from tiktok_ads.serializers.campaign_builder import (
-    AutoLaunchSerializer,
-    CampaignStatusSerializer,
-    CreateCampaignSerializer,
     ManualLaunchSerializer,
-    campaign_row,
-    creative_row,
-    launch_body,
+    AutoLaunchSerializer,
+    CreateCampaignSerializer,
+    CampaignStatusSerializer,
     validated,
+    launch_body,
+    creative_row,
+    campaign_row,
 )
 from tiktok_ads.serializers.creatives import (
     CreativeSerializer,
     VideoUploadSerializer,
 )
 from tiktok_ads.serializers.directions import (
-    ActionRecordSerializer,
-    AdAccountChangeSerializer,
-    AdAccountSerializer,
     DirectionSerializer,
+    AdAccountSerializer,
+    AdAccountChangeSerializer,
+    ActionRecordSerializer,
 )
 from tiktok_ads.serializers.leads import (
     LeadFilterSerializer,

@@ -1,51 +1,51 @@
 """TikTok Ads views: one module per concern; this package re-exports their public names."""
 
 from tiktok_ads.views.advertisers import (
-    ADVERTISERS,
     ADVERTISERS_PAGE,
-    AdAccountCreateView,
+    ADVERTISERS,
     AdvertiserListView,
-    ConnectionDisconnectView,
-    ConnectionRefreshView,
+    AdAccountCreateView,
     ConnectView,
     OAuthCallbackView,
+    ConnectionRefreshView,
+    ConnectionDisconnectView,
 )
 from tiktok_ads.views.campaign_builder import (
     BUILDER_PAGE,
-    BudgetCheckView,
     CampaignBuilderView,
-    CampaignListView,
-    CampaignStatusPageView,
+    BudgetCheckView,
     LaunchProgressView,
     LaunchResumePageView,
     campaign_rows,
+    CampaignListView,
+    CampaignStatusPageView,
 )
 from tiktok_ads.views.creatives import (
     CREATIVES,
     CreativeListView,
 )
 from tiktok_ads.views.directions import (
-    ACTIONS,
-    DIRECTIONS,
     DIRECTIONS_PAGE,
     TABS,
     TIKTOK_FIELDS,
-    ActionFilters,
-    ActionLogView,
-    DirectionBudgetCheckView,
-    DirectionCreateView,
-    DirectionDeleteView,
-    DirectionEditView,
+    DIRECTIONS,
+    ACTIONS,
+    require_tiktok_ui,
     DirectionForm,
     DirectionListView,
+    DirectionCreateView,
+    DirectionEditView,
+    DirectionDeleteView,
+    DirectionBudgetCheckView,
+    ActionFilters,
+    ActionLogView,
     TikTokSettingsView,
-    require_tiktok_ui,
 )
 from tiktok_ads.views.leads import (
-    LEADS,
     LEADS_PAGE,
-    LeadExportView,
+    LEADS,
     LeadListView,
+    LeadExportView,
     LeadSubscribeView,
 )
 
