@@ -190,7 +190,7 @@ def test_tus_refusals(api, api_client_for, tenant_b, account, settings):
         response = api.head(f"{UPLOADS}{bad}", **TUS)
         assert response.status_code in (400, 404)
         assert api.get(f"{UPLOADS}{bad}", **TUS).status_code in (400, 404)
-    assert api.get(f"{UPLOADS}not-a-uuid", **TUS).json()["error"]["code"] == "invalid_upload_id"
+    assert api.get(f"{UPLOADS}not-a-uuid", **TUS).json()["error"]["code"] == "malformed_request"
     assert api.get(f"{UPLOADS}{uuid.uuid4()}", **TUS).status_code == 404
     assert api_client_for(tenant_b).head(location, **TUS).status_code == 404
     assert patch(api_client_for(tenant_b), location, 0, b"abc").status_code == 404
