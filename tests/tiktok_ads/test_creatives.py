@@ -114,6 +114,8 @@ def test_media_url_is_accepted_and_image_runs_elsewhere(api, account, tenant_a):
     )
     assert (by_url.status_code, by_url.json()["status"], by_url.json()["media_url"]) == (201, "ready", "https://cdn.example.com/v.mp4")
     assert image.status_code == 201
+    nothing = api.post("/api/creatives/", {"ad_account_id": account.pk, "title": "No source"}, format="json")
+    assert (nothing.status_code, nothing.json()["error"]["code"]) == (400, "video_source_missing")
     assert [row["title"] for row in api.get("/api/creatives/").json()["results"]] == ["Img", "By URL"]
 
 
@@ -188,7 +190,7 @@ def test_tus_refusals(api, api_client_for, tenant_b, account, settings):
         response = api.head(f"{UPLOADS}{bad}", **TUS)
         assert response.status_code in (400, 404)
         assert api.get(f"{UPLOADS}{bad}", **TUS).status_code in (400, 404)
-    assert api.get(f"{UPLOADS}not-a-uuid", **TUS).json()["error"]["code"] == "invalid_upload_id"
+    assert api.get(f"{UPLOADS}not-a-uuid", **TUS).json()["error"]["code"] == "malformed_request"
     assert api.get(f"{UPLOADS}{uuid.uuid4()}", **TUS).status_code == 404
     assert api_client_for(tenant_b).head(location, **TUS).status_code == 404
     assert patch(api_client_for(tenant_b), location, 0, b"abc").status_code == 404
@@ -356,7 +358,9 @@ def test_upload_to_sandbox_and_transcribe(sandbox, api, tenant_a, video_with_aud
 
 def test_creatives_page(web_client_for, tenant_a, tenant_b, account):
     services.creative_create(tenant=tenant_a, ad_account_id=account.pk, title="Known video", tiktok_video_id="v10033g5known")
-    sending = services.creative_create(tenant=tenant_a, ad_account_id=account.pk, title="On its way", status="processing")
+    sending = services.creative_create(
+        tenant=tenant_a, ad_account_id=account.pk, title="On its way", status="processing", media_url="https://x.example/v.mp4"
+    )
     other = AdAccount.objects.create(tenant=tenant_b, name="Theirs")
     services.creative_create(tenant=tenant_b, ad_account_id=other.pk, title="Not mine", tiktok_video_id="v2")
 

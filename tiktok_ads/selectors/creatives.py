@@ -6,6 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
+from core.errors import CoreError
 from core.exceptions import ApplicationError, NotFound
 from core.models import Tenant
 from tiktok_ads.models import AdAccount, Creative, Direction, TranscriptionStatus, UploadState, VideoUpload
@@ -31,7 +32,7 @@ def parse_upload_id(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(raw))
     except (TypeError, ValueError):
-        raise ApplicationError("Upload ids are UUIDs.", code="invalid_upload_id") from None
+        raise ApplicationError("Upload ids are UUIDs.", code=CoreError.MALFORMED_REQUEST) from None
 
 
 def upload_get(tenant: Tenant, raw_id: str) -> VideoUpload:

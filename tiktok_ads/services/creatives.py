@@ -64,8 +64,13 @@ def creative_create(
     if tiktok_video_id and media_type != MediaType.VIDEO:
         raise ApplicationError("Only a video creative has a TikTok video id.", code="invalid_media_type")
     if status is None:
-        # A known TikTok video, or a URL the launch uploads from, is ready to run.
-        status = CreativeStatus.READY if (tiktok_video_id or media_url or media_type != MediaType.VIDEO) else CreativeStatus.UPLOADING
+        # Added by id or URL (not uploaded here): a video needs one or the other.
+        if media_type == MediaType.VIDEO and not (tiktok_video_id or media_url):
+            raise ApplicationError(
+                "A video creative needs tiktok_video_id or media_url; upload a file through /api/creatives/uploads/.",
+                code="video_source_missing",
+            )
+        status = CreativeStatus.READY
     return Creative.objects.create(
         tenant=tenant,
         ad_account=ad_account,
