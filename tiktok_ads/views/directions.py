@@ -188,8 +188,9 @@ class _DirectionFormView(FormRefusalMixin, TenantPageView):
         self.bound_form = form = self.form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        if form.cleaned_data.get("platform") in ("tiktok", "both"):
-            require_tiktok_ui(self.tenant)
+        if form.cleaned_data.get("platform") in ("tiktok", "both") and not selectors.tiktok_ui_enabled(self.tenant):
+            form.add_error("platform", "TikTok is switched off for this workspace (Ad accounts page); use the API or switch it on.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         tab = self.save(form.service_data())
         return redirect(f"{reverse(DIRECTIONS_PAGE)}?platform={tab}")
 
