@@ -1,28 +1,28 @@
 """TikTok Ads serializers: one module per concern; this package re-exports their public names."""
 
 from tiktok_ads.serializers.advertisers import (
-    StoreSerializer,
     AdvertiserSerializer,
+    StoreSerializer,
 )
 from tiktok_ads.serializers.campaign_builder import (
-    ManualLaunchSerializer,
     AutoLaunchSerializer,
-    CreateCampaignSerializer,
     CampaignStatusSerializer,
-    validated,
-    launch_body,
-    creative_row,
+    CreateCampaignSerializer,
+    ManualLaunchSerializer,
     campaign_row,
+    creative_row,
+    launch_body,
+    validated,
 )
 from tiktok_ads.serializers.creatives import (
     CreativeSerializer,
     VideoUploadSerializer,
 )
 from tiktok_ads.serializers.directions import (
-    DirectionSerializer,
-    AdAccountSerializer,
-    AdAccountChangeSerializer,
     ActionRecordSerializer,
+    AdAccountChangeSerializer,
+    AdAccountSerializer,
+    DirectionSerializer,
 )
 from tiktok_ads.serializers.leads import (
     LeadFilterSerializer,

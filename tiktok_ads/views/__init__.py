@@ -1,51 +1,51 @@
 """TikTok Ads views: one module per concern; this package re-exports their public names."""
 
 from tiktok_ads.views.advertisers import (
-    ADVERTISERS_PAGE,
     ADVERTISERS,
-    AdvertiserListView,
+    ADVERTISERS_PAGE,
     AdAccountCreateView,
+    AdvertiserListView,
+    ConnectionDisconnectView,
+    ConnectionRefreshView,
     ConnectView,
     OAuthCallbackView,
-    ConnectionRefreshView,
-    ConnectionDisconnectView,
 )
 from tiktok_ads.views.campaign_builder import (
     BUILDER_PAGE,
-    CampaignBuilderView,
     BudgetCheckView,
+    CampaignBuilderView,
+    CampaignListView,
+    CampaignStatusPageView,
     LaunchProgressView,
     LaunchResumePageView,
     campaign_rows,
-    CampaignListView,
-    CampaignStatusPageView,
 )
 from tiktok_ads.views.creatives import (
     CREATIVES,
     CreativeListView,
 )
 from tiktok_ads.views.directions import (
+    ACTIONS,
+    DIRECTIONS,
     DIRECTIONS_PAGE,
     TABS,
     TIKTOK_FIELDS,
-    DIRECTIONS,
-    ACTIONS,
-    require_tiktok_ui,
-    DirectionForm,
-    DirectionListView,
-    DirectionCreateView,
-    DirectionEditView,
-    DirectionDeleteView,
-    DirectionBudgetCheckView,
     ActionFilters,
     ActionLogView,
+    DirectionBudgetCheckView,
+    DirectionCreateView,
+    DirectionDeleteView,
+    DirectionEditView,
+    DirectionForm,
+    DirectionListView,
     TikTokSettingsView,
+    require_tiktok_ui,
 )
 from tiktok_ads.views.leads import (
-    LEADS_PAGE,
     LEADS,
-    LeadListView,
+    LEADS_PAGE,
     LeadExportView,
+    LeadListView,
     LeadSubscribeView,
 )
 
