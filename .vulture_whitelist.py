@@ -489,3 +489,57 @@ _.get_diff
 _.landing_page_url
 _.accountId
 _.with_adgroup
+
+# tiktok_ads: the app's error codes (raised inline as strings, listed in its code table) and model
+# fields and choices read by Django, DRF and templates by name.
+_.BAD_OBJECTIVE
+_.CAMPAIGN_DELETED
+_.CAROUSEL
+_.CREATIVE_NOT_LAUNCHABLE
+_.IDEMPOTENCY_CONFLICT
+_.IMAGE
+_.INVALID_AD_ACCOUNT_ID
+_.INVALID_DIRECTION_ID
+_.INVALID_HEADER
+_.INVALID_MEDIA_TYPE
+_.INVALID_METADATA
+_.INVALID_UPLOAD_ID
+_.INVALID_UPLOAD_LENGTH
+_.MISSING_CHALLENGE
+_.NOTHING_TO_LAUNCH
+_.NO_ADGROUP
+_.NO_ADGROUP_AVAILABLE
+_.NO_ADVERTISER
+_.NO_AD_ACCOUNT
+_.NO_BUDGET
+_.NO_CAMPAIGN
+_.NO_DIRECTION
+_.NO_INSTANT_FORM
+_.NO_LANDING_PAGE
+_.NO_PIXEL
+_.OFFSET_MISMATCH
+_.TIKTOK_LEAD
+_.UNKNOWN_CURRENCY
+_.UPLOAD_BUSY
+_.UPLOAD_COMPLETE
+_.UPLOAD_INTERRUPTED
+_.UPLOAD_NOT_FOUND
+_.UPLOAD_TOO_LARGE
+_.UPSTREAM_NO_ID
+_.UPSTREAM_SHORT
+_.WRONG_AD_ACCOUNT
+_.WRONG_PLATFORM
+_.ad_status_update
+_.ad_update
+_.adgroup_update
+_.adgroups
+_.ads_count
+_.campaign_update
+_.creative_group_id
+# Business API management calls: the actions registry calls the list and status methods by name
+# (getattr); the update calls complete the wire client for the autopilot.
+_.campaign_update
+_.adgroups
+_.adgroup_update
+_.ad_update
+_.ad_status_update
