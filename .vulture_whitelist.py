@@ -365,7 +365,7 @@ _.rooms_for
 _.room_totals
 _.truth_line
 _.ad_day
-# sandbox/models.py BusinessObject.modified_at: kept current by the emulator, read in the admin.
+# sandbox/models.py BusinessObject.modified_at: the time of the last change, kept current by the emulator.
 _.modified_at
 # The seed toolkit emulators are written with (sandbox/README.md, "Adding an emulator").
 _.LazySequence
