@@ -15,6 +15,8 @@ from django.conf import settings
 from core.connections import connection_mark_needs_reauth
 from core.models import Tenant
 from integrations.tiktok_business import REPORT_MAX_DAYS, REPORT_PAGE_SIZE_MAX
+from integrations.tiktok_business.files import VideoFilesMixin
+from integrations.tiktok_business.leads import LeadSubscriptionMixin
 from integrations.tiktok_business.management import ManagementApiMixin
 
 __all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials"]
@@ -44,7 +46,7 @@ class ConnectionCredentials:
         return None
 
 
-class BusinessApiClient(ManagementApiMixin):
+class BusinessApiClient(VideoFilesMixin, LeadSubscriptionMixin, ManagementApiMixin):
     """Calls under one access token: a stored ``connection`` (``for_advertiser``), a bare
     ``access_token`` (during OAuth) or none (the token exchange itself)."""
 

@@ -30,6 +30,7 @@ REAL_UPSTREAMS = {
     "SHOPEE_OPEN_API_BASE": "https://partner.shopeemobile.com",
     "SHOPEE_WEB_BASE": "https://seller.shopee.co.id",
     "SHOPEE_AUTHORIZE_URL": "https://partner.shopeemobile.com/api/v2/shop/auth_partner",
+    "TRANSCRIPTION_API_BASE": "https://api.openai.com/v1",
 }
 # Set by config/settings_test.py for the suite; a subprocess that runs the product's own
 # settings starts without them (and without a stray .env of the checkout).

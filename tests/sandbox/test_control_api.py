@@ -138,6 +138,7 @@ def test_reset_all(client):
         "google-ads",
         "google-oauth",
         "meta-graph",
+        "openai",
         "shopee",
         "shopee-web",
         "telegram",

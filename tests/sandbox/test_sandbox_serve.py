@@ -57,7 +57,7 @@ def test_sandbox_serve_starts_on_a_free_port_and_serves_only_the_sandbox(tmp_pat
             process.kill()
             pytest.fail(f"sandbox_serve did not start: {line!r} {process.communicate(timeout=10)[1][-2000:]}")
         base_url = line.split()[3]
-        assert base_url.endswith("/sandbox") and "(emulators: echo, google-ads, google-oauth, meta-graph, shopee, shopee-web, telegram, tiktok-business, tiktok-events, tiktok-shop, tiktok-shop-auth)" in line
+        assert base_url.endswith("/sandbox") and "(emulators: echo, google-ads, google-oauth, meta-graph, openai, shopee, shopee-web, telegram, tiktok-business, tiktok-events, tiktok-shop, tiktok-shop-auth)" in line
 
         me = requests.get(f"{base_url}/telegram/bot{TOKEN}/getMe", timeout=10)
         assert me.status_code == 200

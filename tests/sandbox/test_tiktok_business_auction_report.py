@@ -8,26 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from sandbox.emulators.tiktok_business.auction_report import ad_day, ad_totals, metrics_of, totals_sum
+from sandbox.emulators.tiktok_business.auction_report import PERFORMANCE_METRICS, ad_day, ad_totals, metrics_of, totals_sum
 from tests.sandbox.tiktok_business_objects import EMULATOR, MY, NOW, OUTLET, ad, adgroup, campaign, creative, demo_token, get, post, video
 
 TODAY = date(2026, 11, 18)  # NOW in Kuala Lumpur
 DAY = 86_400
-METRICS = [
-    "spend",
-    "impressions",
-    "clicks",
-    "ctr",
-    "cpc",
-    "cpm",
-    "reach",
-    "frequency",
-    "conversion",
-    "cost_per_conversion",
-    "conversion_rate",
-]
-METRICS += ["result", "cost_per_result", "video_play_actions", "video_watched_2s", "video_watched_6s", "likes", "comments", "shares"]
-METRICS += ["follows", "profile_visits", "onsite_form", "cost_per_onsite_form"]
+METRICS = list(PERFORMANCE_METRICS)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 
 import pytest
 import requests
@@ -185,3 +186,14 @@ def test_info(token):
     assert answer["data"]["list"] == [second, first]
     assert (unknown["code"], other_advertiser["code"], too_many["code"]) == (40053, 40053, 40002)
     assert "v10033g5nope" in unknown["message"]
+
+
+def test_the_cover_is_served(token):
+    video = upload(token, file_parts())["data"][0]
+
+    cover = requests.get(video["video_cover_url"], timeout=30)
+    missing = requests.get(video["video_cover_url"].replace(video["video_id"], "v10033g5none"), timeout=30)
+
+    assert cover.status_code == 200 and cover.headers["Content-Type"] == "image/png"
+    assert cover.content.startswith(b"\x89PNG\r\n\x1a\n") and struct.unpack(">II", cover.content[16:24]) == (90, 160)
+    assert missing.status_code == 404

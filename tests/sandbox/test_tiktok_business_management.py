@@ -11,7 +11,9 @@ import pytest
 import requests
 from django.conf import settings
 
+from sandbox.emulators.tiktok_business import data
 from sandbox.emulators.tiktok_business.management import identities, instant_pages
+from sandbox.emulators.tiktok_business.tokens import auth_code_issue
 from sandbox.models import BusinessObject
 from tests.sandbox.tiktok_business_objects import (
     EMULATOR,
@@ -500,3 +502,39 @@ def test_the_clock_drives_create_times(token, sandbox):
     sandbox.set_options(EMULATOR, clock_frozen_at=NOW + 86_400)
     created = campaign(token)["data"]
     assert created["create_time"] == datetime.fromtimestamp(NOW + 86_400, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- The leads fixture (KZT) --------------------------------------------------------------
+
+
+def test_the_leads_fixture_has_two_kzt_accounts_with_kzt_minimums(sandbox, db, settings):
+    settings.TIKTOK_MIN_DAILY_BUDGET_KZT = 2500
+    sandbox.set_options(EMULATOR, clock_frozen_at=NOW)
+    body = requests.post(
+        api("oauth2/access_token/"),
+        json={
+            "app_id": settings.TIKTOK_BUSINESS_APP_ID,
+            "secret": settings.TIKTOK_BUSINESS_APP_SECRET,
+            "auth_code": auth_code_issue(fixture="leads"),
+        },
+        timeout=30,
+    ).json()
+    leads_token = body["data"]["access_token"]
+    school, clinic = data.fixture_get("leads").advertisers
+
+    info = get("advertiser/info/", leads_token, advertiser_ids=[school.advertiser_id, clinic.advertiser_id])["data"]["list"]
+    assert [(row["name"], row["currency"], row["display_timezone"], row["timezone"], row["country"]) for row in info] == [
+        ("Almaty English School", "KZT", "Asia/Almaty", "Etc/GMT-5", "KZ"),
+        ("Astana Dental Clinic", "KZT", "Asia/Almaty", "Etc/GMT-5", "KZ"),
+    ]
+    assert get("gmv_max/store/list/", leads_token, advertiser_id=school.advertiser_id)["data"] == {"store_list": []}
+    assert (
+        campaign(leads_token, school, budget_mode="BUDGET_MODE_DAY", budget=6000)["message"]
+        == "budget: Budget must be at least 6250.00 KZT."
+    )
+    campaign_id = campaign(leads_token, school)["data"]["campaign_id"]
+    low = adgroup(leads_token, school, campaign_id, budget=2499)
+    assert (low["code"], low["message"]) == (40002, "budget: Budget must be at least 2500.00 KZT.")
+    assert adgroup(leads_token, school, campaign_id, budget=2500)["code"] == 0
+    # The demo token does not reach the leads accounts.
+    assert campaign(demo_token(sandbox), school)["code"] == 40001

@@ -58,7 +58,7 @@ def test_manual_launch_refusals_name_the_problem(sandbox, tenant_a, tenant_b, ow
     answer = post(direction_id=facebook.pk)
     assert answer.status_code == 400 and "is a facebook direction" in answer.json()["error"]["message"]
     answer = post(creative_ids=[image.pk])
-    assert answer.status_code == 400 and f"Creative {image.pk} (Banner) is a image" in answer.json()["error"]["message"]
+    assert answer.status_code == 400 and f"Creative {image.pk} (Banner) is an image" in answer.json()["error"]["message"]
     answer = post(daily_budget="19.99")
     assert answer.status_code == 400
     assert answer.json()["error"]["message"] == "The daily budget must be at least 20.00 MYR for a TikTok ad group."

@@ -27,7 +27,7 @@ def test_builder_page_launch_and_campaign_toggle(sandbox, tenant_a, web_client_f
     refused = client.post(
         "/ads/campaign-builder/", {"direction": direction.pk, "creative_ids": [image.pk], "daily_budget": "25", "objective": "traffic"}
     )
-    assert refused.status_code == 400 and "is a image" in refused.content.decode()
+    assert refused.status_code == 400 and "is an image" in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         launched = client.post(
             "/ads/campaign-builder/",

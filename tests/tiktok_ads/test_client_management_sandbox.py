@@ -14,7 +14,7 @@ from sandbox.emulators.tiktok_business.auction_report import ad_day
 from sandbox.models import BusinessObject
 from tests.tiktok_ads.helpers import connect_business
 from tiktok_ads.client import BusinessApiClient
-from tiktok_ads.models import Advertiser
+from tiktok_ads.models import Advertiser, AdvertiserStore
 
 EMULATOR = "tiktok-business"
 NOW = int(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Asia/Kuala_Lumpur")).timestamp())
@@ -125,3 +125,11 @@ def test_refusals_are_bad_requests_with_the_platform_message(advertiser):
     client.campaign_status_update(advertiser.advertiser_id, [campaign_id], "DELETE")
     with pytest.raises(BadRequest, match="is deleted"):
         client.campaign_status_update(advertiser.advertiser_id, [campaign_id], "ENABLE")
+
+
+def test_a_tenant_connects_the_leads_fixture(sandbox, tenant_b):
+    connect_business(tenant_b, fixture="leads")
+
+    advertisers = Advertiser.objects.for_tenant(tenant_b).order_by("name")
+    assert [(a.name, a.currency) for a in advertisers] == [("Almaty English School", "KZT"), ("Astana Dental Clinic", "KZT")]
+    assert not AdvertiserStore.objects.for_tenant(tenant_b).exists()

@@ -155,7 +155,8 @@ def campaign_rows(merged: list[dict]) -> list[dict]:
             {
                 "campaign": campaign,
                 "status": item["status"],
-                "budget": item["budget"],
+                # An INFINITE campaign budget (TikTok answers 0) means the ad groups' budgets rule.
+                "budget": item["budget"] if item["budget"] and item["budget_mode"] != "BUDGET_MODE_INFINITE" else None,
                 "budget_mode": item["budget_mode"],
                 "live": item["live"],
                 "objective": direction.tiktok_objective if direction else "",

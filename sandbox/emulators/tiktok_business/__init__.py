@@ -4,7 +4,7 @@ data (``data.py``), self-describing signed tokens (``tokens.py``), the report ru
 (``report.py``), video assets (``files.py``), lead subscriptions and callbacks (``leads.py``) and
 control endpoints (``control.py``)."""
 
-from sandbox.emulators.tiktok_business import (  # noqa: F401  (register their routes)
+from sandbox.emulators.tiktok_business import (  # noqa: F401  (each module registers its routes)
     auction_report,
     control,
     files,

@@ -57,6 +57,11 @@ ADDITIVE = (
     "video_play_actions",
     "video_watched_2s",
     "video_watched_6s",
+    "video_views_p25",
+    "video_views_p50",
+    "video_views_p75",
+    "video_views_p100",
+    "play_centiseconds",
     "likes",
     "comments",
     "shares",
@@ -72,14 +77,22 @@ PERFORMANCE_METRICS = (
     "cpm",
     "reach",
     "frequency",
+    "cost_per_1000_reached",
     "conversion",
     "cost_per_conversion",
     "conversion_rate",
+    "real_time_conversion",
     "result",
     "cost_per_result",
+    "result_rate",
     "video_play_actions",
     "video_watched_2s",
     "video_watched_6s",
+    "video_views_p25",
+    "video_views_p50",
+    "video_views_p75",
+    "video_views_p100",
+    "average_video_play",
     "likes",
     "comments",
     "shares",
@@ -116,6 +129,9 @@ def ad_totals(ad_id: str, day: date, *, currency: str = "USD", objective: str = 
     spend = int(impressions * r.randint(150, 600) * v.ratio(currency) / 1000)
     plays = impressions * r.randint(40, 80) // 100
     watched_2s = plays * r.randint(40, 70) // 100
+    p25 = plays * r.randint(30, 60) // 100
+    p50 = p25 * r.randint(50, 80) // 100
+    p75 = p50 * r.randint(50, 80) // 100
     likes = plays * r.randint(1, 5) // 100
     events = clicks * r.randint(2, 15) // 100
     conversion = events if objective in ("LEAD_GENERATION", "WEB_CONVERSIONS") else 0
@@ -132,6 +148,11 @@ def ad_totals(ad_id: str, day: date, *, currency: str = "USD", objective: str = 
         "video_play_actions": plays,
         "video_watched_2s": watched_2s,
         "video_watched_6s": watched_2s * r.randint(30, 60) // 100,
+        "video_views_p25": p25,
+        "video_views_p50": p50,
+        "video_views_p75": p75,
+        "video_views_p100": p75 * r.randint(40, 80) // 100,
+        "play_centiseconds": plays * r.randint(150, 900),  # 1.5-9 s a play on average
         "likes": likes,
         "comments": likes * r.randint(2, 10) // 100,
         "shares": likes * r.randint(2, 15) // 100,
@@ -160,7 +181,7 @@ def _ratio(numerator: int, denominator: int, scale: int = 1) -> str:
 def metrics_of(totals: dict[str, int]) -> dict[str, str]:
     """Every performance metric as the API writes it (strings), from additive totals."""
     spend = totals["spend"]
-    values = {name: str(totals[name]) for name in ADDITIVE}
+    values = {name: str(totals[name]) for name in ADDITIVE if name != "play_centiseconds"}
     values.update(
         {
             "spend": str((Decimal(spend) / 100).quantize(TWO)),
@@ -168,6 +189,10 @@ def metrics_of(totals: dict[str, int]) -> dict[str, str]:
             "cpc": _ratio(spend, totals["clicks"] * 100),
             "cpm": _ratio(spend * 10, totals["impressions"]),
             "frequency": _ratio(totals["impressions"], totals["reach"]),
+            "cost_per_1000_reached": _ratio(spend * 10, totals["reach"]),
+            "real_time_conversion": str(totals["conversion"]),
+            "result_rate": _ratio(totals["result"], totals["impressions"], 100),
+            "average_video_play": _ratio(totals["play_centiseconds"], totals["video_play_actions"] * 100),
             "cost_per_conversion": _ratio(spend, totals["conversion"] * 100),
             "conversion_rate": _ratio(totals["conversion"], totals["clicks"], 100),
             "cost_per_result": _ratio(spend, totals["result"] * 100),
@@ -209,7 +234,7 @@ def ad_day(ad_id: str, day: date) -> dict[str, str] | None:
         return None
     campaign = tree.parents(ad)[-1]
     totals = ad_totals(ad.object_id, day, currency=advertiser.currency, objective=campaign.data["objective_type"])
-    return {name: value for name, value in metrics_of(totals).items() if name in PERFORMANCE_METRICS}
+    return metrics_of(totals)
 
 
 # --- The endpoint -------------------------------------------------------------------------

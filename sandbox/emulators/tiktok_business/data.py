@@ -11,6 +11,9 @@ Fixtures (chosen on the authorize page; an access token speaks for one fixture):
   without GMV Max (``Glow Corner ID Pop-up``). 8 campaigns each, half PRODUCT_GMV_MAX, half
   LIVE_GMV_MAX. Stores in connection order: MY, Outlet, ID, ID Pop-up → shop numbers 1, 2, 3, 4.
 - ``large``: 20 advertisers × 50 campaigns × 365 days, one store each.
+- ``leads``: 2 advertisers in KZT (Asia/Almaty, KZ) without stores or GMV Max campaigns, for
+  ads management and lead forms (``management.py``): ``Almaty English School`` and
+  ``Astana Dental Clinic``.
 
 Campaigns: a campaign has a row for every day of its active span (``Campaign.span``), zeros
 included. LIVE campaigns have rooms: 0–3 launched per day, 30 min – 5 h long, launched between
@@ -95,7 +98,7 @@ ROOM_METRICS = (
 )
 
 # Amounts are drawn in MYR-like units and scaled to the account's currency.
-CURRENCY_SCALE = {"MYR": 1, "IDR": 3500, "THB": 8, "PHP": 13, "VND": 5500, "SGD": 0.3, "USD": 0.22, "JPY": 33}
+CURRENCY_SCALE = {"MYR": 1, "IDR": 3500, "THB": 8, "PHP": 13, "VND": 5500, "SGD": 0.3, "USD": 0.22, "JPY": 33, "KZT": 110}
 ETC_ZONES = {
     "Asia/Kuala_Lumpur": "Etc/GMT-8",
     "Asia/Singapore": "Etc/GMT-8",
@@ -104,6 +107,7 @@ ETC_ZONES = {
     "Asia/Bangkok": "Etc/GMT-7",
     "Asia/Ho_Chi_Minh": "Etc/GMT-7",
     "Asia/Tokyo": "Etc/GMT-9",
+    "Asia/Almaty": "Etc/GMT-5",
 }
 
 
@@ -256,12 +260,17 @@ _LARGE_ZONES = (
     ("VND", "Asia/Ho_Chi_Minh", "VN"),
     ("SGD", "Asia/Singapore", "SG"),
 )
-FIXTURE_TITLES = {"demo": "Glow Corner (4 ad accounts, 120 days)", "large": "Siam Beauty Group (20 ad accounts × 50 campaigns, 365 days)"}
+FIXTURE_TITLES = {
+    "demo": "Glow Corner (4 ad accounts, 120 days)",
+    "large": "Siam Beauty Group (20 ad accounts × 50 campaigns, 365 days)",
+    "leads": "Almaty lead generation (2 ad accounts in KZT, lead forms)",
+}
+_LEADS_ADVERTISERS = ("Almaty English School", "Astana Dental Clinic")
 FIXTURES = tuple(FIXTURE_TITLES)
 
 
 def fixture_get(key: str) -> Fixture:
-    """The fixture ``key`` ("demo" or "large"); KeyError for another name."""
+    """The fixture ``key`` ("demo", "large" or "leads"); KeyError for another name."""
     if key not in FIXTURE_TITLES:
         raise KeyError(key)
     return _fixture_build(key, current_seed())
@@ -278,6 +287,8 @@ def _fixture_build(key: str, seed: int) -> Fixture:
             (name, currency, zone, country, tuple(stores[s] for s in store_keys), 8, 120)
             for name, currency, zone, country, store_keys in _DEMO_ADVERTISERS
         ]
+    elif key == "leads":
+        specs = [(name, "KZT", "Asia/Almaty", "KZ", (), 0, 120) for name in _LEADS_ADVERTISERS]
     else:
         specs = []
         for index in range(20):
@@ -288,7 +299,8 @@ def _fixture_build(key: str, seed: int) -> Fixture:
     advertisers = []
     for index, (name, currency, zone, country, stores_of, campaign_count, days) in enumerate(specs):
         advertiser_id = rng(NS, key, "advertiser", index, seed=seed).digits(19)
-        advertiser = Advertiser(advertiser_id, name, currency, zone, f"{name.split(' ')[0]} Sdn Bhd", country, days, stores_of)
+        company = f"{name} LLP" if country == "KZ" else f"{name.split(' ')[0]} Sdn Bhd"
+        advertiser = Advertiser(advertiser_id, name, currency, zone, company, country, days, stores_of)
         campaigns = tuple(_campaign_build(key, seed, advertiser, n) for n in range(campaign_count))
         advertisers.append(Advertiser(**{**advertiser.__dict__, "campaigns": campaigns}))
     return Fixture(key, FIXTURE_TITLES[key], tuple(advertisers))

@@ -7,6 +7,8 @@
   the emulator fetches the URL (streamed). ``data`` is an array of one video object.
 - ``GET open_api/v1.3/file/video/ad/info/?advertiser_id&video_ids=[…]`` (at most 60 ids) →
   ``data.list``.
+- ``GET cdn/video/<video_id>/cover.png``: the ``video_cover_url``, a 9:16 PNG in a colour fixed by
+  the video id (so pages can show a cover). ``preview_url`` points next to it and isn't served.
 
 The bytes are never kept: Django streams a large multipart file to a temporary file, the MD5 is
 read from it 1 MB at a time, and only the metadata is stored (``BusinessObject`` kind
@@ -25,12 +27,14 @@ import hashlib
 import secrets
 import struct
 import tempfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
 
 from sandbox.emulators.tiktok_business.data import EMULATOR, sandbox_now
 from sandbox.emulators.tiktok_business.emulator import API, _context, _string_list, platform_call, tiktok_business
@@ -238,7 +242,7 @@ def _video_object(video_id: str, facts: VideoFacts, file_name: str) -> dict:
         "format": facts.format,
         "signature": facts.md5,
         "file_name": file_name,
-        "video_cover_url": f"{base}/cover.jpg",
+        "video_cover_url": f"{base}/cover.png",
         "preview_url": f"{base}/preview.mp4",
         "preview_url_expire_time": datetime.fromtimestamp(now + PREVIEW_SECONDS, UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "displayable": True,
@@ -307,3 +311,20 @@ def video_info(request, grant, params: dict):
         if video_id not in found:
             raise PlatformError(40053, f"Invalid video id: {video_id}.")
     return {"list": [found[video_id] for video_id in dict.fromkeys(ids)]}
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+
+
+@tiktok_business.route("cdn/video/<str:video_id>/cover.png")
+def video_cover(request, video_id: str):
+    if not BusinessObject.objects.filter(kind=KIND, object_id=video_id).exists():
+        raise Http404("No such video.")
+    digest = hashlib.sha256(video_id.encode()).digest()
+    return HttpResponse(_png(90, 160, (64 + digest[0] % 160, 64 + digest[1] % 160, 64 + digest[2] % 160)), content_type="image/png")

@@ -20,7 +20,8 @@ signed by ``sign_lead_callback``: ``TikTok-Signature: t=<unix>,s=<hex HMAC-SHA25
 <hex HMAC-SHA256(key, body)>``. The key is option ``lead_signing_key``, by default
 ``settings.TIKTOK_WEBHOOK_SECRET`` (what the product is configured with; the platform's scheme
 keys it with the app secret). Option ``duplicate_rate`` (0..1) sends a callback a second time
-(at-least-once delivery). A subscription whose access token was revoked is disabled instead of
+(at-least-once delivery). ``t`` is the real time (the receiver checks its age against its own
+clock); the body's ``time`` and ``create_time`` follow the sandbox clock. A subscription whose access token was revoked is disabled instead of
 delivered to. Each outcome (``status`` or ``error``) is kept on the lead; a failure never
 raises.
 """
@@ -51,10 +52,10 @@ from sandbox.emulators.tiktok_business.emulator import (
     platform_call,
     tiktok_business,
 )
+from sandbox.emulators.tiktok_business.management import instant_pages
 from sandbox.emulators.tiktok_business.tokens import PlatformError, access_token_check, app_check, invalid_params
 from sandbox.framework import MalformedBody, request_params
 from sandbox.models import BusinessObject
-from sandbox.seed import stable_int
 
 SUBSCRIPTION = "subscription"
 LEAD = "lead"
@@ -280,40 +281,37 @@ def advertiser_find(advertiser_id: str) -> Advertiser | None:
     return None
 
 
-def default_page_id(advertiser_id: str) -> str:
-    """The advertiser's instant form when the caller names none (fixed by the advertiser)."""
-    return str(stable_int("tiktok_business", "page", advertiser_id, lo=7_616_000_000_000_000_000, hi=7_616_999_999_999_999_999))
+def default_page_id(advertiser: Advertiser) -> str:
+    """The advertiser's first published instant form (``page/get/``), for leads that name none."""
+    return str(next(page["page_id"] for page in instant_pages(advertiser) if page["status"] == "PUBLISHED"))
+
+
+def _objects(advertiser_id: str, kind: str, object_id: str) -> BusinessObject | None:
+    if not object_id:
+        return None
+    return BusinessObject.objects.filter(kind=kind, advertiser_id=advertiser_id, object_id=object_id).first()
 
 
 def _names(advertiser: Advertiser, *, page_id: str, campaign_id: str, adgroup_id: str, ad_id: str) -> dict:
-    """Names (and the parents of an ad / ad group) from the objects the management endpoints
-    created, else the fixture's campaigns; unknown ids keep empty names."""
-    known = {
-        row.object_id: row
-        for row in BusinessObject.objects.filter(
-            advertiser_id=advertiser.advertiser_id, object_id__in=[i for i in (page_id, campaign_id, adgroup_id, ad_id) if i]
-        )
-    }
-    ad = known.get(ad_id)
-    if ad is not None and not adgroup_id:
-        adgroup_id = ad.parent_id
-        known.update(
-            {row.object_id: row for row in BusinessObject.objects.filter(advertiser_id=advertiser.advertiser_id, object_id=adgroup_id)}
-        )
-    adgroup = known.get(adgroup_id)
-    if adgroup is not None and not campaign_id:
-        campaign_id = adgroup.parent_id
-        known.update(
-            {row.object_id: row for row in BusinessObject.objects.filter(advertiser_id=advertiser.advertiser_id, object_id=campaign_id)}
-        )
-    campaign_name = known[campaign_id].name if campaign_id in known else ""
-    if campaign_id and not campaign_name:
-        fixture_campaign = next((c for c in advertiser.campaigns if c.campaign_id == campaign_id), None)
-        campaign_name = fixture_campaign.name if fixture_campaign is not None else ""
-    page = known.get(page_id)
+    """The ids and names around a lead: an ad (created through ``ad/create/``) gives its ad group,
+    campaign and instant page; an ad group its campaign; unknown ids keep empty names. Pages are
+    the advertiser's instant forms; the fixture's GMV Max campaigns name themselves too."""
+    ad = _objects(advertiser.advertiser_id, "ad", ad_id)
+    if ad is not None:
+        adgroup_id = adgroup_id or ad.parent_id
+        page_id = page_id or str(ad.data.get("page_id") or "")
+    adgroup = _objects(advertiser.advertiser_id, "adgroup", adgroup_id)
+    if adgroup is not None:
+        campaign_id = campaign_id or adgroup.parent_id
+    campaign = _objects(advertiser.advertiser_id, "campaign", campaign_id)
+    campaign_name = campaign.name if campaign is not None else ""
+    if campaign_id and campaign is None:
+        campaign_name = next((c.name for c in advertiser.campaigns if c.campaign_id == campaign_id), "")
+    page_id = page_id or default_page_id(advertiser)
+    titles = {str(page["page_id"]): page["title"] for page in instant_pages(advertiser)}
     return {
         "page_id": page_id,
-        "page_name": page.name if page is not None else f"Instant form {page_id[-4:]}",
+        "page_name": titles.get(page_id, ""),
         "advertiser_name": advertiser.name,
         "campaign_id": campaign_id,
         "campaign_name": campaign_name,
@@ -335,13 +333,7 @@ def lead_create(
     mock: bool = False,
 ) -> BusinessObject:
     """Store one lead of ``advertiser`` (not yet delivered)."""
-    names = _names(
-        advertiser,
-        page_id=page_id or default_page_id(advertiser.advertiser_id),
-        campaign_id=campaign_id,
-        adgroup_id=adgroup_id,
-        ad_id=ad_id,
-    )
+    names = _names(advertiser, page_id=page_id, campaign_id=campaign_id, adgroup_id=adgroup_id, ad_id=ad_id)
     entry = lead_entry(advertiser_id=advertiser.advertiser_id, fields=fields, create_time=sandbox_now(), **names)
     return BusinessObject.objects.create(
         kind=LEAD,
@@ -364,7 +356,8 @@ def _subscribers(lead: BusinessObject):
 
 
 def _post(url: str, body: str, key: str, seed_signature: bool) -> dict:
-    headers = sign_lead_callback(body, key, sandbox_now(), seed_signature=seed_signature)
+    # Signed at the real time: the receiver checks ``t`` against its own clock, not the sandbox's.
+    headers = sign_lead_callback(body, key, seed_signature=seed_signature)
     try:
         response = requests.post(url, data=body.encode(), headers=headers, timeout=DELIVERY_TIMEOUT)
     except requests.RequestException as exc:
