@@ -457,6 +457,16 @@ _.qrcode_image
 _.as_of
 _.file
 
+# Wire methods for the video upload and lead pipelines of tiktok_ads (exercised by the suite
+# against the sandbox): integrations/tiktok_business/files.py, leads.py, openai_audio/client.py.
+_.video_upload_file
+_.video_upload_url
+_.video_info
+_.lead_subscribe
+_.lead_subscriptions
+_.lead_unsubscribe
+_.lead_mock_create
+_.transcribe
 # --- tiktok_ads directions, ad accounts and actions: serializer fields and get_<field> methods DRF
 # reads by name, form fields the direction form's template renders, ``record.diff`` the action log
 # template reads.

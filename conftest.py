@@ -4,6 +4,7 @@ pytest_plugins = [
     "tests.fixtures.http",
     "tests.fixtures.web",
     "tests.fixtures.api",
+    "tests.fixtures.videos",
 ]
 
 

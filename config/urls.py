@@ -22,6 +22,7 @@ urlpatterns = [
     path("conversions/", include("conversions.urls")),
     path("live/", include("shopee_live.urls")),
     path("webhooks/tiktok-shop/", tiktok_shop_webhook, name="tiktok-shop-webhook"),
+    path("", include("tiktok_ads.seed_urls")),  # the seed's /tiktok/webhook and /tiktok/instant-pages
     path("", include("core.urls")),
 ]
 

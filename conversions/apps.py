@@ -44,7 +44,7 @@ class ConversionsConfig(PlatformAppConfig):
             "OTHER": "see reason",
         },
         "breaker": {"closed": "Healthy", "open": "Paused after errors", "half-open": "Trying again"},
-        "event_source": {"api": "API", "webhook": "Booking webhook", "test": "Test endpoint", "demo": "Demo data"},
+        "event_source": {"api": "API", "webhook": "Booking webhook", "test": "Test endpoint", "demo": "Demo data", "tiktok_lead": "TikTok lead form"},
         "delivery_mode": {"live": "Live", "mock": "Mock (nothing is sent)"},
     }
 

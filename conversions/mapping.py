@@ -17,12 +17,14 @@ from conversions.models import Destination, Platform
 TIKTOK_DEFAULTS: dict[str, str | None] = {
     "TRIAL_BOOKED": "SubmitForm",
     "TRIAL_RESCHEDULED": "SubmitForm",
+    "LEAD_SUBMITTED": "SubmitForm",
     "TRIAL_CANCELED": None,
     "APPOINTMENT_UPDATED": "Schedule",
 }
 META_DEFAULTS: dict[str, str | None] = {
     "TRIAL_BOOKED": "Lead",
     "TRIAL_RESCHEDULED": "Lead",
+    "LEAD_SUBMITTED": "Lead",
     "TRIAL_CANCELED": None,
     "APPOINTMENT_UPDATED": "Schedule",
 }
@@ -30,6 +32,7 @@ DEFAULT_ACTION = "default"  # Google Ads: the destination's conversion_action_id
 GOOGLE_ADS_DEFAULTS: dict[str, str | None] = {
     "TRIAL_BOOKED": DEFAULT_ACTION,
     "TRIAL_RESCHEDULED": DEFAULT_ACTION,
+    "LEAD_SUBMITTED": DEFAULT_ACTION,
     "TRIAL_CANCELED": None,
     "APPOINTMENT_UPDATED": DEFAULT_ACTION,
 }

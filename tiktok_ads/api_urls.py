@@ -41,3 +41,13 @@ urlpatterns = [
     path(f"{BUILDER}/launches/<int:pk>/resume", api.LaunchResumeView.as_view(), name="launch-resume"),
     path(f"{BUILDER}/launches/<int:pk>/resume/", api.LaunchResumeView.as_view()),
 ]
+
+creative_list = api.CreativeViewSet.as_view({"get": "list", "post": "create"})
+creative_detail = api.CreativeViewSet.as_view({"get": "retrieve"})
+
+urlpatterns += [
+    path("creatives/", creative_list, name="creative-list"),
+    path("creatives/uploads/", api.VideoUploadCreateView.as_view(), name="creative-upload-list"),
+    path("creatives/uploads/<str:upload_id>", api.VideoUploadDetailView.as_view(), name="creative-upload-detail"),
+    path("creatives/<int:pk>/", creative_detail, name="creative-detail"),
+]

@@ -18,6 +18,8 @@ class TiktokAdsConfig(PlatformAppConfig):
         ),
         NavEntry("Campaign builder", "tiktok_ads:campaign-builder", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
         NavEntry("Campaigns", "tiktok_ads:campaigns", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
+        NavEntry("Creatives", "tiktok_ads:creatives", hint="Videos and their upload to TikTok"),
+        NavEntry("Leads", "tiktok_ads:leads", hint="TikTok lead forms, exportable", visible="tiktok_ads.selectors.tiktok_ui_enabled"),
     )
     labels = {
         "tiktok_objective": {"traffic": "Traffic", "conversions": "Conversions", "lead_generation": "Lead generation"},
@@ -35,6 +37,8 @@ class TiktokAdsConfig(PlatformAppConfig):
             "STATUS_LIMIT": "Limited",
             "STATUS_SELF_SERVICE_UNAUDITED": "Awaiting verification",
         },
+        "creative_status": {"uploading": "Uploading", "processing": "Sending to TikTok", "ready": "Ready", "failed": "Failed"},
+        "transcription_status": {"pending": "Pending", "done": "Transcribed", "failed": "Failed (retried later)", "skipped": "No audio"},
     }
     beat_schedules = (
         BeatEntry(
@@ -44,6 +48,18 @@ class TiktokAdsConfig(PlatformAppConfig):
             expires=5400,
         ),
         BeatEntry("TikTok launches resume", "tiktok_ads.tasks.launches_sweep_task", {"minute": "*/5"}, expires=240),
+        BeatEntry(
+            "TikTok creatives: retry failed transcriptions",
+            "tiktok_ads.tasks.transcriptions_retry_task",
+            {"minute": "17"},
+            expires=3000,
+        ),
+        BeatEntry(
+            "TikTok leads waiting for their conversion event",
+            "tiktok_ads.tasks.lead_events_sweep_task",
+            {"minute": "*"},
+            expires=90,
+        ),
     )
     schedules = (
         ScheduleOption(

@@ -14,12 +14,13 @@ from django.conf import settings
 
 from core.connections import connection_mark_needs_reauth
 from core.models import Tenant
+from integrations.openai_audio import TranscriptionClient
 from integrations.tiktok_business import REPORT_MAX_DAYS, REPORT_PAGE_SIZE_MAX
 from integrations.tiktok_business.files import VideoFilesMixin
 from integrations.tiktok_business.leads import LeadSubscriptionMixin
 from integrations.tiktok_business.management import ManagementApiMixin
 
-__all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials"]
+__all__ = ["REPORT_MAX_DAYS", "REPORT_PAGE_SIZE_MAX", "BusinessApiClient", "ConnectionCredentials", "transcription_client"]
 
 
 class ConnectionCredentials:
@@ -83,3 +84,8 @@ class BusinessApiClient(VideoFilesMixin, LeadSubscriptionMixin, ManagementApiMix
         """The client for the connection ``advertiser`` is reached through."""
         kwargs.setdefault("credential_label", f"advertiser {advertiser.advertiser_id}")
         return cls(tenant=advertiser.tenant, connection=advertiser.connection, **kwargs)
+
+
+def transcription_client(tenant: Tenant) -> TranscriptionClient:
+    """The OpenAI-compatible transcription endpoint of the settings, its calls logged to ``tenant``."""
+    return TranscriptionClient(tenant=tenant, base_url=settings.TRANSCRIPTION_API_BASE, api_key=settings.TRANSCRIPTION_API_KEY)

@@ -427,6 +427,8 @@ class Lead(TenantOwned):
         indexes = [
             models.Index(fields=["tenant", "-received_at"], name="tta_lead_recent"),
             models.Index(fields=["tenant", "direction", "-received_at"], name="tta_lead_direction"),
+            # Leads not yet handed to conversions (the hand-off and its sweeper read these).
+            models.Index(fields=["tenant", "id"], name="tta_lead_pending_event", condition=models.Q(event_id="")),
         ]
 
 

@@ -14,7 +14,7 @@ from core.queues import Queue
 from core.selectors import schedule_due_tenant_ids
 from core.tasks import cross_tenant_task, tenant_task
 from tiktok_ads import selectors, services
-from tiktok_ads.models import BusinessConnection, ConnectionStatus
+from tiktok_ads.models import BusinessConnection, ConnectionStatus, VideoUpload
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +57,40 @@ def launch_run_task(*, tenant_id: int, launch_id: int) -> str:
 def launches_sweep_task() -> int:
     """Beat: launches whose worker died, and failed ones with automatic attempts left, run again."""
     return services.launches_sweep()
+
+
+@tenant_task(name="tiktok_ads.tasks.video_upload_send_task", queue=Queue.SYNC)
+def video_upload_send_task(*, tenant_id: int, upload_id: int) -> bool:
+    """Send a received upload to TikTok (a repeated message sends nothing: see ``upload_send``)."""
+    upload = VideoUpload.objects.filter(tenant_id=tenant_id, pk=upload_id).first()
+    return upload is not None and services.upload_send(upload=upload)
+
+
+@tenant_task(name="tiktok_ads.tasks.creative_transcribe_task", queue=Queue.SYNC)
+def creative_transcribe_task(*, tenant_id: int, creative_id: int, upload_id: int) -> str:
+    upload = VideoUpload.objects.filter(tenant_id=tenant_id, pk=upload_id, creative_id=creative_id).select_related("creative").first()
+    if upload is None or upload.creative is None:
+        return "gone"
+    return services.creative_transcribe(creative=upload.creative, upload=upload)
+
+
+@cross_tenant_task(name="tiktok_ads.tasks.transcriptions_retry_task", queue=Queue.DEFAULT)
+def transcriptions_retry_task() -> int:
+    """Beat, cross-tenant on purpose: one transcription task per failed transcription with
+    attempts left (those whose scheduled retry was lost)."""
+    uploads = selectors.transcriptions_retry_due()
+    for upload in uploads:
+        creative_transcribe_task.delay(tenant_id=upload.tenant_id, creative_id=upload.creative_id, upload_id=upload.pk)
+    return len(uploads)
+
+
+@tenant_task(name="tiktok_ads.tasks.lead_events_handoff_task", queue=Queue.DEFAULT)
+def lead_events_handoff_task(*, tenant_id: int) -> int:
+    """The tenant's stored leads without their conversion event yet → events (batched)."""
+    return services.lead_events_handoff(tenant=Tenant.objects.get(pk=tenant_id))
+
+
+@cross_tenant_task(name="tiktok_ads.tasks.lead_events_sweep_task", queue=Queue.DEFAULT)
+def lead_events_sweep_task() -> int:
+    """Beat, cross-tenant on purpose: a hand-off for every tenant whose leads waited too long."""
+    return len(services.lead_events_sweep())

@@ -1,6 +1,6 @@
 """TikTok Ads pages, mounted at ``/ads/`` (names in the ``tiktok_ads`` namespace)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from tiktok_ads import views
 
@@ -8,6 +8,7 @@ app_name = "tiktok_ads"
 
 urlpatterns = [
     path("", views.AdvertiserListView.as_view(), name="advertisers"),
+    path("creatives/", views.CreativeListView.as_view(), name="creatives"),
     path("connect/", views.ConnectView.as_view(), name="connect"),
     path("oauth/callback/", views.OAuthCallbackView.as_view(), name="oauth-callback"),
     path("connections/<int:pk>/refresh/", views.ConnectionRefreshView.as_view(), name="connection-refresh"),
@@ -26,4 +27,7 @@ urlpatterns = [
     path("campaign-builder/launches/<int:pk>/resume/", views.LaunchResumePageView.as_view(), name="launch-resume"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
     path("campaigns/<int:pk>/status/", views.CampaignStatusPageView.as_view(), name="campaign-status"),
+    path("leads/", views.LeadListView.as_view(), name="leads"),
+    re_path(r"^leads/export\.(?P<export_format>csv|xlsx)$", views.LeadExportView.as_view(), name="leads-export"),
+    path("leads/subscribe/<int:pk>/", views.LeadSubscribeView.as_view(), name="leads-subscribe"),
 ]

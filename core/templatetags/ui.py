@@ -86,8 +86,8 @@ def label(value, vocabulary=""):
 
 # Status words → the chip's tone. Anything unknown is neutral rather than a misleading colour.
 _TONES = {
-    "ok": ("succeeded", "success", "sent", "delivered", "completed", "active", "connected", "ok", "healthy", "enable", "delivery_ok", "closed"),
-    "info": ("running", "in_transit", "awaiting_collection", "awaiting_shipment", "ongoing", "live", "partially_shipping", "processing"),
+    "ok": ("succeeded", "success", "sent", "delivered", "completed", "active", "connected", "ok", "healthy", "enable", "delivery_ok", "closed", "ready", "done"),
+    "info": ("running", "in_transit", "awaiting_collection", "awaiting_shipment", "ongoing", "live", "partially_shipping", "processing", "uploading", "sending"),
     "warn": ("pending", "held", "paused", "needs_reauth", "needs_token", "retrying", "unpaid", "on_hold", "degraded", "skipped", "half_open", "disable"),
     "bad": ("failed", "error", "misconfigured", "cancelled", "canceled", "dead", "rejected", "revoked", "open", "expired", "suspended"),
 }

@@ -12,6 +12,7 @@ def test_seed_defaults_for_tiktok():
     assert mapping_for(Platform.TIKTOK) == {
         "TRIAL_BOOKED": "SubmitForm",
         "TRIAL_RESCHEDULED": "SubmitForm",
+        "LEAD_SUBMITTED": "SubmitForm",
         "TRIAL_CANCELED": None,
         "APPOINTMENT_UPDATED": "Schedule",
     }

@@ -198,6 +198,8 @@ def test_lifetime_and_paging(token, tree):
         ({"data_level": "AUCTION_CREATIVE"}, "data_level: Must be one of"),
         ({"report_type": "AUDIENCE"}, "report_type: The sandbox reports BASIC only."),
         ({"dimensions": ["campaign_id", "stat_time_day"]}, 'dimensions: ["campaign_id", "stat_time_day"] is not supported at AUCTION_AD'),
+        ({"order_field": "spend"}, "order_field: The sandbox does not sort reports"),
+        ({"dimensions": ["ad_id", "stat_time_hour"]}, 'dimensions: ["ad_id", "stat_time_hour"] is not supported at AUCTION_AD'),
         ({"metrics": ["spend", "leads"]}, "metrics: one or more value of the param is not acceptable: leads."),
         (
             {"filtering": [{"field_name": "ad_ids", "filter_type": "IN", "filter_value": "not json"}]},

@@ -18,6 +18,15 @@ from tiktok_ads.api.campaign_builder import (
     ReportView,
     ResumeCampaignView,
 )
+from tiktok_ads.api.creatives import (
+    OFFSET_CONTENT_TYPE,
+    TUS_HEADERS,
+    CreativeViewSet,
+    TusMixin,
+    VideoUploadCreateView,
+    VideoUploadDetailView,
+    parse_metadata,
+)
 from tiktok_ads.api.directions import (
     ActionsView,
     AdAccountDetailView,
@@ -25,6 +34,9 @@ from tiktok_ads.api.directions import (
     DirectionDetailView,
     DirectionListView,
     request_actor,
+)
+from tiktok_ads.api.instant_pages import (
+    InstantPagesView,
 )
 
 __all__ = [
@@ -37,15 +49,23 @@ __all__ = [
     "AvailableCreativesView",
     "CampaignsView",
     "CreateCampaignView",
+    "CreativeViewSet",
     "DirectionDetailView",
     "DirectionListView",
     "ERRORS",
+    "InstantPagesView",
     "LaunchResumeView",
     "LaunchView",
     "ManualLaunchView",
+    "OFFSET_CONTENT_TYPE",
     "PauseCampaignView",
     "ReportView",
     "ResumeCampaignView",
     "TAG",
+    "TUS_HEADERS",
+    "TusMixin",
+    "VideoUploadCreateView",
+    "VideoUploadDetailView",
+    "parse_metadata",
     "request_actor",
 ]

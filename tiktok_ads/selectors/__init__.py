@@ -32,6 +32,15 @@ from tiktok_ads.selectors.campaign_builder import (
     launch_steps,
     tiktok_directions,
 )
+from tiktok_ads.selectors.creatives import (
+    TRANSCRIPTION_MAX_ATTEMPTS,
+    creative_ad_accounts,
+    creative_directions,
+    creatives_for_tenant,
+    parse_upload_id,
+    transcriptions_retry_due,
+    upload_get,
+)
 from tiktok_ads.selectors.directions import (
     SHOW_TIKTOK_MEMO,
     ad_account_currency,
@@ -41,9 +50,21 @@ from tiktok_ads.selectors.directions import (
     directions_list,
     tiktok_ui_enabled,
 )
+from tiktok_ads.selectors.leads import (
+    LEAD_EXPORT_HEADER,
+    LeadFilters,
+    lead_advertisers,
+    lead_filter_choices,
+    lead_subscriptions_for_tenant,
+    leads_export_rows,
+    leads_filtered,
+)
 
 __all__ = [
+    "LEAD_EXPORT_HEADER",
+    "LeadFilters",
     "SHOW_TIKTOK_MEMO",
+    "TRANSCRIPTION_MAX_ATTEMPTS",
     "UnknownShopNumber",
     "action_names_used",
     "action_record_get",
@@ -63,8 +84,11 @@ __all__ = [
     "connection_get",
     "connections_for_tenant",
     "connections_with_advertisers",
+    "creative_ad_accounts",
+    "creative_directions",
     "creatives_available",
     "creatives_for_builder",
+    "creatives_for_tenant",
     "direction_get",
     "directions_list",
     "gmvmax_advertiser_rows",
@@ -72,8 +96,16 @@ __all__ = [
     "has_active_advertiser",
     "launch_get",
     "launch_steps",
+    "lead_advertisers",
+    "lead_filter_choices",
+    "lead_subscriptions_for_tenant",
+    "leads_export_rows",
+    "leads_filtered",
+    "parse_upload_id",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
     "tiktok_directions",
     "tiktok_ui_enabled",
+    "transcriptions_retry_due",
+    "upload_get",
 ]

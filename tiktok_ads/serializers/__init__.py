@@ -14,11 +14,18 @@ from tiktok_ads.serializers.campaign_builder import (
     launch_body,
     validated,
 )
+from tiktok_ads.serializers.creatives import (
+    CreativeSerializer,
+    VideoUploadSerializer,
+)
 from tiktok_ads.serializers.directions import (
     ActionRecordSerializer,
     AdAccountChangeSerializer,
     AdAccountSerializer,
     DirectionSerializer,
+)
+from tiktok_ads.serializers.leads import (
+    LeadFilterSerializer,
 )
 
 __all__ = [
@@ -29,9 +36,12 @@ __all__ = [
     "AutoLaunchSerializer",
     "CampaignStatusSerializer",
     "CreateCampaignSerializer",
+    "CreativeSerializer",
     "DirectionSerializer",
+    "LeadFilterSerializer",
     "ManualLaunchSerializer",
     "StoreSerializer",
+    "VideoUploadSerializer",
     "campaign_row",
     "creative_row",
     "launch_body",

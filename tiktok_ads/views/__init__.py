@@ -20,6 +20,10 @@ from tiktok_ads.views.campaign_builder import (
     LaunchResumePageView,
     campaign_rows,
 )
+from tiktok_ads.views.creatives import (
+    CREATIVES,
+    CreativeListView,
+)
 from tiktok_ads.views.directions import (
     ACTIONS,
     DIRECTIONS,
@@ -37,6 +41,13 @@ from tiktok_ads.views.directions import (
     TikTokSettingsView,
     require_tiktok_ui,
 )
+from tiktok_ads.views.leads import (
+    LEADS,
+    LEADS_PAGE,
+    LeadExportView,
+    LeadListView,
+    LeadSubscribeView,
+)
 
 __all__ = [
     "ACTIONS",
@@ -48,12 +59,14 @@ __all__ = [
     "AdvertiserListView",
     "BUILDER_PAGE",
     "BudgetCheckView",
+    "CREATIVES",
     "CampaignBuilderView",
     "CampaignListView",
     "CampaignStatusPageView",
     "ConnectView",
     "ConnectionDisconnectView",
     "ConnectionRefreshView",
+    "CreativeListView",
     "DIRECTIONS",
     "DIRECTIONS_PAGE",
     "DirectionBudgetCheckView",
@@ -62,8 +75,13 @@ __all__ = [
     "DirectionEditView",
     "DirectionForm",
     "DirectionListView",
+    "LEADS",
+    "LEADS_PAGE",
     "LaunchProgressView",
     "LaunchResumePageView",
+    "LeadExportView",
+    "LeadListView",
+    "LeadSubscribeView",
     "OAuthCallbackView",
     "TABS",
     "TIKTOK_FIELDS",

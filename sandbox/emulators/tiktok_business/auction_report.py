@@ -325,6 +325,8 @@ def report_integrated_get(request, grant: Grant, params: dict):
     level = params.get("data_level")
     if level not in LEVELS:
         raise invalid_params(f"data_level: Must be one of {', '.join(LEVELS)}.")
+    if params.get("order_field"):
+        raise invalid_params("order_field: The sandbox does not sort reports: rows come by id, then day.")
     lifetime = str(params.get("query_lifetime", "")).lower() == "true"
     dimensions = _string_list(request, params, "dimensions")
     if not dimensions:

@@ -1,0 +1,116 @@
+"""Leads and the ad accounts instant pages are read for: tenant-scoped reads of the Leads page,
+its exports and ``GET /tiktok/instant-pages``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+
+from core.formatting import current_zone
+from core.models import Tenant
+from core.pii import mask_email, mask_phone
+from tiktok_ads.models import AdAccount, Advertiser, Direction, Lead, LeadSubscription, Platform
+
+
+def ad_account_get(tenant: Tenant, pk: int) -> AdAccount | None:
+    return AdAccount.objects.for_tenant(tenant).select_related("advertiser__connection").filter(pk=pk).first()
+
+
+def lead_advertisers(tenant: Tenant) -> list[Advertiser]:
+    """The tenant's active advertisers, each with its lead subscriptions prefetched."""
+    return list(Advertiser.objects.for_tenant(tenant).filter(is_active=True).prefetch_related("lead_subscriptions"))
+
+
+def lead_subscriptions_for_tenant(tenant: Tenant) -> QuerySet[LeadSubscription]:
+    return LeadSubscription.objects.for_tenant(tenant).select_related("advertiser")
+
+
+@dataclass
+class LeadFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    direction: int | None = None
+    campaign_id: str = ""
+    page_id: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=current_zone())
+
+
+def leads_filtered(tenant: Tenant, filters: LeadFilters) -> QuerySet[Lead]:
+    """The tenant's leads received in the range (days in the tenant's zone), by direction,
+    campaign and form."""
+    leads = Lead.objects.for_tenant(tenant).filter(platform=Platform.TIKTOK).select_related("direction")
+    if filters.date_from:
+        leads = leads.filter(received_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        leads = leads.filter(received_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    if filters.direction:
+        leads = leads.filter(direction_id=filters.direction)
+    if filters.campaign_id:
+        leads = leads.filter(campaign_id=filters.campaign_id)
+    if filters.page_id:
+        leads = leads.filter(page_id=filters.page_id)
+    return leads
+
+
+def lead_filter_choices(tenant: Tenant) -> dict:
+    """Directions, campaigns and forms that have leads (for the filter menus)."""
+    leads = Lead.objects.for_tenant(tenant).filter(platform=Platform.TIKTOK)
+    directions = Direction.objects.for_tenant(tenant).filter(pk__in=leads.exclude(direction=None).values("direction_id")).order_by("name")
+    campaigns = leads.exclude(campaign_id="").values_list("campaign_id", "campaign_name").distinct().order_by("campaign_name", "campaign_id")
+    forms = leads.exclude(page_id="").values_list("page_id", "page_name").distinct().order_by("page_name", "page_id")
+    return {
+        "directions": [(d.pk, d.name) for d in directions],
+        "campaigns": list(dict(campaigns).items()),
+        "forms": list(dict(forms).items()),
+    }
+
+
+LEAD_EXPORT_HEADER = [
+    "Lead id",
+    "Received",
+    "Submitted",
+    "Name",
+    "Phone",
+    "Email",
+    "Direction",
+    "Campaign id",
+    "Campaign",
+    "Ad group id",
+    "Ad id",
+    "Form id",
+    "Form",
+    "ttclid",
+    "Event id",
+]
+
+
+def leads_export_rows(tenant: Tenant, filters: LeadFilters, *, masked: bool) -> tuple[list[str], object]:
+    """The export's header and rows (a generator); phone and email masked when ``masked``."""
+    zone = current_zone()
+
+    def rows():
+        for lead in leads_filtered(tenant, filters).order_by("-received_at", "-id").iterator(chunk_size=2000):
+            yield [
+                lead.lead_id,
+                lead.received_at.astimezone(zone).replace(tzinfo=None),
+                lead.submitted_at.astimezone(zone).replace(tzinfo=None) if lead.submitted_at else "",
+                lead.name,
+                mask_phone(lead.phone) if masked else lead.phone,
+                mask_email(lead.email) if masked else lead.email,
+                lead.direction.name if lead.direction else "",
+                lead.campaign_id,
+                lead.campaign_name,
+                lead.adgroup_id,
+                lead.ad_id,
+                lead.page_id,
+                lead.page_name,
+                lead.ttclid,
+                lead.event_id,
+            ]
+
+    return LEAD_EXPORT_HEADER, rows()
