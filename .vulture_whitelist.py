@@ -543,3 +543,14 @@ _.adgroups
 _.adgroup_update
 _.ad_update
 _.ad_status_update
+
+# Wire methods for the video upload and lead pipelines of tiktok_ads (exercised by the suite
+# against the sandbox): integrations/tiktok_business/files.py, leads.py, openai_audio/client.py.
+_.video_upload_file
+_.video_upload_url
+_.video_info
+_.lead_subscribe
+_.lead_subscriptions
+_.lead_unsubscribe
+_.lead_mock_create
+_.transcribe

@@ -39,7 +39,6 @@ from core.http import UpstreamError
 from core.jobs import enqueue
 from core.queues import Queue
 from core.upstream import as_application_error
-from integrations.tiktok_business.client import API_PREFIX
 from integrations.tiktok_business.management import ADS_PER_CREATE
 from tiktok_ads import budgets
 from tiktok_ads.client import BusinessApiClient
@@ -65,7 +64,6 @@ from tiktok_ads.objectives import plan_for
 
 logger = logging.getLogger(__name__)
 
-_VIDEO_UPLOAD_PATH = f"{API_PREFIX}/file/video/ad/upload/"
 _LAUNCH_TASK = "tiktok_ads.tasks.launch_run_task"
 _MAX_ADS_PER_ADGROUP = 50
 _MAX_CREATIVES = 50
@@ -665,7 +663,7 @@ def _step_upload_video(ctx: _Context, step: LaunchStep) -> tuple[dict, Callable[
     creative = Creative.objects.for_tenant(ctx.tenant).get(pk=step.result["args"]["creative_id"])
     if creative.tiktok_video_id:  # uploaded meanwhile (another launch, the upload pipeline)
         return {"video_id": creative.tiktok_video_id, "reused": True}, lambda result: None
-    video = _upload_by_url(ctx.client, ctx.advertiser.advertiser_id, creative.media_url)
+    video = ctx.client.video_upload_url(ctx.advertiser.advertiser_id, creative.media_url)
     video_id = str((video or {}).get("video_id") or "")
     if not video_id:
         raise ApplicationError("TikTok stored no video (no video_id in its answer).", code="upstream_no_id", status=502)
@@ -676,16 +674,6 @@ def _step_upload_video(ctx: _Context, step: LaunchStep) -> tuple[dict, Callable[
         )
 
     return {"video_id": video_id, "creative_id": creative.pk}, save
-
-
-def _upload_by_url(client: BusinessApiClient, advertiser_id: str, url: str) -> dict:
-    """``file/video/ad/upload`` UPLOAD_BY_URL: the stored video object (``data[0]``)."""
-    upload = getattr(client, "video_upload_url", None)
-    if upload is not None:
-        return upload(advertiser_id, url)
-    payload = client.post(_VIDEO_UPLOAD_PATH, json={"advertiser_id": str(advertiser_id), "upload_type": "UPLOAD_BY_URL", "video_url": url})
-    data = payload.get("data") if isinstance(payload, dict) else None
-    return data[0] if isinstance(data, list) and data else (data if isinstance(data, dict) else {})
 
 
 def _ad_body(ctx: _Context, creative: Creative, video_id: str) -> dict:
