@@ -554,3 +554,4 @@ _.lead_subscriptions
 _.lead_unsubscribe
 _.lead_mock_create
 _.transcribe
+_.VIDEO_SOURCE_MISSING

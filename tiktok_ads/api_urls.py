@@ -11,9 +11,12 @@ advertiser_list = api.AdvertiserViewSet.as_view({"get": "list"})
 advertiser_detail = api.AdvertiserViewSet.as_view({"get": "retrieve"})
 
 
-def _both(route: str, view, name: str) -> list:
-    """``route/`` (named) and the seed's ``route`` without the slash."""
-    return [path(f"{route}/", view, name=name), path(route, view)]
+PK = r"(?P<pk>[0-9]+)"
+
+
+def _both(route: str, view, name: str):
+    """The seed's ``route`` with or without a trailing slash: one pattern, one API operation."""
+    return re_path(rf"^{route}/?$", view, name=name)
 
 
 BUILDER = "tiktok-campaign-builder"
@@ -21,11 +24,11 @@ BUILDER = "tiktok-campaign-builder"
 urlpatterns = [
     path("ads/advertisers/", advertiser_list, name="advertiser-list"),
     path("ads/advertisers/<int:pk>/", advertiser_detail, name="advertiser-detail"),
-    *_both("directions", api.DirectionListView.as_view(), "direction-list"),
-    *_both("directions/<int:pk>", api.DirectionDetailView.as_view(), "direction-detail"),
-    *_both("ad-accounts", api.AdAccountListView.as_view(), "ad-account-list"),
-    *_both("ad-accounts/<int:pk>", api.AdAccountDetailView.as_view(), "ad-account-detail"),
-    *_both("actions", api.ActionsView.as_view(), "actions"),
+    _both("directions", api.DirectionListView.as_view(), "direction-list"),
+    _both(f"directions/{PK}", api.DirectionDetailView.as_view(), "direction-detail"),
+    _both("ad-accounts", api.AdAccountListView.as_view(), "ad-account-list"),
+    _both(f"ad-accounts/{PK}", api.AdAccountDetailView.as_view(), "ad-account-detail"),
+    _both("actions", api.ActionsView.as_view(), "actions"),
     # The seed's campaign builder, as written (no trailing slash) and with one.
     re_path(rf"^{BUILDER}/auto-launch/?$", api.AutoLaunchView.as_view(), name="auto-launch"),
     re_path(rf"^{BUILDER}/manual-launch/?$", api.ManualLaunchView.as_view(), name="manual-launch"),
@@ -36,10 +39,8 @@ urlpatterns = [
     re_path(rf"^{BUILDER}/report/?$", api.ReportView.as_view(), name="report"),
     re_path(rf"^{BUILDER}/available-creatives/?$", api.AvailableCreativesView.as_view(), name="available-creatives"),
     re_path(rf"^{BUILDER}/advertiser-info/?$", api.AdvertiserInfoView.as_view(), name="advertiser-info"),
-    path(f"{BUILDER}/launches/<int:pk>", api.LaunchView.as_view(), name="launch"),
-    path(f"{BUILDER}/launches/<int:pk>/", api.LaunchView.as_view()),
-    path(f"{BUILDER}/launches/<int:pk>/resume", api.LaunchResumeView.as_view(), name="launch-resume"),
-    path(f"{BUILDER}/launches/<int:pk>/resume/", api.LaunchResumeView.as_view()),
+    _both(f"{BUILDER}/launches/{PK}", api.LaunchView.as_view(), "launch"),
+    _both(f"{BUILDER}/launches/{PK}/resume", api.LaunchResumeView.as_view(), "launch-resume"),
 ]
 
 creative_list = api.CreativeViewSet.as_view({"get": "list", "post": "create"})

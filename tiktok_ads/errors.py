@@ -49,3 +49,4 @@ class TikTokAdsError(StrEnum):
     UPSTREAM_SHORT = "upstream_short"
     WRONG_AD_ACCOUNT = "wrong_ad_account"
     WRONG_PLATFORM = "wrong_platform"
+    VIDEO_SOURCE_MISSING = "video_source_missing"

@@ -25,6 +25,7 @@ def test_demo_seed_stores_the_demo_tenants_recent_days(settings):
     days = CampaignDailyStat.objects.for_tenant(demo).values_list("day", flat=True).distinct().count()
     assert days >= 59  # the last 60 days of every account (time zones may differ by a day)
     coverage = FetchCoverage.objects.for_tenant(demo)
-    assert coverage.count() == 4 and set(coverage.values_list("kind", flat=True)) == {CoverageKind.CAMPAIGN_STATS}
+    # The 4 GMV Max ad accounts and the 2 lead-generation ones (no campaigns, still covered).
+    assert coverage.count() == 6 and set(coverage.values_list("kind", flat=True)) == {CoverageKind.CAMPAIGN_STATS}
     assert all((row.end_date - row.start_date).days == 59 for row in coverage)
     assert not CampaignDailyStat.objects.for_tenant(other).exists()

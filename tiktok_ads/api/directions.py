@@ -86,8 +86,9 @@ class DirectionDetailView(_TenantAPIView):
     @extend_schema(summary="Delete a direction", tags=[TAG], responses=dict)
     def delete(self, request, pk: int):
         direction = selectors.direction_get(request.tenant, pk)
+        deleted_id = direction.pk
         services.direction_delete(tenant=request.tenant, direction=direction, actor=request_actor(request))
-        return Response({"success": True, "id": pk})
+        return Response({"success": True, "id": deleted_id})
 
 
 class AdAccountListView(_TenantAPIView):

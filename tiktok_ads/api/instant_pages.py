@@ -3,7 +3,7 @@ account's lead forms. Session or API key; another tenant's ad account is a 404."
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +21,7 @@ class InstantPagesView(APIView):
             OpenApiParameter("adAccountId", str, description="The ad account's id."),
             OpenApiParameter("userAccountId", str, description="Legacy: the workspace's only advertiser."),
         ],
+        responses={200: OpenApiResponse(description="`{success, pages: [{page_id (a string), title, status, …}]}`")},
     )
     def get(self, request):
         pages = services.instant_pages_for(
