@@ -132,7 +132,8 @@ def test_switching_tiktok_off_hides_its_pages_but_not_the_api(tenant_a, account,
     assert TikTokAdsSettings.objects.for_tenant(tenant_a).get().show_tiktok is False
     page = admin.get("/ads/directions/").content.decode()
     assert 'data-tab="tiktok"' not in page and 'href="/ads/actions/"' not in page
-    for url in ("/ads/directions/?platform=tiktok", "/ads/actions/", "/ads/directions/budget-check/"):
+    tiktok_pages = ("/ads/campaign-builder/", "/ads/campaigns/", "/ads/leads/", "/ads/leads/export.csv")
+    for url in ("/ads/directions/?platform=tiktok", "/ads/actions/", "/ads/directions/budget-check/", *tiktok_pages):
         assert admin.get(url).status_code == 404, url
     api = api_client_for(tenant_a, Role.ADMIN)
     assert (

@@ -11,11 +11,7 @@ from django.db.models import QuerySet
 from core.formatting import current_zone
 from core.models import Tenant
 from core.pii import mask_email, mask_phone
-from tiktok_ads.models import AdAccount, Advertiser, Direction, Lead, LeadSubscription, Platform
-
-
-def ad_account_get(tenant: Tenant, pk: int) -> AdAccount | None:
-    return AdAccount.objects.for_tenant(tenant).select_related("advertiser__connection").filter(pk=pk).first()
+from tiktok_ads.models import Advertiser, Direction, Lead, LeadSubscription, Platform
 
 
 def lead_advertisers(tenant: Tenant) -> list[Advertiser]:

@@ -22,6 +22,7 @@ from core.models import Role
 from core.web import TenantPageView, TenantRequiredMixin, is_htmx
 from tiktok_ads import budgets, selectors, services
 from tiktok_ads.models import LaunchKind, Objective, OperationStatus
+from tiktok_ads.views.directions import require_tiktok_ui
 
 BUILDER_PAGE = "tiktok_ads:campaign-builder"
 
@@ -42,6 +43,7 @@ class CampaignBuilderView(TenantPageView):
     write_role = Role.ANALYST
 
     def get_context_data(self, **kwargs):
+        require_tiktok_ui(self.tenant)
         context = super().get_context_data(**kwargs)
         query = self.request.GET if self.request.method == "GET" else self.request.POST
         accounts = selectors.ad_accounts_with_advertiser(tenant=self.tenant)
@@ -172,6 +174,7 @@ class CampaignListView(TenantPageView):
     template_name = "tiktok_ads/campaigns.html"
 
     def get_context_data(self, **kwargs):
+        require_tiktok_ui(self.tenant)
         context = super().get_context_data(**kwargs)
         accounts = selectors.ad_accounts_with_advertiser(tenant=self.tenant)
         account = _pick(accounts, _int(self.request.GET.get("account")))

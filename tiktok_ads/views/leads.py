@@ -23,6 +23,7 @@ from core.tables import Column, Table
 from core.web import InvalidQuery, TenantPageView, TenantRequiredMixin, validated_query
 from tiktok_ads import selectors, services
 from tiktok_ads.serializers import LeadFilterSerializer
+from tiktok_ads.views.directions import require_tiktok_ui
 
 LEADS_PAGE = "tiktok_ads:leads"
 
@@ -75,6 +76,7 @@ class LeadListView(TenantPageView):
     template_name = "tiktok_ads/leads.html"
 
     def page_context(self, **extra) -> dict:
+        require_tiktok_ui(self.tenant)
         request = self.request
         return self.get_context_data(
             query=request.GET,
@@ -101,6 +103,7 @@ class LeadListView(TenantPageView):
 
 class LeadExportView(TenantPageView):
     def get(self, request, *args, export_format: str, **kwargs):
+        require_tiktok_ui(self.tenant)
         filters, _ = _filters(request)
         masked = not Role.allows(request.role, Role.ANALYST)
         header, rows = selectors.leads_export_rows(self.tenant, filters, masked=masked)
