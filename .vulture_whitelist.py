@@ -555,3 +555,7 @@ _.lead_unsubscribe
 _.lead_mock_create
 _.transcribe
 _.VIDEO_SOURCE_MISSING
+# core/cache.py: Django calls the cache backend's client by these names (CACHES BACKEND setting).
+_.SharedClientRedisCache
+_.get_client
+_._class
