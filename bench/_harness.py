@@ -162,3 +162,23 @@ def timed_gets(session: requests.Session, url: str, *, count: int, warmup: int) 
         if n >= warmup:
             samples.append(elapsed)
     return samples
+
+
+def sandbox_connected_tenant(*, name: str, slug: str, fixture: str = "demo"):
+    """A new tenant whose Business API advertisers are connected to the sandbox's ``fixture``
+    through the product's own OAuth services (state, then the code the authorize page would hand
+    over); returns the tenant and its advertisers by advertiser id. Call after ``setup_django``."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from core.services import tenant_create
+    from core.tenancy import tenant_scope
+    from sandbox.emulators.tiktok_business.tokens import auth_code_issue
+    from tiktok_ads.selectors import advertisers_for_tenant
+    from tiktok_ads.services import business_oauth_complete, business_oauth_start
+
+    tenant = tenant_create(name=name, slug=slug)
+    with tenant_scope(tenant):
+        state = parse_qs(urlsplit(business_oauth_start(tenant=tenant)).query)["state"][0]
+        business_oauth_complete(tenant=tenant, state=state, auth_code=auth_code_issue(fixture=fixture))
+        advertisers = list(advertisers_for_tenant(tenant).order_by("advertiser_id"))
+    return tenant, advertisers

@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -55,6 +54,7 @@ from _harness import (  # noqa: E402
     free_port,
     recreate_database,
     sandbox_command,
+    sandbox_connected_tenant,
     setup_django,
     stop_processes,
     wait_for_sandbox,
@@ -240,18 +240,13 @@ def run_bench(args, *, web_port: int, start, product_processes: list) -> dict:
     from django.db import connection
 
     from conversions.models import Delivery, Destination, Event, Platform
-    from core.services import tenant_create
     from core.tenancy import tenant_scope
-    from sandbox.emulators.tiktok_business.tokens import auth_code_issue
-    from tiktok_ads.models import AdAccount, Advertiser, Direction, Lead
+    from tiktok_ads.models import AdAccount, Direction, Lead
     from tiktok_ads.models import Platform as AdsPlatform
-    from tiktok_ads.services import business_oauth_complete, business_oauth_start
 
-    tenant = tenant_create(name="Leads bench", slug=f"leads-bench-{secrets.token_hex(3)}")
+    tenant, advertisers = sandbox_connected_tenant(name="Leads bench", slug=f"leads-bench-{secrets.token_hex(3)}")
+    advertiser = advertisers[0]
     with tenant_scope(tenant):
-        state = parse_qs(urlsplit(business_oauth_start(tenant=tenant)).query)["state"][0]
-        business_oauth_complete(tenant=tenant, state=state, auth_code=auth_code_issue(fixture="demo"))
-        advertiser = Advertiser.objects.for_tenant(tenant).order_by("advertiser_id").first()
         account = AdAccount.objects.create(tenant=tenant, name="Bench account", advertiser=advertiser)
         Direction.objects.create(tenant=tenant, ad_account=account, name="Trial lessons", platform=AdsPlatform.TIKTOK)
         Destination.objects.create(tenant=tenant, platform=Platform.TIKTOK, name="TikTok", pixel_id="CPIXELBENCH", access_token="tt-bench")

@@ -44,6 +44,7 @@ from _harness import (  # noqa: E402
     free_port,
     recreate_database,
     sandbox_command,
+    sandbox_connected_tenant,
     setup_django,
     stop_processes,
     wait_for_sandbox,
@@ -175,20 +176,15 @@ def main() -> None:
 
 def run_bench(args, *, web_port: int, worker: subprocess.Popen, tmp: Path) -> dict:
     setup_django()
-    from urllib.parse import parse_qs, urlsplit
 
     from core.models import Role
-    from core.services import api_key_create, tenant_create
+    from core.services import api_key_create
     from core.tenancy import tenant_scope
-    from sandbox.emulators.tiktok_business.tokens import auth_code_issue
-    from tiktok_ads.models import AdAccount, Advertiser, Creative
-    from tiktok_ads.services import business_oauth_complete, business_oauth_start
+    from tiktok_ads.models import AdAccount, Creative
 
-    tenant = tenant_create(name="Video bench", slug=f"video-bench-{os.getpid()}")
+    tenant, advertisers = sandbox_connected_tenant(name="Video bench", slug=f"video-bench-{os.getpid()}")
+    advertiser = advertisers[0]
     with tenant_scope(tenant):
-        state = parse_qs(urlsplit(business_oauth_start(tenant=tenant)).query)["state"][0]
-        business_oauth_complete(tenant=tenant, state=state, auth_code=auth_code_issue(fixture="demo"))
-        advertiser = Advertiser.objects.for_tenant(tenant).order_by("pk").first()
         account = AdAccount.objects.create(tenant=tenant, name="Bench account", advertiser=advertiser)
         key = api_key_create(tenant=tenant, name="bench", role=Role.ADMIN).raw_key
 
