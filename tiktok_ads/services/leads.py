@@ -253,12 +253,19 @@ def lead_webhook_receive(*, body: bytes, signature: str = "", legacy_signature: 
     return result
 
 
+def _in(values) -> tuple[str, list]:
+    """``(%s, %s, …)`` and its parameters for ``x IN …`` (``(NULL)``, matching nothing, when
+    empty): portable where PostgreSQL's ``= ANY(array)`` is not (``make run`` uses SQLite)."""
+    values = list(values)
+    return ("(" + ", ".join(["%s"] * len(values)) + ")" if values else "(NULL)"), values
+
+
 _TENANT_FIELDS = [f for f in Tenant._meta.concrete_fields]
 _HOLDERS_SQL = (
     "SELECT a.advertiser_id, a.id, "
     + ", ".join(f"t.{connection.ops.quote_name(f.column)}" for f in _TENANT_FIELDS)
     + f" FROM {Advertiser._meta.db_table} a JOIN {Tenant._meta.db_table} t ON t.id = a.tenant_id"
-    + " WHERE a.advertiser_id = ANY(%s) AND a.is_active"
+    + " WHERE a.is_active AND a.advertiser_id IN "
 )
 
 
@@ -268,7 +275,8 @@ def _holders(advertiser_ids: list[str]) -> tuple[dict[str, list[tuple[int, int]]
     holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
     tenants: dict[int, Tenant] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_HOLDERS_SQL, [advertiser_ids])
+        placeholders, params = _in(advertiser_ids)
+        cursor.execute(_HOLDERS_SQL + placeholders, params)
         rows = cursor.fetchall()
     names = [f.attname for f in _TENANT_FIELDS]
     for advertiser_id, advertiser_pk, *tenant_values in rows:
@@ -281,25 +289,22 @@ def _holders(advertiser_ids: list[str]) -> tuple[dict[str, list[tuple[int, int]]
 _MAPPING_SQL = f"""
     SELECT 'campaign', c.campaign_id, d.id, d.ad_account_id, NULL
       FROM {Campaign._meta.db_table} c JOIN {Direction._meta.db_table} d ON d.id = c.direction_id
-     WHERE c.tenant_id = %(tenant)s AND c.campaign_id = ANY(%(campaigns)s)
+     WHERE c.tenant_id = %s AND c.campaign_id IN {{campaigns}}
     UNION ALL
     SELECT 'direction', d.tiktok_page_id, d.id, d.ad_account_id, a.advertiser_id
       FROM {Direction._meta.db_table} d JOIN {AdAccount._meta.db_table} a ON a.id = d.ad_account_id
-     WHERE d.tenant_id = %(tenant)s AND d.platform = %(platform)s AND a.advertiser_id = ANY(%(advertisers)s)
+     WHERE d.tenant_id = %s AND d.platform = %s AND a.advertiser_id IN {{advertisers}}
     UNION ALL
     SELECT 'account', '', NULL, a.id, a.advertiser_id
       FROM {AdAccount._meta.db_table} a
-     WHERE a.tenant_id = %(tenant)s AND a.advertiser_id = ANY(%(advertisers)s)
+     WHERE a.tenant_id = %s AND a.advertiser_id IN {{advertisers}}
     UNION ALL
     SELECT 'known', l.lead_id, NULL, NULL, NULL
       FROM {Lead._meta.db_table} l
-     WHERE l.tenant_id = %(tenant)s AND l.platform = %(platform)s AND {{lead_match}}
+     WHERE l.tenant_id = %s AND l.platform = %s AND l.lead_id IN {{leads}}
 """
-# One lead (the usual callback) is matched with ``=``: the planner then always seeks the unique
-# index on all three columns, even before statistics know how large the table has grown
-# (``= ANY`` with stale statistics may read the tenant's whole index range).
-_MAPPING_ONE_SQL = _MAPPING_SQL.format(lead_match="l.lead_id = %(lead)s")
-_MAPPING_MANY_SQL = _MAPPING_SQL.format(lead_match="l.lead_id = ANY(%(leads)s)")
+# One lead (the usual callback) is matched with ``IN (%s)``, which the planner turns into ``=``:
+# it always seeks the unique index on all three columns, whatever the statistics say.
 
 
 def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) -> tuple[set[str], dict[str, tuple[int | None, int | None]]]:
@@ -312,16 +317,25 @@ def _known_and_directions(tenant_id: int, items: list[tuple[LeadEntry, int]]) ->
     by_page: dict[str, tuple[int, int]] = {}
     by_advertiser: dict[int, list[tuple[int, int]]] = defaultdict(list)
     accounts: dict[int, list[int]] = defaultdict(list)
-    params = {
-        "tenant": tenant_id,
-        "platform": Platform.TIKTOK.value,
-        "campaigns": sorted({entry.campaign_id for entry, _ in items if entry.campaign_id}),
-        "advertisers": sorted({advertiser_pk for _, advertiser_pk in items}),
-        "leads": [entry.lead_id for entry, _ in items],
-        "lead": items[0][0].lead_id,
-    }
+    campaigns, campaign_params = _in(sorted({entry.campaign_id for entry, _ in items if entry.campaign_id}))
+    advertisers, advertiser_params = _in(sorted({advertiser_pk for _, advertiser_pk in items}))
+    leads, lead_params = _in(entry.lead_id for entry, _ in items)
+    platform = Platform.TIKTOK.value
+    sql = _MAPPING_SQL.format(campaigns=campaigns, advertisers=advertisers, leads=leads)
+    params = [
+        tenant_id,
+        *campaign_params,
+        tenant_id,
+        platform,
+        *advertiser_params,
+        tenant_id,
+        *advertiser_params,
+        tenant_id,
+        platform,
+        *lead_params,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(_MAPPING_ONE_SQL if len(items) == 1 else _MAPPING_MANY_SQL, params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     for kind, key, direction_pk, account_pk, advertiser_pk in sorted(rows, key=lambda row: (row[0], row[2] or 0, row[3] or 0, row[1])):
         if kind == "known":
@@ -465,7 +479,7 @@ def lead_events_schedule(tenant_id: int) -> None:
         enqueue(LEAD_EVENTS_TASK, countdown=HANDOFF_DELAY_SECONDS, on_commit=False, tenant_id=tenant_id)
 
 
-_HANDED_SQL = f"UPDATE {Lead._meta.db_table} SET event_id = %s || lead_id WHERE tenant_id = %s AND id = ANY(%s)"
+_HANDED_SQL = f"UPDATE {Lead._meta.db_table} SET event_id = %s || lead_id WHERE tenant_id = %s AND id IN "
 
 
 def lead_events_handoff(*, tenant) -> int:
@@ -485,7 +499,8 @@ def lead_events_handoff(*, tenant) -> int:
             now = timezone.now()
             conversions.events_ingest(tenant=tenant, events=[_event(lead, now) for lead in leads], source=LEAD_EVENT_SOURCE)
             with connection.cursor() as cursor:  # event ids are lead_event_id(lead_id): one UPDATE
-                cursor.execute(_HANDED_SQL, [lead_event_id(""), tenant.pk, [lead.pk for lead in leads]])
+                placeholders, ids = _in(lead.pk for lead in leads)
+                cursor.execute(_HANDED_SQL + placeholders, [lead_event_id(""), tenant.pk, *ids])
         handed += len(leads)
 
 
