@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gmvmax",
     "conversions",
     "shopee_live",
+    "autopilot",
 ]
 
 MIDDLEWARE = [

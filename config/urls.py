@@ -15,12 +15,14 @@ urlpatterns = [
     path("api/", include("gmvmax.api_urls")),
     path("api/", include("conversions.api_urls")),
     path("api/", include("shopee_live.api_urls")),
+    path("api/", include("autopilot.api_urls")),
     path("shop/", include("shop_sync.urls")),
     path("ads/", include("tiktok_ads.urls")),
     path("gmv-max/", include("gmvmax.urls")),
     path("", include("gmvmax.alias_urls")),  # the seed's /debug-table-ikram
     path("conversions/", include("conversions.urls")),
     path("live/", include("shopee_live.urls")),
+    path("autopilot/", include("autopilot.urls")),
     path("webhooks/tiktok-shop/", tiktok_shop_webhook, name="tiktok-shop-webhook"),
     path("", include("tiktok_ads.seed_urls")),  # the seed's /tiktok/webhook and /tiktok/instant-pages
     path("", include("core.urls")),

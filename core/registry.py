@@ -21,7 +21,7 @@ from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string, module_has_submodule
 
 # The navigation's groups, in the order they show; an app's entries go under its ``nav_group``.
-NAV_GROUPS = ("TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings")
+NAV_GROUPS = ("TikTok Shop", "Ads & GMV Max", "Autopilot", "Shopee Live", "Conversions", "Settings")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.apps import apps
 
 from core.registry import NAV_GROUPS, PlatformAppConfig, beat_schedules, platform_apps, sync_runner
 
-DOMAIN_APPS = ["core", "shop_sync", "tiktok_ads", "gmvmax", "conversions", "shopee_live"]
+DOMAIN_APPS = ["core", "shop_sync", "tiktok_ads", "gmvmax", "conversions", "shopee_live", "autopilot"]
 
 
 def test_every_domain_app_uses_the_typed_base():

@@ -182,7 +182,7 @@ def test_navigation_groups_the_pages_the_role_may_open(web_client_for, tenant_a,
     response = client.get("/sync-runs/")
 
     groups = dict(nav(response.content))
-    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"]
+    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Autopilot", "Shopee Live", "Conversions", "Settings"]
     assert groups["Shopee Live"] == SHOPEE_LIVE_PAGES
     assert groups["Settings"] == settings
     page = parse(response.content)
@@ -206,7 +206,7 @@ def test_navigation_includes_entries_declared_by_other_apps(web_client_for, tena
 
     groups = dict(nav(client.get("/").content))
 
-    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"]
+    assert list(groups) == ["TikTok Shop", "Ads & GMV Max", "Autopilot", "Shopee Live", "Conversions", "Settings"]
     assert groups["Shopee Live"] == [*SHOPEE_LIVE_PAGES, "Health"]
     assert "Secret admin page" not in groups["Settings"]
 

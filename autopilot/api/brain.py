@@ -1,0 +1,7 @@
+"""Brain API (replaced by the brain-runs work)."""
+
+from core.api.viewsets import TenantScopedAPIView
+
+
+class RunTikTokView(TenantScopedAPIView):
+    pass

@@ -1,0 +1,1 @@
+"""Autopilot selectors: one module per concern; this package re-exports their public names."""

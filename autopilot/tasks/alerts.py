@@ -1,0 +1,1 @@
+"""Autopilot tasks: alerts."""
