@@ -6,14 +6,14 @@ target CPL or no previous window, is shown with ``max_points`` 0 and does not co
 functions of a ``BrainInput``: the same input gives the same scores.
 
 - ``cpl`` (35): cost per result against the direction's target. At or under target: 35; at twice
-  the target or more: 0; linear between. With no result yet, the spend itself is the cost of the
-  first result. Traffic ad groups are judged on cost per click (``cpc``) against the same target.
+  the target or more: 0; linear between. With no result yet, 35 with nothing spent down to 0 at
+  twice the target spent. Traffic ad groups are judged on cost per click (``cpc``) against the same target.
 - ``ctr`` (25): click-through rate against 1.00%: 25 at or above, proportionally less below.
 - ``frequency`` (15): impressions per person reached: 15 up to 2.0, 0 from 4.0, linear between.
 - ``trend`` (25): this window's cost per result against the previous window's: 25 when it held or
   fell, 0 when it rose by half or more, linear between.
 
-Health: ``no_data`` (no delivery in the window), ``learning`` (fewer than 3 days of delivery, or
+Health: ``no_data`` (no delivery in the window; score 0), ``learning`` (fewer than 3 days of delivery, or
 fewer than 3 results while spend is under twice the target), ``failing`` (score under 40, or cost
 per result at twice the target or more, or twice the target spent without a result), ``watch``
 (40-69), ``healthy`` (70+).
@@ -149,7 +149,9 @@ def cost_factor(*, spend: Decimal, results: int, target: Decimal | None, objecti
         else:
             detail = f"{label} {shown(cost, currency)} is on the {shown(target, currency)} target"
         value = money(cost)
-    points = _points(CPL_POINTS, 2 - ratio)
+    # Without a result the spend is only the least the first one costs: points fall from 35 (no
+    # spend) to 0 at twice the target, the point where no result fails the ad group.
+    points = _points(CPL_POINTS, 1 - ratio / 2) if cost is None else _points(CPL_POINTS, 2 - ratio)
     return {"factor": name, "value": value, "target": money(target), "points": points, "max_points": CPL_POINTS, "detail": detail}, hard
 
 
@@ -233,7 +235,7 @@ def score_adgroup(data: BrainInput, adgroup: dict, campaigns: dict[str, dict]) -
 
     delivered = figures.spend > 0 or figures.impressions > 0
     if not delivered:
-        health = Health.NO_DATA
+        health, score = Health.NO_DATA, 0
         factors.append({"factor": "delivery", "value": "0", "target": "", "points": 0, "max_points": 0, "detail": "No delivery in the window"})
     elif figures.days < LEARNING_DAYS:
         health = Health.LEARNING
