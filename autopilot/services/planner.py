@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from autopilot.models import Health
 from autopilot.services.inputs import BrainInput
@@ -41,6 +41,7 @@ class Proposal:
     diff: list[dict]
 
 
+@runtime_checkable
 class Planner(Protocol):
     name: str
 
