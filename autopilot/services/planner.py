@@ -138,7 +138,12 @@ class DeterministicPlanner:
         proposals = []
         minimum = data.minimum_daily_budget
         for failing in judged:
-            if failing.health != Health.FAILING or failing.operation_status != ACTIVE or not _has_daily_budget(failing) or failing.limits is None:
+            if (
+                failing.health != Health.FAILING
+                or failing.operation_status != ACTIVE
+                or not _has_daily_budget(failing)
+                or failing.limits is None
+            ):
                 continue
             if failing.adgroup_id in touched:
                 continue

@@ -132,7 +132,11 @@ def cost_factor(*, spend: Decimal, results: int, target: Decimal | None, objecti
     label = name.upper()
     cost = (spend / results).quantize(CENT, ROUND_HALF_UP) if results else None
     if target is None or target <= 0:
-        detail = f"{label} {shown(cost, currency)}; no target set for the direction" if cost is not None else f"No {unit}s yet; no target set for the direction"
+        detail = (
+            f"{label} {shown(cost, currency)}; no target set for the direction"
+            if cost is not None
+            else f"No {unit}s yet; no target set for the direction"
+        )
         return {"factor": name, "value": money(cost), "target": "", "points": 0, "max_points": 0, "detail": detail}, False
     if cost is None:
         ratio = spend / target
@@ -161,7 +165,14 @@ def ctr_factor(figures: AdGroupFigures) -> tuple[dict, Decimal | None]:
     ctr = (Decimal(figures.clicks) * 100 / figures.impressions).quantize(CENT, ROUND_HALF_UP)
     points = _points(CTR_POINTS, ctr / CTR_TARGET)
     detail = f"CTR {ctr}% ({figures.clicks:,} clicks / {figures.impressions:,} impressions) against {CTR_TARGET}%"
-    return {"factor": "ctr", "value": money(ctr), "target": money(CTR_TARGET), "points": points, "max_points": CTR_POINTS, "detail": detail}, ctr
+    return {
+        "factor": "ctr",
+        "value": money(ctr),
+        "target": money(CTR_TARGET),
+        "points": points,
+        "max_points": CTR_POINTS,
+        "detail": detail,
+    }, ctr
 
 
 def frequency_factor(figures: AdGroupFigures) -> tuple[dict, Decimal | None]:
@@ -186,7 +197,14 @@ def trend_factor(
 ) -> dict:
     label = "CPC" if objective == "traffic" else "CPL"
     if previous is None or not previous.spend or not previous_results:
-        return {"factor": "trend", "value": "", "target": "", "points": 0, "max_points": 0, "detail": "No results in the previous window to compare with"}
+        return {
+            "factor": "trend",
+            "value": "",
+            "target": "",
+            "points": 0,
+            "max_points": 0,
+            "detail": "No results in the previous window to compare with",
+        }
     before = (previous.spend / previous_results).quantize(CENT, ROUND_HALF_UP)
     now = (spend / results).quantize(CENT, ROUND_HALF_UP) if results else spend.quantize(CENT, ROUND_HALF_UP)
     change = (now - before) / before
@@ -236,7 +254,9 @@ def score_adgroup(data: BrainInput, adgroup: dict, campaigns: dict[str, dict]) -
     delivered = figures.spend > 0 or figures.impressions > 0
     if not delivered:
         health, score = Health.NO_DATA, 0
-        factors.append({"factor": "delivery", "value": "0", "target": "", "points": 0, "max_points": 0, "detail": "No delivery in the window"})
+        factors.append(
+            {"factor": "delivery", "value": "0", "target": "", "points": 0, "max_points": 0, "detail": "No delivery in the window"}
+        )
     elif figures.days < LEARNING_DAYS:
         health = Health.LEARNING
         factors.append(

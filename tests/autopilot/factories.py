@@ -55,7 +55,9 @@ def ad(ad_id: str, adgroup_id: str, status="ENABLE", name=None) -> dict:
 
 def account_with_direction(tenant, name="Client One", *, autopilot=False):
     account = AdAccount.objects.create(tenant=tenant, name=name, autopilot_tiktok=autopilot)
-    direction = Direction.objects.create(tenant=tenant, ad_account=account, name="Trial", platform="tiktok", tiktok_objective="lead_generation")
+    direction = Direction.objects.create(
+        tenant=tenant, ad_account=account, name="Trial", platform="tiktok", tiktok_objective="lead_generation"
+    )
     return account, direction
 
 

@@ -11,8 +11,8 @@ import pytest
 from autopilot.models import ProposedAction, RunMode
 from autopilot.services import brain_dispatch
 from tests.autopilot.factories import AS_OF, make_run
-from tests.tiktok_ads.test_actions_api import EMULATOR, NOW, _status, _tree
 from tests.tiktok_ads.helpers import connect_business
+from tests.tiktok_ads.test_actions_api import EMULATOR, NOW, _status, _tree
 from tiktok_ads.client import BusinessApiClient
 from tiktok_ads.models import ActionRecord, AdAccount, Advertiser
 
@@ -57,7 +57,9 @@ def _budget(client, account, adgroup_id) -> str:
 def test_autopilot_with_fresh_data_executes_each_action_once(tenant_a, live):
     account, client, ids = live
     run = make_run(tenant_a, account, mode=RunMode.AUTOPILOT, data_as_of=AS_OF - timedelta(minutes=120))
-    _propose(run, ("TikTok.UpdateAdGroupBudget", {"adgroup_id": ids["adgroup"], "budget": "30.00"}), ("TikTok.PauseAd", {"ad_id": ids["ad"]}))
+    _propose(
+        run, ("TikTok.UpdateAdGroupBudget", {"adgroup_id": ids["adgroup"], "budget": "30.00"}), ("TikTok.PauseAd", {"ad_id": ids["ad"]})
+    )
     brain_dispatch(run=run)
     assert _states(run) == [("succeeded", ""), ("succeeded", "")]
     assert _budget(client, account, ids["adgroup"]) == "30.00" and _status(client, account, "ad", ids["ad"]) == "DISABLE"
@@ -109,7 +111,11 @@ def test_a_refusal_at_tiktok_is_failed_with_its_reason_and_not_retried(tenant_a,
     account, client, ids = live
     client.campaign_status_update(account.advertiser.advertiser_id, [ids["campaign"]], "DELETE")
     run = make_run(tenant_a, account, mode=RunMode.AUTOPILOT)
-    _propose(run, ("TikTok.ResumeCampaign", {"campaign_id": ids["campaign"]}), ("TikTok.UpdateAdGroupBudget", {"adgroup_id": ids["adgroup"], "budget": "1.00"}))
+    _propose(
+        run,
+        ("TikTok.ResumeCampaign", {"campaign_id": ids["campaign"]}),
+        ("TikTok.UpdateAdGroupBudget", {"adgroup_id": ids["adgroup"], "budget": "1.00"}),
+    )
     brain_dispatch(run=run)
     (failed, failed_error), (invalid, invalid_error) = _states(run)
     assert failed == "failed" and f"The campaign {ids['campaign']} is deleted" in failed_error

@@ -12,8 +12,8 @@ from autopilot.models import AdGroupScore, ProposedAction
 from autopilot.services.evaluate import brain_evaluate
 from autopilot.services.inputs import BrainInput
 from autopilot.services.planner import DeterministicPlanner, Planner, planner_for
-from tests.autopilot.factories import ad, adgroup, brain_input, figures, limits, make_run
 from tests.autopilot.factories import account_with_direction as setup_account
+from tests.autopilot.factories import ad, adgroup, brain_input, figures, limits, make_run
 
 
 @pytest.fixture
@@ -55,8 +55,22 @@ def test_scores_are_explained_factor_by_factor(run_and_direction):
         Decimal("1.50"),
     )
     assert winner.factors == [
-        {"factor": "cpl", "value": "2000.00", "target": "2500.00", "points": 35, "max_points": 35, "detail": "CPL 2,000 KZT is 20% under the 2,500 KZT target"},
-        {"factor": "ctr", "value": "1.50", "target": "1.00", "points": 25, "max_points": 25, "detail": "CTR 1.50% (300 clicks / 20,000 impressions) against 1.00%"},
+        {
+            "factor": "cpl",
+            "value": "2000.00",
+            "target": "2500.00",
+            "points": 35,
+            "max_points": 35,
+            "detail": "CPL 2,000 KZT is 20% under the 2,500 KZT target",
+        },
+        {
+            "factor": "ctr",
+            "value": "1.50",
+            "target": "1.00",
+            "points": 25,
+            "max_points": 25,
+            "detail": "CTR 1.50% (300 clicks / 20,000 impressions) against 1.00%",
+        },
         {
             "factor": "frequency",
             "value": "1.50",
@@ -65,7 +79,14 @@ def test_scores_are_explained_factor_by_factor(run_and_direction):
             "max_points": 15,
             "detail": "Frequency 1.50 (20,000 impressions / 13,333 reached); fatigue from 2.0",
         },
-        {"factor": "trend", "value": "2000.00", "target": "2500.00", "points": 25, "max_points": 25, "detail": "CPL fell 20%: 2,500 KZT → 2,000 KZT"},
+        {
+            "factor": "trend",
+            "value": "2000.00",
+            "target": "2500.00",
+            "points": 25,
+            "max_points": 25,
+            "detail": "CPL fell 20%: 2,500 KZT → 2,000 KZT",
+        },
     ]
     loser = scores["1002"]
     assert (loser.score, loser.health, loser.cpl) == (21, "failing", Decimal("6000.00"))
