@@ -34,7 +34,7 @@ def brain_evaluate(*, run: BrainRun, data: BrainInput) -> None:
     Evaluating a run again replaces its scores; its proposals are replaced too unless one was
     already dispatched (a resumed run keeps what it sent and its request ids)."""
     judged = score_adgroups(data)
-    proposals = planner_for(getattr(settings, "AUTOPILOT_PLANNER", None)).plan(data, judged)
+    proposals = planner_for(settings.AUTOPILOT_PLANNER).plan(data, judged)
     tenant = run.tenant
     with transaction.atomic():
         AdGroupScore.objects.for_tenant(tenant).filter(run=run).delete()
