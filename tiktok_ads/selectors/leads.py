@@ -57,9 +57,7 @@ def lead_filter_choices(tenant: Tenant) -> dict:
     """Directions, campaigns and forms that have leads (for the filter menus)."""
     leads = Lead.objects.for_tenant(tenant).filter(platform=Platform.TIKTOK)
     directions = Direction.objects.for_tenant(tenant).filter(pk__in=leads.exclude(direction=None).values("direction_id")).order_by("name")
-    campaigns = (
-        leads.exclude(campaign_id="").values_list("campaign_id", "campaign_name").distinct().order_by("campaign_name", "campaign_id")
-    )
+    campaigns = leads.exclude(campaign_id="").values_list("campaign_id", "campaign_name").distinct().order_by("campaign_name", "campaign_id")
     forms = leads.exclude(page_id="").values_list("page_id", "page_name").distinct().order_by("page_name", "page_id")
     return {
         "directions": [(d.pk, d.name) for d in directions],
