@@ -121,14 +121,14 @@ def brain_run_start(
         sync_run.params = {"ad_account": account.pk, "brain_run": run.pk}
         sync_run.save(update_fields=["params"])
         sync_run_dispatch(run=sync_run)
-    logger.info(
-        "Brain run %s queued for ad account %s (%s, %s)",
-        run.pk,
-        account.pk,
-        trigger,
-        mode,
-        extra={"action": "run_queued", "brain_run": run.pk, "ad_account": account.pk, "batch_id": batch_id},
-    )
+        logger.info(
+            "Brain run %s queued for ad account %s (%s, %s)",
+            run.pk,
+            account.pk,
+            trigger,
+            mode,
+            extra={"action": "run_queued", "brain_run": run.pk, "ad_account": account.pk, "batch_id": batch_id},
+        )
     return run
 
 
