@@ -20,11 +20,11 @@ TAG = "autopilot"
 
 
 def _actor(request) -> str:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user.get_username()
-    key = getattr(request, "auth", None)
-    return f"api key {getattr(key, 'name', '')}".strip() if key is not None else ""
+    """Who asked: the user's name, or ``api key <name>`` for an API-key request."""
+    api_key = getattr(request.user, "api_key", None)
+    if api_key is not None:
+        return f"api key {api_key.name}"
+    return request.user.get_username()
 
 
 class _BrainView(TenantScopedAPIView):
