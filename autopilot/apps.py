@@ -1,4 +1,4 @@
-from core.registry import NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class AutopilotConfig(PlatformAppConfig):
@@ -23,4 +23,7 @@ class AutopilotConfig(PlatformAppConfig):
             "invalid": "Refused before sending",
         },
         "platform": {"facebook": "Instagram", "tiktok": "TikTok"},
+        "sync_kind": {"autopilot.brain_tiktok": "Autopilot brain run (TikTok)"},
     }
+    beat_schedules = (BeatEntry("Autopilot daily brain batch", "autopilot.tasks.brain.brain_batch_task", {"minute": "*/5"}, expires=420),)
+    sync_runners = {"autopilot.brain_tiktok": "autopilot.tasks.brain.brain_run_part_task"}

@@ -422,3 +422,13 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Autopilot: the brain's upstream calls (docs/autopilot.md, "Metrics collector") ---------
+# Seconds the report and listing calls of a brain run may take, and the fixed waits (seconds)
+# before each retry of a failed call: "2,5,10" is three retries (a longer Retry-After wins).
+AUTOPILOT_REPORT_TIMEOUT = env.float("AUTOPILOT_REPORT_TIMEOUT", default=60.0)
+AUTOPILOT_RETRY_WAITS = tuple(float(value) for value in env.str("AUTOPILOT_RETRY_WAITS", default="2,5,10").split(",") if value.strip())
+# Days of figures a run collects and scores (the current window); the previous window is as long.
+AUTOPILOT_WINDOW_DAYS = env.int("AUTOPILOT_WINDOW_DAYS", default=7)
+# Local time of the daily run of an ad account without a schedule of its own.
+AUTOPILOT_DEFAULT_RUN_AT = env.str("AUTOPILOT_DEFAULT_RUN_AT", default="08:00")

@@ -24,6 +24,12 @@ from tiktok_ads.selectors.advertisers import (
     shop_numbers,
     tenant_ids_with_active_advertisers,
 )
+from tiktok_ads.selectors.autopilot import (
+    ad_links,
+    adgroup_direction_ids,
+    brain_ad_accounts,
+    tiktok_leads_by_adgroup,
+)
 from tiktok_ads.selectors.campaign_builder import (
     ad_accounts_with_advertiser,
     campaign_get,
@@ -65,6 +71,10 @@ from tiktok_ads.selectors.leads import (
 )
 
 __all__ = [
+    "tiktok_leads_by_adgroup",
+    "brain_ad_accounts",
+    "adgroup_direction_ids",
+    "ad_links",
     "LEAD_EXPORT_HEADER",
     "LeadFilters",
     "SHOW_TIKTOK_MEMO",
