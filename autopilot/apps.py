@@ -28,3 +28,8 @@ class AutopilotConfig(PlatformAppConfig):
     }
     beat_schedules = (BeatEntry("Autopilot daily brain batch", "autopilot.tasks.brain.brain_batch_task", {"minute": "*/5"}, expires=420),)
     sync_runners = {"autopilot.brain_tiktok": "autopilot.tasks.brain.brain_run_part_task"}
+
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        from autopilot.demo import demo_autopilot
+
+        demo_autopilot(tenant, upstreams=upstreams)
