@@ -559,3 +559,6 @@ _.VIDEO_SOURCE_MISSING
 _.SharedClientRedisCache
 _.get_client
 _._class
+# autopilot (not in vulture's paths yet) reads these through django.conf.settings.
+_.AUTOPILOT_STALE_MINUTES
+_.AUTOPILOT_PLANNER

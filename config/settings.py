@@ -386,6 +386,12 @@ SANDBOX_SLOW_MS = env.int("SANDBOX_SLOW_MS", default=int(UPSTREAM_READ_TIMEOUT *
 SANDBOX_TELEGRAM_REVOKED_TOKENS = env.list("SANDBOX_TELEGRAM_REVOKED_TOKENS", default=[])
 
 # --- Logging ------------------------------------------------------------------------------
+# Autopilot brain: actions are dispatched only when the figures scored were collected at most this
+# many minutes before the run started (else they are held, with the reason on the run); the planner
+# that proposes them ("deterministic", the default and only one installed).
+AUTOPILOT_STALE_MINUTES = env.int("AUTOPILOT_STALE_MINUTES", default=120)
+AUTOPILOT_PLANNER = env.str("AUTOPILOT_PLANNER", default="deterministic")
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {

@@ -3,6 +3,7 @@
 from tiktok_ads.selectors.actions import (
     action_names_used,
     action_record_get,
+    action_records_by_pk,
     actions_list,
 )
 from tiktok_ads.selectors.advertisers import (
@@ -81,6 +82,7 @@ __all__ = [
     "UnknownShopNumber",
     "action_names_used",
     "action_record_get",
+    "action_records_by_pk",
     "actions_list",
     "ad_account_by_name",
     "ad_account_currency",
