@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from autopilot.views import alerts, roi, runs
+from autopilot.views import alerts, roi, runs, settings
 
 app_name = "autopilot"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("roi/", roi.RoiView.as_view(), name="roi"),
     # Alert rules, their history and where notifications go (notifications work).
     path("alerts/", alerts.AlertsView.as_view(), name="alerts"),
+    # Daily-run schedules and TikTok direction limits (brain-runs work).
+    path("settings/", settings.SettingsView.as_view(), name="settings"),
 ]

@@ -75,13 +75,21 @@ class BrainRunActive(Conflict):
 
 
 def brain_run_start(
-    *, tenant, ad_account_id, trigger: str = RunTrigger.MANUAL, requested_by: str = "", batch_id: str = "", field: str = "ad_account_id"
+    *,
+    tenant,
+    ad_account_id,
+    trigger: str = RunTrigger.MANUAL,
+    requested_by: str = "",
+    batch_id: str = "",
+    field: str = "ad_account_id",
+    enqueue: bool = True,
 ) -> BrainRun:
     """Queue a brain run of the tenant's ad account ``ad_account_id``.
 
     404 for an unknown ad account (or another tenant's), 400 when it has no TikTok advertiser,
     409 (``BrainRunActive``, carrying the active run) when one is already queued or running.
-    Autopilot mode when the account's ``autopilot_tiktok`` is on, else report only."""
+    Autopilot mode when the account's ``autopilot_tiktok`` is on, else report only. With
+    ``enqueue=False`` the part is left for the caller to work (``brain_run_part_run``)."""
     account = ad_account_get(tenant, ad_account_id, field=field)
     if account.advertiser_id is None:
         raise ApplicationError(
@@ -120,7 +128,8 @@ def brain_run_start(
         )
         sync_run.params = {"ad_account": account.pk, "brain_run": run.pk}
         sync_run.save(update_fields=["params"])
-        sync_run_dispatch(run=sync_run)
+        if enqueue:
+            sync_run_dispatch(run=sync_run)
         logger.info(
             "Brain run %s queued for ad account %s (%s, %s)",
             run.pk,
@@ -168,6 +177,15 @@ def brain_run_part_run(*, part_id: int, client=None) -> SyncRunPart | None:
         return part
     with correlation_scope(run.correlation_id or None):
         return _work(part, run, client)
+
+
+def brain_run_work(*, run: BrainRun, client=None) -> BrainRun:
+    """Work a run's part here, now (the demo seed; tests): what its task would do."""
+    part = SyncRunPart.objects.for_tenant(run.tenant_id).filter(run_id=run.sync_run_id).first()
+    if part is not None:
+        brain_run_part_run(part_id=part.pk, client=client)
+    run.refresh_from_db()
+    return run
 
 
 def _fail(part: SyncRunPart, run: BrainRun, message: str) -> None:
