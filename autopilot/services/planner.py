@@ -174,7 +174,7 @@ class DeterministicPlanner:
             touched.update({failing.adgroup_id, receiver.adgroup_id})
             currency = failing.limits.currency or data.currency
             main = failing.main_factor
-            because = f" ({main['detail']})" if main else ""
+            because = f": {main['detail']}" if main else ""
             reason = (
                 f"Shift {shown(amount, currency)} a day from failing ad group {failing.adgroup_name or failing.adgroup_id} "
                 f"(score {failing.score}{because}) to healthy {receiver.adgroup_name or receiver.adgroup_id} (score {receiver.score})"

@@ -144,7 +144,7 @@ def test_proposals_pause_the_failing_ad_and_shift_budget_with_their_diffs(run_an
     assert reasons[0] == (
         "Ad Ad 2001 spent 6,000 KZT with no leads (target lead cost 2,500 KZT, limit 2× = 5,000 KZT); its ad group keeps 1 other active ad(s)."
     )
-    assert reasons[1].startswith("Shift 1,000 KZT a day from failing ad group Loser <b>& (score 21 (CPL 6,000 KZT is 140% above")
+    assert reasons[1].startswith("Shift 1,000 KZT a day from failing ad group Loser <b>& (score 21: CPL 6,000 KZT is 140% above")
     assert reasons[2].endswith("to healthy Winner (score 100): 5,000 KZT → 6,000 KZT.")
 
 
