@@ -8,6 +8,7 @@ app_name = "autopilot-api"
 
 urlpatterns = [
     re_path(r"^brain/run-tiktok/?$", brain.RunTikTokView.as_view(), name="run-tiktok"),
+    re_path(r"^brain/runs/(?P<pk>[0-9]+)/?$", brain.RunView.as_view(), name="run"),
     re_path(r"^autopilot/executions/?$", history.ExecutionsView.as_view(), name="executions"),
     re_path(r"^autopilot/reports/?$", history.ReportsView.as_view(), name="reports"),
 ]

@@ -1,4 +1,4 @@
-from core.registry import NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class AutopilotConfig(PlatformAppConfig):
@@ -10,6 +10,7 @@ class AutopilotConfig(PlatformAppConfig):
         NavEntry("Autopilot", "autopilot:runs", hint="Brain runs: explained scores, proposed and executed actions"),
         NavEntry("ROI", "autopilot:roi", hint="Spend, leads, revenue and ROI by platform, direction and creative"),
         NavEntry("Alerts", "autopilot:alerts", hint="Alert rules and their history, Telegram and email"),
+        NavEntry("Autopilot settings", "autopilot:settings", hint="Daily-run schedules and TikTok direction limits"),
     )
     labels = {
         "brain_run_state": {"queued": "Queued", "running": "Running", "succeeded": "Succeeded", "failed": "Failed"},
@@ -23,4 +24,12 @@ class AutopilotConfig(PlatformAppConfig):
             "invalid": "Refused before sending",
         },
         "platform": {"facebook": "Instagram", "tiktok": "TikTok"},
+        "sync_kind": {"autopilot.brain_tiktok": "Autopilot brain run (TikTok)"},
     }
+    beat_schedules = (BeatEntry("Autopilot daily brain batch", "autopilot.tasks.brain.brain_batch_task", {"minute": "*/5"}, expires=420),)
+    sync_runners = {"autopilot.brain_tiktok": "autopilot.tasks.brain.brain_run_part_task"}
+
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        from autopilot.demo import demo_autopilot
+
+        demo_autopilot(tenant, upstreams=upstreams)

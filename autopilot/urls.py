@@ -2,16 +2,20 @@
 
 from django.urls import path
 
-from autopilot.views import alerts, roi, runs
+from autopilot.views import alerts, roi, runs, settings
 
 app_name = "autopilot"
 
 urlpatterns = [
     # Brain runs: explained scores, proposed and executed actions (runs work).
     path("", runs.RunsView.as_view(), name="runs"),
+    path("runs/start/", runs.RunStartView.as_view(), name="run-start"),
     path("runs/<int:pk>/", runs.RunDetailView.as_view(), name="run"),
+    path("runs/<int:pk>/body/", runs.RunBodyView.as_view(), name="run-body"),
     # ROI analytics and the dashboard with Instagram/TikTok tabs (ROI work).
     path("roi/", roi.RoiView.as_view(), name="roi"),
     # Alert rules, their history and where notifications go (notifications work).
     path("alerts/", alerts.AlertsView.as_view(), name="alerts"),
+    # Daily-run schedules and TikTok direction limits (brain-runs work).
+    path("settings/", settings.SettingsView.as_view(), name="settings"),
 ]

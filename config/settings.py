@@ -386,6 +386,12 @@ SANDBOX_SLOW_MS = env.int("SANDBOX_SLOW_MS", default=int(UPSTREAM_READ_TIMEOUT *
 SANDBOX_TELEGRAM_REVOKED_TOKENS = env.list("SANDBOX_TELEGRAM_REVOKED_TOKENS", default=[])
 
 # --- Logging ------------------------------------------------------------------------------
+# Autopilot brain: actions are dispatched only when the figures scored were collected at most this
+# many minutes before the run started (else they are held, with the reason on the run); the planner
+# that proposes them ("deterministic", the default and only one installed).
+AUTOPILOT_STALE_MINUTES = env.int("AUTOPILOT_STALE_MINUTES", default=120)
+AUTOPILOT_PLANNER = env.str("AUTOPILOT_PLANNER", default="deterministic")
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
@@ -416,3 +422,13 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Autopilot: the brain's upstream calls (docs/autopilot.md, "Metrics collector") ---------
+# Seconds the report and listing calls of a brain run may take, and the fixed waits (seconds)
+# before each retry of a failed call: "2,5,10" is three retries (a longer Retry-After wins).
+AUTOPILOT_REPORT_TIMEOUT = env.float("AUTOPILOT_REPORT_TIMEOUT", default=60.0)
+AUTOPILOT_RETRY_WAITS = tuple(float(value) for value in env.str("AUTOPILOT_RETRY_WAITS", default="2,5,10").split(",") if value.strip())
+# Days of figures a run collects and scores (the current window); the previous window is as long.
+AUTOPILOT_WINDOW_DAYS = env.int("AUTOPILOT_WINDOW_DAYS", default=7)
+# Local time of the daily run of an ad account without a schedule of its own.
+AUTOPILOT_DEFAULT_RUN_AT = env.str("AUTOPILOT_DEFAULT_RUN_AT", default="08:00")

@@ -55,7 +55,9 @@ class UpstreamClient:
     logs. ``credential_label`` replaces the masked key in logs when given; it must hold nothing
     secret (e.g. ``"advertiser 7001"``). ``breaker_key`` names one circuit breaker for every
     call of this client instead of one per provider and host. ``sleep`` replaces
-    ``time.sleep`` between retries.
+    ``time.sleep`` between retries. ``backoff_schedule`` fixes the waits before each retry
+    (e.g. ``(2, 5, 10)``: three retries, four attempts at most, unless ``max_attempts`` says
+    otherwise) instead of jittered exponential backoff; a longer ``Retry-After`` still wins.
     """
 
     provider: str = ""
@@ -85,6 +87,7 @@ class UpstreamClient:
         timeout: float | tuple[float, float] | None = None,
         max_attempts: int | None = None,
         sleep: Callable[[float], None] | None = None,
+        backoff_schedule: tuple[float, ...] | None = None,
     ):
         if not self.provider:
             raise ImproperlyConfigured(f"{type(self).__name__} must set provider.")
@@ -107,6 +110,9 @@ class UpstreamClient:
             self.connect_timeout or settings.UPSTREAM_CONNECT_TIMEOUT,
             self.read_timeout or settings.UPSTREAM_READ_TIMEOUT,
         )
+        self.backoff_schedule = tuple(backoff_schedule) if backoff_schedule else None
+        if max_attempts is None and self.backoff_schedule is not None:
+            max_attempts = len(self.backoff_schedule) + 1
         self.max_attempts = max_attempts or self.max_attempts or settings.UPSTREAM_MAX_ATTEMPTS
         self.sleep = time.sleep if sleep is None else sleep
         self.session = self.build_session()
@@ -409,7 +415,7 @@ class UpstreamClient:
 
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
-            wait=wait_for_upstream(base=settings.UPSTREAM_BACKOFF_BASE, cap=settings.UPSTREAM_BACKOFF_MAX),
+            wait=wait_for_upstream(base=settings.UPSTREAM_BACKOFF_BASE, cap=settings.UPSTREAM_BACKOFF_MAX, schedule=self.backoff_schedule),
             retry=retry_if_exception(lambda error: self._should_retry(error, call, spec)),
             sleep=lambda seconds: self._pause(call, seconds),
             reraise=True,

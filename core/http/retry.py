@@ -29,14 +29,23 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 class wait_for_upstream(wait_base):
-    """The upstream's ``Retry-After`` when it gave one, else exponential backoff, full jitter."""
+    """The upstream's ``Retry-After`` when it gave one, else exponential backoff, full jitter.
 
-    def __init__(self, *, base: float, cap: float):
+    With a ``schedule`` (seconds before the 1st, 2nd, ... retry) the waits are those fixed
+    figures instead, the last repeated when there are more retries than entries; a
+    ``Retry-After`` still wins when it is longer."""
+
+    def __init__(self, *, base: float, cap: float, schedule: tuple[float, ...] | None = None):
         self.backoff = wait_random_exponential(multiplier=base, max=cap)
+        self.schedule = tuple(float(seconds) for seconds in schedule) if schedule else None
 
     def __call__(self, retry_state: RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
         retry_after = getattr(error, "retry_after", None)
+        if self.schedule is not None:
+            index = min(retry_state.attempt_number, len(self.schedule)) - 1
+            planned = self.schedule[index]
+            return max(planned, float(retry_after)) if retry_after is not None else planned
         if retry_after is not None:
             return float(retry_after)
         return self.backoff(retry_state)

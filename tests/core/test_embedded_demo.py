@@ -23,3 +23,7 @@ def test_make_demo_seeds_every_app_on_sqlite(tmp_path):
     # The TikTok lead-generation client: its leads mapped to the direction, its launch done.
     assert database.execute("SELECT count(*) FROM tiktok_ads_lead WHERE direction_id IS NOT NULL").fetchone() == (4,)
     assert database.execute("SELECT state FROM tiktok_ads_launch").fetchall() == [("succeeded",)]
+    # The autopilot: the demo ad account's daily run, and one brain run on the demo figures.
+    assert database.execute("SELECT count(*) FROM autopilot_accountschedule").fetchone() == (1,)
+    assert database.execute("SELECT count(*), min(stats) IS NOT NULL FROM autopilot_brainrun").fetchone() == (1, 1)
+    assert database.execute("SELECT count(*) FROM autopilot_creativemetricday WHERE platform = 'tiktok'").fetchone()[0] > 0

@@ -18,7 +18,7 @@ def test_every_domain_app_uses_the_typed_base():
 def test_declared_beat_entries_name_registered_tasks_once():
     entries = beat_schedules()
     names = [entry.name for entry in entries]
-    assert len(names) == len(set(names)) == 15
+    assert len(names) == len(set(names)) == 16
     assert all(entry.task in current_app.tasks for entry in entries)
     assert all(entry.expires for entry in entries)
 
@@ -32,6 +32,7 @@ def test_declared_sync_runners_resolve_to_registered_tasks():
         "gmvmax.stats_backfill": "gmvmax.tasks.stats_backfill_part_task",
         "shopee_live.active": "shopee_live.tasks.live_cycle_part_task",
         "shopee_live.ended": "shopee_live.tasks.ended_cycle_part_task",
+        "autopilot.brain_tiktok": "autopilot.tasks.brain.brain_run_part_task",
     }
     assert all(name in current_app.tasks for name in kinds.values())
     assert sync_runner("nobody.declares_this") is None

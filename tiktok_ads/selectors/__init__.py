@@ -3,6 +3,7 @@
 from tiktok_ads.selectors.actions import (
     action_names_used,
     action_record_get,
+    action_records_by_pk,
     actions_list,
 )
 from tiktok_ads.selectors.advertisers import (
@@ -22,6 +23,12 @@ from tiktok_ads.selectors.advertisers import (
     has_active_advertiser,
     shop_numbers,
     tenant_ids_with_active_advertisers,
+)
+from tiktok_ads.selectors.autopilot import (
+    ad_links,
+    adgroup_direction_ids,
+    brain_ad_accounts,
+    tiktok_leads_by_adgroup,
 )
 from tiktok_ads.selectors.campaign_builder import (
     ad_accounts_with_advertiser,
@@ -64,6 +71,10 @@ from tiktok_ads.selectors.leads import (
 )
 
 __all__ = [
+    "tiktok_leads_by_adgroup",
+    "brain_ad_accounts",
+    "adgroup_direction_ids",
+    "ad_links",
     "LEAD_EXPORT_HEADER",
     "LeadFilters",
     "SHOW_TIKTOK_MEMO",
@@ -71,6 +82,7 @@ __all__ = [
     "UnknownShopNumber",
     "action_names_used",
     "action_record_get",
+    "action_records_by_pk",
     "actions_list",
     "ad_account_by_name",
     "ad_account_currency",

@@ -27,3 +27,8 @@ def action_record_get(tenant: Tenant, request_id: str) -> ActionRecord | None:
 
 def action_names_used(tenant: Tenant) -> list[str]:
     return sorted(set(ActionRecord.objects.for_tenant(tenant).values_list("action", flat=True)))
+
+
+def action_records_by_pk(tenant: Tenant, pks) -> dict[int, ActionRecord]:
+    """The tenant's audited actions with these pks (another tenant's are simply absent)."""
+    return {row.pk: row for row in ActionRecord.objects.for_tenant(tenant).select_related("ad_account").filter(pk__in=list(pks))}

@@ -202,7 +202,8 @@ def connection_disconnect(*, connection: BusinessConnection) -> None:
     connection.refresh_from_db()
 
 
-def advertiser_business_client(*, advertiser) -> BusinessApiClient:
+def advertiser_business_client(*, advertiser, **kwargs) -> BusinessApiClient:
     """The Business API client of the connection ``advertiser`` is reached through: how other
-    apps (gmvmax) call the platform for an advertiser, without knowing its connection."""
-    return BusinessApiClient.for_advertiser(advertiser)
+    apps (gmvmax, autopilot) call the platform for an advertiser, without knowing its
+    connection. ``kwargs`` go to the client (``timeout``, ``backoff_schedule``, ``sleep``, ...)."""
+    return BusinessApiClient.for_advertiser(advertiser, **kwargs)
