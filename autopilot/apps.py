@@ -1,4 +1,4 @@
-from core.registry import NavEntry, PlatformAppConfig
+from core.registry import BeatEntry, NavEntry, PlatformAppConfig
 
 
 class AutopilotConfig(PlatformAppConfig):
@@ -10,6 +10,11 @@ class AutopilotConfig(PlatformAppConfig):
         NavEntry("Autopilot", "autopilot:runs", hint="Brain runs: explained scores, proposed and executed actions"),
         NavEntry("ROI", "autopilot:roi", hint="Spend, leads, revenue and ROI by platform, direction and creative"),
         NavEntry("Alerts", "autopilot:alerts", hint="Alert rules and their history, Telegram and email"),
+    )
+    beat_schedules = (
+        BeatEntry("Autopilot outbox sweeper", "autopilot.tasks.outbox_sweep_task", {"minute": "*"}, expires=90),
+        BeatEntry("Autopilot alert rules", "autopilot.tasks.alerts_evaluate_fan_out_task", {"minute": "2-59/5"}, expires=450),
+        BeatEntry("Autopilot alert digest", "autopilot.tasks.alerts_digest_fan_out_task", {"minute": "4"}, expires=5400),
     )
     labels = {
         "brain_run_state": {"queued": "Queued", "running": "Running", "succeeded": "Succeeded", "failed": "Failed"},
