@@ -14,4 +14,10 @@ urlpatterns = [
     path("roi/", roi.RoiView.as_view(), name="roi"),
     # Alert rules, their history and where notifications go (notifications work).
     path("alerts/", alerts.AlertsView.as_view(), name="alerts"),
+    path("alerts/new/", alerts.AlertRuleCreateView.as_view(), name="alert-create"),
+    path("alerts/<int:pk>/", alerts.AlertRuleDetailView.as_view(), name="alert-rule"),
+    path("alerts/<int:pk>/edit/", alerts.AlertRuleEditView.as_view(), name="alert-edit"),
+    path("alerts/<int:pk>/delete/", alerts.AlertRuleDeleteView.as_view(), name="alert-delete"),
+    path("notifications/", alerts.NotificationSettingsView.as_view(), name="notifications"),
+    path("notifications/test/", alerts.NotificationTestView.as_view(), name="notification-test"),
 ]

@@ -236,3 +236,47 @@ def alerts_digest_fan_out() -> int:
     for tenant_id in tenant_ids:
         enqueue("autopilot.tasks.alerts_digest_task", tenant_id=tenant_id, on_commit=False)
     return len(tenant_ids)
+
+
+# --- Managing rules -----------------------------------------------------------------------
+
+RULE_FIELDS = (
+    "name",
+    "kind",
+    "kpi",
+    "comparison",
+    "threshold",
+    "window_days",
+    "slow_days",
+    "notify_telegram",
+    "notify_email",
+    "quiet_minutes",
+    "digest",
+    "is_active",
+)
+
+
+def alert_rule_save(*, tenant: Tenant, data: dict, rule: AlertRule | None = None, user_label: str = "") -> AlertRule:
+    """Create a rule (``rule`` None) or change one. A changed rule's open events close: what
+    they said may not hold under the new condition; the next evaluation opens what still does."""
+    if rule is None:
+        rule = AlertRule(tenant=tenant, created_by=user_label[:200])
+    changed_condition = rule.pk is not None and any(
+        getattr(rule, name) != data.get(name, getattr(rule, name))
+        for name in ("kind", "kpi", "comparison", "threshold", "window_days", "slow_days")
+    )
+    for name in RULE_FIELDS:
+        if name in data:
+            setattr(rule, name, data[name])
+    with transaction.atomic():
+        rule.save()
+        if changed_condition or not rule.is_active:
+            AlertEvent.objects.for_tenant(tenant).filter(rule=rule, is_open=True).update(is_open=False, resolved_at=timezone.now())
+    return rule
+
+
+def alert_rule_delete(*, rule: AlertRule) -> int:
+    """Delete a rule and its history; the number of events deleted."""
+    count = rule.events.count()
+    rule.delete()
+    return count
