@@ -204,3 +204,33 @@ def test_email_uses_the_mail_backend(notify_a):
     message.refresh_from_db()
     assert message.state == OutboxState.SENT
     assert [(m.subject, m.body, m.to) for m in mail.outbox] == [("S", "x\ny", ["a@example.com"])]
+
+
+def test_a_migrated_group_moves_the_chat_and_sends_there(notify_a, sandbox, monkeypatch):
+    from autopilot import client as client_module
+    from autopilot.client import ChatMigrated
+
+    real = client_module.TelegramBotClient.send_message
+    chats = []
+
+    def migrating(self, chat_id, text, **kwargs):
+        chats.append(str(chat_id))
+        if str(chat_id) == "42":
+            raise ChatMigrated("Bad Request: group chat was upgraded to a supergroup chat", migrate_to_chat_id=-1001234567890)
+        return real(self, chat_id, text, **kwargs)
+
+    monkeypatch.setattr(client_module.TelegramBotClient, "send_message", migrating)
+    message = make_message(notify_a.tenant, "hello")
+    outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    notify_a.refresh_from_db()
+    assert chats == ["42", "-1001234567890"]
+    assert (message.state, message.destination, notify_a.telegram_chat_id) == (OutboxState.SENT, "-1001234567890", "-1001234567890")
+
+
+def test_a_blocked_bot_fails_with_the_reason(notify_a, sandbox):
+    sandbox.set_options("telegram", blocked_chats=["42"])
+    message = make_message(notify_a.tenant, "hello")
+    outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.error) == (OutboxState.FAILED, "Telegram refused the message: Forbidden: bot was blocked by the user")
