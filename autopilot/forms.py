@@ -53,6 +53,7 @@ class AlertRuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AlertKind.choices  # no blank: the first kind is preselected
         self.fields["kpi"].choices = [("", "—"), *Kpi.choices]
         self.fields["comparison"].choices = Comparison.choices
         for name, kinds in KIND_FIELDS.items():
