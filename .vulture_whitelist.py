@@ -566,3 +566,18 @@ _.AUTOPILOT_RETRY_WAITS
 _.AUTOPILOT_WINDOW_DAYS
 _.AUTOPILOT_DEFAULT_RUN_AT
 _.AUTOPILOT_REPORT_TIMEOUT
+
+# --- Autopilot notifications: Django's mail settings, and selectors the autopilot (outside
+# vulture's paths) reads through each app's selectors package -----------------------------------------
+_.EMAIL_BACKEND
+_.EMAIL_HOST
+_.EMAIL_PORT
+_.EMAIL_HOST_USER
+_.EMAIL_HOST_PASSWORD
+_.EMAIL_USE_TLS
+_.DEFAULT_FROM_EMAIL
+_.AUTOPILOT_OUTBOX_MAX_ATTEMPTS  # autopilot.services.outbox
+_.AUTOPILOT_OUTBOX_BACKOFF_SECONDS  # autopilot.services.outbox
+_.destinations_held  # autopilot alert rules (destination held)
+_.destinations_needing_token  # autopilot alert rules (needs re-authorization)
+_.sync_runs_failing  # autopilot alert rules (sync failing)

@@ -12,6 +12,11 @@ class AutopilotConfig(PlatformAppConfig):
         NavEntry("Alerts", "autopilot:alerts", hint="Alert rules and their history, Telegram and email"),
         NavEntry("Autopilot settings", "autopilot:settings", hint="Daily-run schedules and TikTok direction limits"),
     )
+    beat_schedules = (
+        BeatEntry("Autopilot outbox sweeper", "autopilot.tasks.outbox_sweep_task", {"minute": "*"}, expires=90),
+        BeatEntry("Autopilot alert rules", "autopilot.tasks.alerts_evaluate_fan_out_task", {"minute": "2-59/5"}, expires=450),
+        BeatEntry("Autopilot alert digest", "autopilot.tasks.alerts_digest_fan_out_task", {"minute": "4"}, expires=5400),
+    )
     labels = {
         "brain_run_state": {"queued": "Queued", "running": "Running", "succeeded": "Succeeded", "failed": "Failed"},
         "brain_run_mode": {"report_only": "Report only", "autopilot": "Autopilot"},

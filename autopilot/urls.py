@@ -18,4 +18,10 @@ urlpatterns = [
     path("alerts/", alerts.AlertsView.as_view(), name="alerts"),
     # Daily-run schedules and TikTok direction limits (brain-runs work).
     path("settings/", settings.SettingsView.as_view(), name="settings"),
+    path("alerts/new/", alerts.AlertRuleCreateView.as_view(), name="alert-create"),
+    path("alerts/<int:pk>/", alerts.AlertRuleDetailView.as_view(), name="alert-rule"),
+    path("alerts/<int:pk>/edit/", alerts.AlertRuleEditView.as_view(), name="alert-edit"),
+    path("alerts/<int:pk>/delete/", alerts.AlertRuleDeleteView.as_view(), name="alert-delete"),
+    path("notifications/", alerts.NotificationSettingsView.as_view(), name="notifications"),
+    path("notifications/test/", alerts.NotificationTestView.as_view(), name="notification-test"),
 ]

@@ -341,6 +341,20 @@ GOOGLE_ADS_REFRESH_TOKEN = env.str("GOOGLE_ADS_REFRESH_TOKEN", default="")
 META_PIXEL_ID = env.str("META_PIXEL_ID", default="")
 META_ACCESS_TOKEN = env.str("META_ACCESS_TOKEN", default="")
 META_TEST_EVENT_CODE = env.str("META_TEST_EVENT_CODE", default="")
+# Autopilot outbox (Telegram and email): attempts before a message fails for good (5xx,
+# timeouts; a 429 waits the retry_after Telegram asks for and does not count), the first backoff
+# (seconds, doubled per attempt, capped at an hour), and where emails come from. EMAIL_BACKEND
+# defaults to the console (the embedded run prints mails); production sets SMTP (EMAIL_HOST...).
+AUTOPILOT_OUTBOX_MAX_ATTEMPTS = env.int("AUTOPILOT_OUTBOX_MAX_ATTEMPTS", default=8)
+AUTOPILOT_OUTBOX_BACKOFF_SECONDS = env.int("AUTOPILOT_OUTBOX_BACKOFF_SECONDS", default=30)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="reports@localhost")
+
 # Ingest: events per POST (more: 413). Delivery: a claim older than this is a dead worker's;
 # a destination's breaker opens after N consecutive failed requests and half-opens after M s.
 CONVERSIONS_INGEST_MAX_BATCH = env.int("CONVERSIONS_INGEST_MAX_BATCH", default=1000)

@@ -44,6 +44,17 @@ def destinations_for_tenant(tenant: Tenant) -> QuerySet[Destination]:
     return Destination.objects.for_tenant(tenant).order_by("platform", "name", "id")
 
 
+def destinations_held(tenant: Tenant) -> QuerySet[Destination]:
+    """Destinations whose deliveries are held (not active: a token to replace, a setup to fix,
+    or paused), with their state and last error."""
+    return destinations_for_tenant(tenant).exclude(state=DestinationState.ACTIVE)
+
+
+def destinations_needing_token(tenant: Tenant) -> QuerySet[Destination]:
+    """Destinations whose credentials the platform refused: a new token is needed."""
+    return destinations_for_tenant(tenant).filter(state=DestinationState.NEEDS_TOKEN)
+
+
 def events_list(tenant: Tenant, filters: EventFilters | None = None) -> QuerySet[Event]:
     """Newest first, with deliveries (and their destination and batch) prefetched."""
     filters = filters or EventFilters()

@@ -75,6 +75,16 @@ def sync_runs_for_tenant(tenant: Tenant, *, kind: str | None = None, target: str
     return runs
 
 
+def sync_runs_failing(tenant: Tenant, *, since) -> list[SyncRun]:
+    """Per (kind, target), its latest finished run since ``since`` when that run failed: the
+    syncs failing now (a later success clears one)."""
+    latest: dict[tuple[str, str], SyncRun] = {}
+    finished = sync_runs_for_tenant(tenant).filter(created_at__gte=since, state__in=[SyncState.SUCCEEDED, SyncState.FAILED])
+    for run in finished.order_by("-created_at", "-id")[:1000]:
+        latest.setdefault((run.kind, run.target), run)
+    return [run for run in latest.values() if run.state == SyncState.FAILED]
+
+
 def sync_run_active(tenant: Tenant, *, kind: str, target: str) -> SyncRun | None:
     return sync_runs_for_tenant(tenant, kind=kind, target=target).filter(state__in=[SyncState.PENDING, SyncState.RUNNING]).first()
 

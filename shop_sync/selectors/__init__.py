@@ -51,9 +51,17 @@ from shop_sync.selectors.products import (
     products_catalog,
     products_ranking,
     products_stock,
+    products_unsold_with_stock,
     skus_ranking,
 )
-from shop_sync.selectors.shops import ORDER_LIST_DEFERRED, SHOP_SECRETS, shop_get, shop_resolve_for_sync, shops_for_tenant
+from shop_sync.selectors.shops import (
+    ORDER_LIST_DEFERRED,
+    SHOP_SECRETS,
+    shop_get,
+    shop_resolve_for_sync,
+    shops_for_tenant,
+    shops_needing_reauth,
+)
 from shop_sync.selectors.stats import (
     AGGREGATE_CACHE_SECONDS,
     CurrencyTotals,
@@ -128,12 +136,14 @@ __all__ = [
     "products_catalog",
     "products_ranking",
     "products_stock",
+    "products_unsold_with_stock",
     "order_status_mix",
     "StatusMix",
     "shop_get",
     "shop_resolve_for_sync",
     "shop_target",
     "shops_for_tenant",
+    "shops_needing_reauth",
     "skus_ranking",
     "status_rollups_for",
     "sync_history",

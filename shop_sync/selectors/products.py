@@ -172,3 +172,25 @@ def product_analytics(tenant: Tenant, *, product_id: str, period: Period, shop: 
         daily=[{**row, "gmv": money_quantize(row["gmv"])} for row in daily_rows],
         catalog_skus=list(Sku.objects.for_tenant(tenant).filter(product=catalog).order_by("seller_sku", "sku_id")) if catalog else [],
     )
+
+
+def products_unsold_with_stock(tenant: Tenant, *, since) -> list[dict]:
+    """Slow movers: products with stock (their SKUs' inventory above zero) and no line in an order
+    created since ``since`` (a datetime) that was not cancelled. Oldest-listed first."""
+    sold = (
+        OrderLine.objects.for_tenant(tenant)
+        .filter(order__create_time__gte=since)
+        .exclude(order__status=CANCELLED)
+        .values_list("order__shop_id", "product_id")
+        .distinct()
+    )
+    sold_keys = set(sold)
+    catalogue = (
+        Product.objects.for_tenant(tenant)
+        .order_by()
+        .values("product_id", "title", "shop_id", "shop__name")
+        .annotate(inventory=Coalesce(Sum("skus__inventory_quantity"), 0))
+        .filter(inventory__gt=0)
+        .order_by("shop__name", "product_id")
+    )
+    return [row for row in catalogue if (row["shop_id"], row["product_id"]) not in sold_keys]

@@ -47,3 +47,8 @@ def shop_resolve_for_sync(tenant: Tenant, *, shop_id: str | None) -> ShopConnect
             extra={"fields": {"shop_id": ["Required when the tenant has several active shops."]}},
         )
     return active[0]
+
+
+def shops_needing_reauth(tenant: Tenant) -> QuerySet[ShopConnection]:
+    """Shops whose tokens the platform refused: someone has to authorize them again."""
+    return shops_for_tenant(tenant).filter(status=ConnectionStatus.NEEDS_REAUTH)

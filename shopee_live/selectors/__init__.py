@@ -20,6 +20,7 @@ from shopee_live.selectors.account_pages import (
 )
 from shopee_live.selectors.accounts import (
     account_for_sync,
+    accounts_needing_reauth,
     accounts_syncable,
     tenant_ids_with_accounts,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "accounts_for_tenant",
     "accounts_freshness",
     "accounts_syncable",
+    "accounts_needing_reauth",
     "analytics_by_account",
     "analytics_daily",
     "analytics_daily_series",

@@ -22,3 +22,8 @@ def tenant_ids_with_accounts() -> list[int]:
 def account_for_sync(tenant: Tenant | int, account_pk: int) -> ShopeeAccount | None:
     """An active account with its Seller Center session, or None (disconnected since)."""
     return accounts_syncable(tenant).select_related("tenant").filter(pk=account_pk).first()
+
+
+def accounts_needing_reauth(tenant: Tenant | int) -> QuerySet[ShopeeAccount]:
+    """Shopee accounts whose authorization Shopee refused: someone has to connect them again."""
+    return ShopeeAccount.objects.for_tenant(tenant).filter(status=ConnectionStatus.NEEDS_REAUTH).order_by("name", "id")

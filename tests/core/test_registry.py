@@ -18,7 +18,7 @@ def test_every_domain_app_uses_the_typed_base():
 def test_declared_beat_entries_name_registered_tasks_once():
     entries = beat_schedules()
     names = [entry.name for entry in entries]
-    assert len(names) == len(set(names)) == 16
+    assert len(names) == len(set(names)) == 19
     assert all(entry.task in current_app.tasks for entry in entries)
     assert all(entry.expires for entry in entries)
 

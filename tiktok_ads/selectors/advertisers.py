@@ -130,3 +130,8 @@ def tenant_ids_with_active_advertisers() -> list[int]:
 def advertisers_of_connection(connection: BusinessConnection) -> list[Advertiser]:
     """The advertisers one authorization reaches, by name."""
     return list(Advertiser.objects.for_tenant(connection.tenant_id).filter(connection=connection).order_by("name", "id"))
+
+
+def connections_needing_reauth(tenant: Tenant) -> QuerySet[BusinessConnection]:
+    """Business API authorizations TikTok refused: someone has to authorize them again."""
+    return connections_for_tenant(tenant).filter(status=ConnectionStatus.NEEDS_REAUTH)

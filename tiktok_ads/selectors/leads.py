@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.formatting import current_zone
 from core.models import Tenant
@@ -110,3 +110,9 @@ def leads_export_rows(tenant: Tenant, filters: LeadFilters, *, masked: bool) -> 
             ]
 
     return LEAD_EXPORT_HEADER, rows()
+
+
+def leads_count(tenant: Tenant, *, start: datetime, end: datetime) -> int:
+    """TikTok leads submitted in ``[start, end)`` (received, when TikTok gave no submit time)."""
+    in_range = Q(submitted_at__gte=start, submitted_at__lt=end) | Q(submitted_at__isnull=True, received_at__gte=start, received_at__lt=end)
+    return Lead.objects.for_tenant(tenant).filter(in_range, platform=Platform.TIKTOK).count()
