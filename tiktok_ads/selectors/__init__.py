@@ -55,15 +55,18 @@ from tiktok_ads.selectors.directions import (
 )
 from tiktok_ads.selectors.leads import (
     LEAD_EXPORT_HEADER,
+    AttributionLead,
     LeadFilters,
     lead_advertisers,
     lead_filter_choices,
     lead_subscriptions_for_tenant,
     leads_export_rows,
     leads_filtered,
+    leads_for_attribution,
 )
 
 __all__ = [
+    "AttributionLead",
     "LEAD_EXPORT_HEADER",
     "LeadFilters",
     "SHOW_TIKTOK_MEMO",
@@ -107,6 +110,7 @@ __all__ = [
     "lead_subscriptions_for_tenant",
     "leads_export_rows",
     "leads_filtered",
+    "leads_for_attribution",
     "parse_upload_id",
     "shop_numbers",
     "tenant_ids_with_active_advertisers",
