@@ -8,11 +8,13 @@ class AutopilotConfig(PlatformAppConfig):
     nav_group = "Autopilot"
     nav = (
         NavEntry("Autopilot", "autopilot:runs", hint="Brain runs: explained scores, proposed and executed actions"),
+        NavEntry("Dashboard", "autopilot:dashboard", hint="Today and the last 7 days per platform, the latest brain runs"),
         NavEntry("ROI", "autopilot:roi", hint="Spend, leads, revenue and ROI by platform, direction and creative"),
         NavEntry("Alerts", "autopilot:alerts", hint="Alert rules and their history, Telegram and email"),
     )
     labels = {
         "brain_run_state": {"queued": "Queued", "running": "Running", "succeeded": "Succeeded", "failed": "Failed"},
+        "brain_run_trigger": {"manual": "On demand", "schedule": "Daily schedule"},
         "brain_run_mode": {"report_only": "Report only", "autopilot": "Autopilot"},
         "health": {"healthy": "Healthy", "watch": "Watch", "failing": "Failing", "learning": "Learning", "no_data": "No data"},
         "proposal_state": {
