@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from autopilot.api import brain, history
+from autopilot.api import brain, history, roi
 
 app_name = "autopilot-api"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     re_path(r"^brain/run-tiktok/?$", brain.RunTikTokView.as_view(), name="run-tiktok"),
     re_path(r"^autopilot/executions/?$", history.ExecutionsView.as_view(), name="executions"),
     re_path(r"^autopilot/reports/?$", history.ReportsView.as_view(), name="reports"),
+    re_path(r"^roi/?$", roi.RoiView.as_view(), name="roi"),
 ]
