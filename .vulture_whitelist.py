@@ -559,3 +559,7 @@ _.VIDEO_SOURCE_MISSING
 _.SharedClientRedisCache
 _.get_client
 _._class
+# Selectors read by the autopilot app (outside vulture's paths): ROI's purchases, stored leads, shop GMV.
+_.purchase_events
+_.leads_for_attribution
+_.shop_gmv_per_day

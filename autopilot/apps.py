@@ -26,3 +26,9 @@ class AutopilotConfig(PlatformAppConfig):
         },
         "platform": {"facebook": "Instagram", "tiktok": "TikTok"},
     }
+
+    def demo_seed(self, tenant, *, upstreams=None) -> None:
+        """After tiktok_ads and conversions (INSTALLED_APPS order): ROI figures on both tabs."""
+        from autopilot.demo import demo_roi
+
+        demo_roi(tenant)

@@ -23,3 +23,7 @@ def test_make_demo_seeds_every_app_on_sqlite(tmp_path):
     # The TikTok lead-generation client: its leads mapped to the direction, its launch done.
     assert database.execute("SELECT count(*) FROM tiktok_ads_lead WHERE direction_id IS NOT NULL").fetchone() == (4,)
     assert database.execute("SELECT state FROM tiktok_ads_launch").fetchall() == [("succeeded",)]
+    # ROI on both tabs: Instagram (facebook, USD) and TikTok metric days, purchases to attribute.
+    assert database.execute("SELECT count(*) FROM autopilot_creativemetricday WHERE platform = 'facebook' AND currency = 'USD'").fetchone() == (56,)
+    assert database.execute("SELECT count(*) FROM autopilot_creativemetricday WHERE platform = 'tiktok'").fetchone() == (14,)
+    assert database.execute("SELECT count(*) FROM conversions_event WHERE name = 'PURCHASE'").fetchone() == (6,)
