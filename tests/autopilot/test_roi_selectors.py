@@ -108,3 +108,22 @@ def test_another_tenants_rows_are_not_read(world, tenant_a, tenant_b):
     roi_b = report(tenant_b, "tiktok")
     assert roi_b.totals.revenue.value == Decimal("8000")
     assert {row.label for row in roi_b.by_creative} == {"Spring video b-", "TT ad in MYR"}
+
+
+def test_tiktok_shop_gmv_is_a_platform_line_converted_at_each_days_rate(world, tenant_a):
+    from shop_sync.models import DailyRollup
+    from tests.shop_sync.shop_fixtures import make_shop
+
+    with tenant_scope(tenant_a):
+        shop = make_shop(tenant_a, currency="USD")
+        DailyRollup.objects.create(tenant=tenant_a, shop=shop, day=D1, currency="USD", orders=2, gmv=Decimal("40.00"))
+        DailyRollup.objects.create(tenant=tenant_a, shop=shop, day=D3, currency="USD", orders=1, gmv=Decimal("20.00"))
+        DailyRollup.objects.create(tenant=tenant_a, shop=shop, day=D3, brand="Glow", currency="USD", orders=1, gmv=Decimal("20.00"))
+    roi = report(tenant_a, "tiktok")
+    # 40 USD × 450 on 1 Nov + 20 USD × 500 on 3 Nov; brand rollups are parts of the shop's, not added.
+    assert roi.shop_revenue.value == Decimal("28000")
+    assert roi.shop_orders == 3
+    assert roi.shop_by_day[D3].value == Decimal("10000")
+    # Never in the ads' revenue or ROI.
+    assert roi.totals.revenue.value == Decimal("8000")
+    assert report(tenant_a, "facebook").shop_revenue is None
