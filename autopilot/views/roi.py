@@ -95,7 +95,7 @@ def _spend_revenue_chart(chart_id: str, report, *, title: str) -> Chart:
     ]
     if report.shop_revenue is not None and report.shop_by_day:
         shop = [report.shop_by_day[day].value if day in report.shop_by_day else 0 for day in _days(report)]
-        series.append(Series("TikTok Shop GMV", shop, kind="line"))
+        series.append(Series("TikTok Shop GMV (right axis)", shop, axis="y2", kind="line"))
     return Chart(
         id=chart_id,
         title=title,
@@ -103,6 +103,7 @@ def _spend_revenue_chart(chart_id: str, report, *, title: str) -> Chart:
         series=series,
         kind="bar",
         y_format="money",
+        y2_format="money" if len(series) > 2 else "",
         currency=report.currency,
     )
 
