@@ -581,3 +581,7 @@ _.AUTOPILOT_OUTBOX_BACKOFF_SECONDS  # autopilot.services.outbox
 _.destinations_held  # autopilot alert rules (destination held)
 _.destinations_needing_token  # autopilot alert rules (needs re-authorization)
 _.sync_runs_failing  # autopilot alert rules (sync failing)
+# Selectors read by the autopilot app (outside vulture's paths): ROI's purchases, stored leads, shop GMV.
+_.purchase_events
+_.leads_for_attribution
+_.shop_gmv_per_day

@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from autopilot.api import brain, history
+from autopilot.api import brain, history, roi
 
 app_name = "autopilot-api"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(r"^brain/runs/(?P<pk>[0-9]+)/?$", brain.RunView.as_view(), name="run"),
     re_path(r"^autopilot/executions/?$", history.ExecutionsView.as_view(), name="executions"),
     re_path(r"^autopilot/reports/?$", history.ReportsView.as_view(), name="reports"),
+    re_path(r"^roi/?$", roi.RoiView.as_view(), name="roi"),
 ]

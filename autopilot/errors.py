@@ -13,3 +13,4 @@ class AutopilotError(StrEnum):
     UNKNOWN_RULE = "unknown_rule"
     STALE_DATA = "stale_data"  # the figures scored are older than the last sync by more than the margin
     TELEGRAM_NOT_CONFIGURED = "telegram_not_configured"
+    INVALID_PLATFORM = "invalid_platform"  # a platform other than facebook | tiktok (instagram reads as facebook)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("runs/<int:pk>/body/", runs.RunBodyView.as_view(), name="run-body"),
     # ROI analytics and the dashboard with Instagram/TikTok tabs (ROI work).
     path("roi/", roi.RoiView.as_view(), name="roi"),
+    path("dashboard/", roi.DashboardView.as_view(), name="dashboard"),
     # Alert rules, their history and where notifications go (notifications work).
     path("alerts/", alerts.AlertsView.as_view(), name="alerts"),
     # Daily-run schedules and TikTok direction limits (brain-runs work).

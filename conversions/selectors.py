@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from conversions import mapping
+from conversions import hashing, mapping
 from conversions.clients import destination_breaker
 from conversions.models import OPEN_STATUSES, Delivery, DeliveryStatus, Destination, DestinationState, Event
 from conversions.platforms import breaker_name
@@ -401,3 +402,64 @@ def event_mapping_table(tenant: Tenant) -> tuple[list[str], list[tuple[Destinati
             cells[name] = MappingCell(target, origin)
         table.append((destination, cells))
     return names, table
+
+
+# --- Purchases, for ROI ---------------------------------------------------------------------
+
+# Canonical names a purchase arrives under (compared case-insensitively): the product's own, and
+# the TikTok / Meta standard names clients send as they are.
+PURCHASE_EVENT_NAMES = ("PURCHASE", "COMPLETEPAYMENT", "COMPLETE_PAYMENT", "ORDER_PAID")
+
+
+@dataclass(frozen=True)
+class PurchaseEvent:
+    """A purchase in a range, with what attributes it to a lead: the click id and the SHA-256 of
+    the normalised email and phone (hashed here whether they arrived raw or hashed)."""
+
+    event_id: str
+    day: date  # event time's day in the tenant's zone
+    value: Decimal | None
+    currency: str
+    ttclid: str
+    email_hash: str | None
+    phone_hash: str | None
+    external_id: str
+
+
+def identifier_hashes(*, email: str = "", phone: str = "") -> tuple[str | None, str | None]:
+    """``(email hash, phone hash)`` as conversions hashes identifiers for every platform; another
+    app matching its own contacts against events hashes with this."""
+    return hashing.hash_email(email), hashing.hash_phone(phone)
+
+
+def purchase_events(tenant: Tenant, *, start: date, end: date) -> list[PurchaseEvent]:
+    """The tenant's purchase events whose event time falls in ``start``..``end`` (tenant's zone,
+    inclusive), oldest first."""
+    zone = current_zone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    names = Q()
+    for name in PURCHASE_EVENT_NAMES:
+        names |= Q(name__iexact=name)
+    rows = (
+        Event.objects.for_tenant(tenant)
+        .filter(names, event_time__gte=since, event_time__lt=until)
+        .order_by("event_time", "id")
+        .values_list("event_id", "event_time", "value", "currency", "ttclid", "email", "phone", "external_id")
+    )
+    events = []
+    for event_id, event_time, value, currency, ttclid, email, phone, external_id in rows:
+        email_hash, phone_hash = identifier_hashes(email=email, phone=phone)
+        events.append(
+            PurchaseEvent(
+                event_id=event_id,
+                day=event_time.astimezone(zone).date(),
+                value=value,
+                currency=(currency or "").upper(),
+                ttclid=ttclid,
+                email_hash=email_hash,
+                phone_hash=phone_hash,
+                external_id=external_id,
+            )
+        )
+    return events

@@ -43,7 +43,7 @@ from shop_sync.selectors.orders import (
     orders_filtered,
     orders_list,
 )
-from shop_sync.selectors.overview import search_hits, shop_overview
+from shop_sync.selectors.overview import search_hits, shop_gmv_per_day, shop_overview
 from shop_sync.selectors.products import (
     PRODUCT_ORDERINGS,
     ProductAnalytics,
@@ -89,6 +89,7 @@ from shop_sync.selectors.syncs import (
 
 __all__ = [
     "sync_error_explained",
+    "shop_gmv_per_day",
     "shop_overview",
     "search_hits",
     "order_timeline",

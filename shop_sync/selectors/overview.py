@@ -100,3 +100,18 @@ def _checklist(*, connected: bool, synced: bool, url: str) -> list[ChecklistStep
         ChecklistStep(1, "Connect a TikTok Shop", connected, url),
         ChecklistStep(2, "First order sync (starts by itself after connecting)", synced, url),
     ]
+
+
+def shop_gmv_per_day(tenant: Tenant, *, start, end) -> list[DailyFigure]:
+    """Every shop's GMV and orders per day in ``start``..``end`` (shop-local days, as TikTok Shop
+    counts them), each in the shop's currency: the platform-level shop revenue line of ROI."""
+    names = dict(shops_for_tenant(tenant).values_list("pk", "name"))
+    if not names:
+        return []
+    rollups = (
+        DailyRollup.objects.for_tenant(tenant)
+        .filter(day__range=(start, end), brand="", shop_id__in=list(names))
+        .order_by("day", "shop_id")
+        .values_list("day", "shop_id", "currency", "gmv", "orders")
+    )
+    return [DailyFigure(day=day, source=names[shop_id], currency=currency, gmv=gmv, orders=orders) for day, shop_id, currency, gmv, orders in rollups]

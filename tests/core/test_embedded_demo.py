@@ -27,3 +27,6 @@ def test_make_demo_seeds_every_app_on_sqlite(tmp_path):
     assert database.execute("SELECT count(*) FROM autopilot_accountschedule").fetchone() == (1,)
     assert database.execute("SELECT count(*), min(stats) IS NOT NULL FROM autopilot_brainrun").fetchone() == (1, 1)
     assert database.execute("SELECT count(*) FROM autopilot_creativemetricday WHERE platform = 'tiktok'").fetchone()[0] > 0
+    # ROI on both tabs: Instagram (facebook, USD) and TikTok metric days, purchases to attribute.
+    assert database.execute("SELECT count(*) FROM autopilot_creativemetricday WHERE platform = 'facebook' AND currency = 'USD'").fetchone() == (56,)
+    assert database.execute("SELECT count(*) FROM conversions_event WHERE name = 'PURCHASE'").fetchone() == (6,)

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 
+from conversions.selectors import identifier_hashes
 from core.formatting import current_zone
 from core.models import Tenant
 from core.pii import mask_email, mask_phone
@@ -116,3 +117,63 @@ def leads_count(tenant: Tenant, *, start: datetime, end: datetime) -> int:
     """TikTok leads submitted in ``[start, end)`` (received, when TikTok gave no submit time)."""
     in_range = Q(submitted_at__gte=start, submitted_at__lt=end) | Q(submitted_at__isnull=True, received_at__gte=start, received_at__lt=end)
     return Lead.objects.for_tenant(tenant).filter(in_range, platform=Platform.TIKTOK).count()
+# --- Leads for ROI: counts per ad, direction and day, and the identifiers purchases match on ----
+
+
+@dataclass(frozen=True)
+class AttributionLead:
+    """A stored lead as ROI reads it: where it came from (ad, direction, ad account, platform),
+    its day (received, tenant's zone) and what a purchase matches it by: the click id and the
+    SHA-256 of its normalised email and phone (never the raw values)."""
+
+    pk: int
+    platform: str  # stored platform; legacy empty reads as facebook
+    day: date
+    received_at: datetime
+    ad_id: str
+    adgroup_id: str
+    direction_id: int | None
+    ad_account_id: int | None
+    ttclid: str
+    email_hash: str | None
+    phone_hash: str | None
+
+
+def leads_for_attribution(
+    tenant: Tenant, *, start: date, end: date, ttclids=(), ad_account_id: int | None = None, with_contacts: bool = True
+) -> list[AttributionLead]:
+    """Leads received in ``start``..``end`` (tenant's zone, inclusive), plus any lead whose
+    ttclid is in ``ttclids`` whenever it arrived, oldest first. Contacts are hashed with
+    conversions' hashing so they compare with purchase events."""
+    zone = current_zone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    match = Q(received_at__gte=since, received_at__lt=until)
+    clicks = [click for click in set(ttclids) if click]
+    if clicks:
+        match |= Q(ttclid__in=clicks)
+    leads = Lead.objects.for_tenant(tenant).filter(match)
+    if ad_account_id is not None:
+        leads = leads.filter(ad_account_id=ad_account_id)
+    rows = leads.order_by("received_at", "id").values_list(
+        "pk", "platform", "received_at", "ad_id", "adgroup_id", "direction_id", "ad_account_id", "ttclid", "email", "phone"
+    )
+    result = []
+    for pk, platform, received_at, ad_id, adgroup_id, direction_id, account_id, ttclid, email, phone in rows:
+        email_hash, phone_hash = identifier_hashes(email=email, phone=phone) if with_contacts else (None, None)
+        result.append(
+            AttributionLead(
+                pk=pk,
+                platform=platform or Platform.FACEBOOK,
+                day=received_at.astimezone(zone).date(),
+                received_at=received_at,
+                ad_id=ad_id,
+                adgroup_id=adgroup_id,
+                direction_id=direction_id,
+                ad_account_id=account_id,
+                ttclid=ttclid,
+                email_hash=email_hash,
+                phone_hash=phone_hash,
+            )
+        )
+    return result
