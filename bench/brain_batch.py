@@ -209,6 +209,29 @@ def seed_sandbox_objects(advertisers, *, today_by_advertiser: dict[str, str]) ->
     return len(rows)
 
 
+def adgroup_cpls(advertiser, today: str) -> list:
+    """Each seeded ad group's cost per lead over the 7-day window, from the sandbox's own figures."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sandbox.emulators.tiktok_business.auction_report import ad_totals
+
+    n = next(i for i, candidate in enumerate(FIXTURE_ADVERTISERS) if candidate.advertiser_id == advertiser.advertiser_id)
+    end = date.fromisoformat(today)
+    cpls = []
+    for g in range(ADGROUPS):
+        spend = leads = 0
+        for a in range(ADS_PER_ADGROUP):
+            for back in range(7):
+                totals = ad_totals(f"19{n:03d}{g + 1:04d}{a + 1:010d}", end - timedelta(days=back), currency=advertiser.currency, objective="LEAD_GENERATION")
+                spend, leads = spend + totals["spend"], leads + totals["onsite_form"]
+        cpls.append((Decimal(spend) / 100 / leads).quantize(Decimal("0.01")) if leads else None)
+    return cpls
+
+
+FIXTURE_ADVERTISERS: list = []
+
+
 def run_bench(args, *, sandbox_base: str, worker: subprocess.Popen) -> dict:
     setup_django()
     from django.db import connection
@@ -218,13 +241,21 @@ def run_bench(args, *, sandbox_base: str, worker: subprocess.Popen) -> dict:
     from core.models import ApiCallLog
     from core.tenancy import tenant_scope
     from sandbox.emulators.tiktok_business.data import fixture_get, today_for
-    from tiktok_ads.models import AdAccount
+    from tiktok_ads.models import AdAccount, Direction, DirectionAdGroup
 
     control = f"{sandbox_base}/_control"
     now = int(time.time())
     http_json("POST", f"{control}/tiktok-business/clock", {"frozen_at": now})
 
     fixture = fixture_get("large")
+    FIXTURE_ADVERTISERS[:] = list(fixture.advertisers)
+    today = {advertiser.advertiser_id: today_for(advertiser, now=now).isoformat() for advertiser in fixture.advertisers}
+    # One TikTok direction per account over its 20 ad groups, its target CPL the median of theirs:
+    # about half the ad groups miss it, so the planner has work.
+    targets = {}
+    for advertiser in fixture.advertisers:
+        cpls = sorted(cpl for cpl in adgroup_cpls(advertiser, today[advertiser.advertiser_id]) if cpl is not None)
+        targets[advertiser.advertiser_id] = cpls[len(cpls) // 2]
     tenants, accounts = [], []
     for t in range(args.tenants):
         tenant, advertisers = sandbox_connected_tenant(name=f"Brain bench {t + 1}", slug=f"brain-bench-{t + 1}-{secrets.token_hex(3)}", fixture="large")
@@ -233,8 +264,22 @@ def run_bench(args, *, sandbox_base: str, worker: subprocess.Popen) -> dict:
             for advertiser in advertisers:
                 account = AdAccount.objects.create(tenant=tenant, name=f"Account {advertiser.advertiser_id}", advertiser=advertiser)
                 AccountSchedule.objects.create(tenant=tenant, ad_account=account, run_at="00:00")
+                direction = Direction.objects.create(
+                    tenant=tenant,
+                    ad_account=account,
+                    name="Leads",
+                    platform="tiktok",
+                    tiktok_objective="lead_generation",
+                    tiktok_target_cpl=targets[advertiser.advertiser_id],
+                )
+                n = next(i for i, candidate in enumerate(fixture.advertisers) if candidate.advertiser_id == advertiser.advertiser_id)
+                DirectionAdGroup.objects.bulk_create(
+                    [
+                        DirectionAdGroup(tenant=tenant, direction=direction, tiktok_adgroup_id=f"19{n:03d}{g + 1:04d}{0:010d}", adgroup_name=f"Form {g + 1:02d}")
+                        for g in range(ADGROUPS)
+                    ]
+                )
                 accounts.append(account)
-    today = {advertiser.advertiser_id: today_for(advertiser, now=now).isoformat() for advertiser in fixture.advertisers}
     seeded = seed_sandbox_objects(fixture.advertisers, today_by_advertiser=today)
     options = http_json("GET", f"{control}/tiktok-business/config/")["options"]
     http_json("PUT", f"{control}/tiktok-business/config/", {"latency_ms": args.latency_ms, "options": options})
