@@ -562,3 +562,7 @@ _._class
 # autopilot (not in vulture's paths yet) reads these through django.conf.settings.
 _.AUTOPILOT_STALE_MINUTES
 _.AUTOPILOT_PLANNER
+_.AUTOPILOT_REPORT_TIMEOUT
+_.AUTOPILOT_RETRY_WAITS
+_.AUTOPILOT_WINDOW_DAYS
+_.AUTOPILOT_DEFAULT_RUN_AT

@@ -223,7 +223,12 @@ def adgroup_cpls(advertiser, today: str) -> list:
         spend = leads = 0
         for a in range(ADS_PER_ADGROUP):
             for back in range(7):
-                totals = ad_totals(f"19{n:03d}{g + 1:04d}{a + 1:010d}", end - timedelta(days=back), currency=advertiser.currency, objective="LEAD_GENERATION")
+                totals = ad_totals(
+                    f"19{n:03d}{g + 1:04d}{a + 1:010d}",
+                    end - timedelta(days=back),
+                    currency=advertiser.currency,
+                    objective="LEAD_GENERATION",
+                )
                 spend, leads = spend + totals["spend"], leads + totals["onsite_form"]
         cpls.append((Decimal(spend) / 100 / leads).quantize(Decimal("0.01")) if leads else None)
     return cpls
@@ -258,7 +263,9 @@ def run_bench(args, *, sandbox_base: str, worker: subprocess.Popen) -> dict:
         targets[advertiser.advertiser_id] = cpls[len(cpls) // 2]
     tenants, accounts = [], []
     for t in range(args.tenants):
-        tenant, advertisers = sandbox_connected_tenant(name=f"Brain bench {t + 1}", slug=f"brain-bench-{t + 1}-{secrets.token_hex(3)}", fixture="large")
+        tenant, advertisers = sandbox_connected_tenant(
+            name=f"Brain bench {t + 1}", slug=f"brain-bench-{t + 1}-{secrets.token_hex(3)}", fixture="large"
+        )
         tenants.append(tenant)
         with tenant_scope(tenant):
             for advertiser in advertisers:
@@ -275,7 +282,12 @@ def run_bench(args, *, sandbox_base: str, worker: subprocess.Popen) -> dict:
                 n = next(i for i, candidate in enumerate(fixture.advertisers) if candidate.advertiser_id == advertiser.advertiser_id)
                 DirectionAdGroup.objects.bulk_create(
                     [
-                        DirectionAdGroup(tenant=tenant, direction=direction, tiktok_adgroup_id=f"19{n:03d}{g + 1:04d}{0:010d}", adgroup_name=f"Form {g + 1:02d}")
+                        DirectionAdGroup(
+                            tenant=tenant,
+                            direction=direction,
+                            tiktok_adgroup_id=f"19{n:03d}{g + 1:04d}{0:010d}",
+                            adgroup_name=f"Form {g + 1:02d}",
+                        )
                         for g in range(ADGROUPS)
                     ]
                 )
@@ -303,7 +315,9 @@ def run_bench(args, *, sandbox_base: str, worker: subprocess.Popen) -> dict:
     states: dict[str, int] = {}
     for state in BrainRun.all_tenants.filter(pk__in=first_runs).values_list("state", flat=True):
         states[state] = states.get(state, 0) + 1
-    errors = sorted({error[:120] for error in BrainRun.all_tenants.filter(pk__in=first_runs, state=RunState.FAILED).values_list("error", flat=True)})
+    errors = sorted(
+        {error[:120] for error in BrainRun.all_tenants.filter(pk__in=first_runs, state=RunState.FAILED).values_list("error", flat=True)}
+    )
 
     def proposals(run_ids: list[int]) -> dict[int, list]:
         found: dict[int, list] = {}

@@ -46,7 +46,9 @@ def test_policy_cap_is_not_below_tiktoks_minimum_in_the_advertisers_currency(ten
         direction_policy_update(tenant=tenant_a, direction_id=setup["direction"].pk, max_daily_budget="2499.99")
     assert refused.value.status == 400 and list(refused.value.extra["fields"]) == ["max_daily_budget"]
     assert "2,500.00 KZT" in refused.value.message
-    policy = direction_policy_update(tenant=tenant_a, direction_id=setup["direction"].pk, max_daily_budget="2500", max_raise_pct="30", target_cpl="1500.5")
+    policy = direction_policy_update(
+        tenant=tenant_a, direction_id=setup["direction"].pk, max_daily_budget="2500", max_raise_pct="30", target_cpl="1500.5"
+    )
     assert (policy.max_daily_budget, policy.max_raise_pct, policy.target_cpl) == (Decimal("2500.00"), 30, Decimal("1500.50"))
     for field, value in (("max_raise_pct", "0"), ("max_raise_pct", "abc"), ("target_cpl", "-3")):
         with pytest.raises(ApplicationError) as refused:
