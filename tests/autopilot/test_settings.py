@@ -90,3 +90,13 @@ def test_admins_save_and_refusals_rerender_with_400(client, member_factory, tena
     assert "max_daily_budget" in refused.content.decode()
     assert not DirectionPolicy.objects.for_tenant(tenant_a).exists()
     assert client.post(URL, {"form": "policy", "direction": 987654, "max_raise_pct": "20"}).status_code == 404
+
+
+def test_another_tenants_admin_changes_nothing_through_the_page(client, member_factory, tenant_a, tenant_b, setup):
+    client.force_login(member_factory(tenant_b, Role.ADMIN))
+    page = client.get(URL).content.decode()
+    assert "Almaty clinic" not in page and "Implants" not in page
+    assert client.post(URL, {"form": "schedule", "ad_account": setup["account"].pk, "run_at": "09:00"}).status_code == 404
+    assert client.post(URL, {"form": "policy", "direction": setup["direction"].pk, "max_raise_pct": "50"}).status_code == 404
+    assert not AccountSchedule.objects.for_tenant(tenant_a).exists()
+    assert not DirectionPolicy.objects.for_tenant(tenant_a).exists()
