@@ -1,5 +1,6 @@
 """Autopilot selectors: one module per concern; this package re-exports their public names."""
 
+from autopilot.selectors.brain import brain_run_get
 from autopilot.selectors.runs import (
     account_param,
     platform_param,
@@ -11,10 +12,13 @@ from autopilot.selectors.runs import (
     run_scores,
     runs_list,
 )
+from autopilot.selectors.settings import policy_rows, schedule_rows
 
 __all__ = [
     "account_param",
+    "brain_run_get",
     "platform_param",
+    "policy_rows",
     "reports_list",
     "run_actions",
     "run_get",
@@ -22,4 +26,5 @@ __all__ = [
     "run_report",
     "run_scores",
     "runs_list",
+    "schedule_rows",
 ]
