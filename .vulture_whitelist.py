@@ -559,29 +559,48 @@ _.VIDEO_SOURCE_MISSING
 _.SharedClientRedisCache
 _.get_client
 _._class
-# autopilot (not in vulture's paths yet) reads these through django.conf.settings.
-_.AUTOPILOT_STALE_MINUTES
-_.AUTOPILOT_PLANNER
-_.AUTOPILOT_RETRY_WAITS
-_.AUTOPILOT_WINDOW_DAYS
-_.AUTOPILOT_DEFAULT_RUN_AT
-_.AUTOPILOT_REPORT_TIMEOUT
-
-# --- Autopilot notifications: Django's mail settings, and selectors the autopilot (outside
-# vulture's paths) reads through each app's selectors package -----------------------------------------
-_.EMAIL_BACKEND
-_.EMAIL_HOST
-_.EMAIL_PORT
-_.EMAIL_HOST_USER
-_.EMAIL_HOST_PASSWORD
-_.EMAIL_USE_TLS
-_.DEFAULT_FROM_EMAIL
-_.AUTOPILOT_OUTBOX_MAX_ATTEMPTS  # autopilot.services.outbox
-_.AUTOPILOT_OUTBOX_BACKOFF_SECONDS  # autopilot.services.outbox
-_.destinations_held  # autopilot alert rules (destination held)
-_.destinations_needing_token  # autopilot alert rules (needs re-authorization)
-_.sync_runs_failing  # autopilot alert rules (sync failing)
-# Selectors read by the autopilot app (outside vulture's paths): ROI's purchases, stored leads, shop GMV.
-_.purchase_events
-_.leads_for_attribution
-_.shop_gmv_per_day
+# --- autopilot: model fields and choices read by the ORM, templates and filters; DRF serializer
+# fields and get_<field> methods; form clean_<field> hooks; Django's mail settings; sort keys of tables.
+_.ad_account_name  # autopilot/api/history.py
+_.action_counts  # autopilot/api/history.py
+_.get_ad_account_name  # autopilot/api/history.py
+_.get_health  # autopilot/api/history.py
+_.get_action_counts  # autopilot/api/history.py
+_.spendWithoutRate  # autopilot/api/roi.py
+_.storedLeads  # autopilot/api/roi.py
+_.revenueWithoutRate  # autopilot/api/roi.py
+_.uiPlatform  # autopilot/api/roi.py
+_.fromDate  # autopilot/api/roi.py
+_.to  # autopilot/api/roi.py
+_.groupBy  # autopilot/api/roi.py
+_.shopRevenue  # autopilot/api/roi.py
+_.missingRates  # autopilot/api/roi.py
+_.clean_window_days  # autopilot/forms.py
+_.clean_slow_days  # autopilot/forms.py
+_.clean_quiet_minutes  # autopilot/forms.py
+_.clean_telegram_bot_token  # autopilot/forms.py
+_.clean_telegram_chat_id  # autopilot/forms.py
+_.clean_emails  # autopilot/forms.py
+_.video_views  # autopilot/models.py
+_.dispatched_at  # autopilot/models.py
+_.ROAS  # autopilot/models.py
+_.ABOVE  # autopilot/models.py
+_.last_evaluated_at  # autopilot/models.py
+_.is_open  # autopilot/models.py
+_.first_seen_at  # autopilot/models.py
+_.last_seen_at  # autopilot/models.py
+_.resolved_at  # autopilot/models.py
+_.digested_on  # autopilot/models.py
+_.spend_value  # autopilot/selectors/roi.py
+_.revenue_value  # autopilot/selectors/roi.py
+_.has_advertiser  # autopilot/selectors/settings.py
+_.autopilot  # autopilot/selectors/settings.py
+_.direction_target_cpl  # autopilot/selectors/settings.py
+_.status_url  # autopilot/serializers.py
+_.EMAIL_BACKEND  # config/settings.py
+_.EMAIL_HOST  # config/settings.py
+_.EMAIL_PORT  # config/settings.py
+_.EMAIL_HOST_USER  # config/settings.py
+_.EMAIL_HOST_PASSWORD  # config/settings.py
+_.EMAIL_USE_TLS  # config/settings.py
+_.AutopilotConfig  # autopilot/apps.py (INSTALLED_APPS)

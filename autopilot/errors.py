@@ -6,11 +6,9 @@ from enum import StrEnum
 
 
 class AutopilotError(StrEnum):
-    UNKNOWN_AD_ACCOUNT = "unknown_ad_account"
     NO_ADVERTISER = "no_advertiser"  # the ad account has no TikTok advertiser to run on
     RUN_ACTIVE = "run_active"  # a brain run of the account is already queued or running
     UNKNOWN_RUN = "unknown_run"
     UNKNOWN_RULE = "unknown_rule"
-    STALE_DATA = "stale_data"  # the figures scored are older than the last sync by more than the margin
     TELEGRAM_NOT_CONFIGURED = "telegram_not_configured"
     INVALID_PLATFORM = "invalid_platform"  # a platform other than facebook | tiktok (instagram reads as facebook)

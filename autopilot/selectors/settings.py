@@ -58,7 +58,9 @@ def schedule_rows(tenant) -> list[ScheduleRow]:
 
 def policy_rows(tenant) -> list[PolicyRow]:
     directions = list(directions_list(tenant, platform="tiktok"))
-    policies = {row.direction_id: row for row in DirectionPolicy.objects.for_tenant(tenant).filter(direction_id__in=[d.pk for d in directions])}
+    policies = {
+        row.direction_id: row for row in DirectionPolicy.objects.for_tenant(tenant).filter(direction_id__in=[d.pk for d in directions])
+    }
     default_raise = DirectionPolicy._meta.get_field("max_raise_pct").default
     rows = []
     for direction in directions:

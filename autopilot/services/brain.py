@@ -22,6 +22,7 @@ import logging
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -438,7 +439,7 @@ def brain_input(*, run: BrainRun, account, advertiser, objects: dict, now: datet
 
 
 def _summary(data: BrainInput) -> dict:
-    spend = sum((figures.spend for figures in data.current.values()), start=type(data.minimum_daily_budget)(0))
+    spend = sum((figures.spend for figures in data.current.values()), start=Decimal(0))
     leads = sum(figures.leads for figures in data.current.values())
     stored_leads = sum(data.leads_by_adgroup.values())
     return {
@@ -446,7 +447,7 @@ def _summary(data: BrainInput) -> dict:
         "spend": str(spend),
         "leads": leads,
         "stored_leads": stored_leads,
-        "cpl": str((spend / leads).quantize(type(spend)("0.01"))) if leads else None,
+        "cpl": str((spend / leads).quantize(Decimal("0.01"))) if leads else None,
         "impressions": sum(figures.impressions for figures in data.current.values()),
         "clicks": sum(figures.clicks for figures in data.current.values()),
         "adgroups": len(data.adgroups),

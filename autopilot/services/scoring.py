@@ -91,7 +91,6 @@ class Judged:
     score: int
     health: str
     factors: list[dict] = field(default_factory=list)
-    hard_fail: bool = False
 
     @property
     def target(self) -> Decimal | None:
@@ -304,7 +303,6 @@ def score_adgroup(data: BrainInput, adgroup: dict, campaigns: dict[str, dict]) -
         score=score,
         health=health,
         factors=factors,
-        hard_fail=hard,
     )
 
 

@@ -34,7 +34,10 @@ class SettingsView(TenantPageView):
         try:
             if data.get("form") == "schedule":
                 schedule = account_schedule_update(
-                    tenant=self.tenant, ad_account_id=data.get("ad_account"), enabled=data.get("enabled") in ("on", "1", "true"), run_at=data.get("run_at")
+                    tenant=self.tenant,
+                    ad_account_id=data.get("ad_account"),
+                    enabled=data.get("enabled") in ("on", "1", "true"),
+                    run_at=data.get("run_at"),
                 )
                 messages.success(request, f"Saved the daily run of {schedule.ad_account.name}.")
             elif data.get("form") == "policy":
@@ -47,10 +50,15 @@ class SettingsView(TenantPageView):
                 )
                 messages.success(request, f"Saved the limits of {policy.direction.name}.")
             else:
-                raise ApplicationError("form: say which settings to save (schedule or policy).", extra={"fields": {"form": ["Unknown form."]}})
+                raise ApplicationError(
+                    "form: say which settings to save (schedule or policy).", extra={"fields": {"form": ["Unknown form."]}}
+                )
         except ApplicationError as error:
             if error.status == 404:
                 raise
             messages.error(request, error.message)
-            return self.render_to_response(self.get_context_data(failed=data.get("form"), failed_pk=data.get("ad_account") or data.get("direction")), status=error.status)
+            return self.render_to_response(
+                self.get_context_data(failed=data.get("form"), failed_pk=data.get("ad_account") or data.get("direction")),
+                status=error.status,
+            )
         return redirect("autopilot:settings")

@@ -66,6 +66,10 @@ def test_bad_requests_name_the_field(world, api_client_for, tenant_b):
 def test_viewers_may_not_start_and_other_tenants_runs_are_404(world, api_client_for, tenant_b):
     viewer = api_client_for(world.tenant, Role.VIEWER)
     assert viewer.post("/api/brain/run-tiktok", {"accountId": world.account.pk}, format="json").status_code == 403
-    run = api_client_for(world.tenant, Role.ANALYST).post("/api/brain/run-tiktok", {"accountId": world.account.pk}, format="json").json()["run"]
+    run = (
+        api_client_for(world.tenant, Role.ANALYST)
+        .post("/api/brain/run-tiktok", {"accountId": world.account.pk}, format="json")
+        .json()["run"]
+    )
     assert api_client_for(tenant_b, Role.ADMIN).get(f"/api/brain/runs/{run['id']}").status_code == 404
     assert viewer.get("/api/brain/runs/999999").status_code == 404

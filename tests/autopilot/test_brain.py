@@ -49,7 +49,7 @@ def test_a_run_collects_scores_and_reports(world, fake_evaluate, django_capture_
     }
     assert set(run.stats["durations_ms"]) == set(brain.STEPS)
     assert fake_evaluate.dispatched == [run.pk] and fake_evaluate.reported == [run.pk]
-    (run_id, data), = fake_evaluate.evaluated
+    ((run_id, data),) = fake_evaluate.evaluated
     assert run_id == run.pk
     assert data.currency == "MYR" and data.time_zone == "Asia/Kuala_Lumpur"
     assert (data.previous_start, data.previous_end) == (TODAY - timedelta(days=13), TODAY - timedelta(days=7))
@@ -71,7 +71,9 @@ def test_a_run_collects_scores_and_reports(world, fake_evaluate, django_capture_
         5,
         5,
     )
-    assert run.correlation_id and set(ApiCallLog.objects.for_tenant(world.tenant).filter(endpoint__contains="report").values_list("correlation_id", flat=True)) == {run.correlation_id}
+    assert run.correlation_id and set(
+        ApiCallLog.objects.for_tenant(world.tenant).filter(endpoint__contains="report").values_list("correlation_id", flat=True)
+    ) == {run.correlation_id}
 
 
 def test_autopilot_accounts_run_in_autopilot_mode(world, django_capture_on_commit_callbacks):
@@ -82,7 +84,12 @@ def test_autopilot_accounts_run_in_autopilot_mode(world, django_capture_on_commi
 
 def test_direction_limits_and_stored_leads_reach_the_input(world, fake_evaluate, django_capture_on_commit_callbacks):  # noqa: F811
     direction = Direction.objects.create(
-        tenant=world.tenant, ad_account=world.account, name="Leads", platform="tiktok", tiktok_target_cpl=Decimal("12.50"), tiktok_objective="lead_generation"
+        tenant=world.tenant,
+        ad_account=world.account,
+        name="Leads",
+        platform="tiktok",
+        tiktok_target_cpl=Decimal("12.50"),
+        tiktok_objective="lead_generation",
     )
     DirectionAdGroup.objects.create(tenant=world.tenant, direction=direction, tiktok_adgroup_id=world.ids["group_a"], adgroup_name="A")
     DirectionPolicy.objects.create(tenant=world.tenant, direction=direction, max_daily_budget=Decimal("80.00"), max_raise_pct=15)
@@ -90,10 +97,18 @@ def test_direction_limits_and_stored_leads_reach_the_input(world, fake_evaluate,
 
     moment = timezone.datetime(2026, 11, 17, 3, 0, tzinfo=timezone.get_fixed_timezone(0))
     for n in range(3):
-        Lead.objects.create(tenant=world.tenant, lead_id=f"L{n}", advertiser=world.advertiser, adgroup_id=world.ids["group_a"], submitted_at=moment)
-    Lead.objects.create(tenant=world.tenant, lead_id="old", advertiser=world.advertiser, adgroup_id=world.ids["group_a"], submitted_at=moment - timedelta(days=30))
+        Lead.objects.create(
+            tenant=world.tenant, lead_id=f"L{n}", advertiser=world.advertiser, adgroup_id=world.ids["group_a"], submitted_at=moment
+        )
+    Lead.objects.create(
+        tenant=world.tenant,
+        lead_id="old",
+        advertiser=world.advertiser,
+        adgroup_id=world.ids["group_a"],
+        submitted_at=moment - timedelta(days=30),
+    )
     start_and_work(world, django_capture_on_commit_callbacks)
-    (_run_id, data), = fake_evaluate.evaluated
+    ((_run_id, data),) = fake_evaluate.evaluated
     limits = data.directions[world.ids["group_a"]]
     assert (limits.direction_id, limits.target_cpl, limits.max_daily_budget, limits.max_raise_pct, limits.currency) == (
         direction.pk,

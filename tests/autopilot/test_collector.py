@@ -95,10 +95,14 @@ def test_a_launched_ad_is_linked_to_its_creative_and_direction(world):
 
     direction = Direction.objects.create(tenant=world.tenant, ad_account=world.account, name="Leads", platform="tiktok")
     creative = Creative.objects.create(tenant=world.tenant, ad_account=world.account, direction=direction, title="Clip")
-    group = DirectionAdGroup.objects.create(tenant=world.tenant, direction=direction, tiktok_adgroup_id=world.ids["group_a"], adgroup_name="A")
+    group = DirectionAdGroup.objects.create(
+        tenant=world.tenant, direction=direction, tiktok_adgroup_id=world.ids["group_a"], adgroup_name="A"
+    )
     Ad.objects.create(tenant=world.tenant, adgroup=group, creative=creative, ad_id=world.ids["a1"])
     collector.metrics_collect(tenant=world.tenant, ad_account=world.account, advertiser=world.advertiser)
-    linked = set(CreativeMetricDay.objects.for_tenant(world.tenant).exclude(creative=None).values_list("creative_key", "creative_id", "direction_id"))
+    linked = set(
+        CreativeMetricDay.objects.for_tenant(world.tenant).exclude(creative=None).values_list("creative_key", "creative_id", "direction_id")
+    )
     assert linked == {(world.ids["a1"], creative.pk, direction.pk)}
 
 

@@ -46,7 +46,9 @@ def test_policy_cap_is_not_below_tiktoks_minimum_in_the_advertisers_currency(ten
         direction_policy_update(tenant=tenant_a, direction_id=setup["direction"].pk, max_daily_budget="2499.99")
     assert refused.value.status == 400 and list(refused.value.extra["fields"]) == ["max_daily_budget"]
     assert "2,500.00 KZT" in refused.value.message
-    policy = direction_policy_update(tenant=tenant_a, direction_id=setup["direction"].pk, max_daily_budget="2500", max_raise_pct="30", target_cpl="1500.5")
+    policy = direction_policy_update(
+        tenant=tenant_a, direction_id=setup["direction"].pk, max_daily_budget="2500", max_raise_pct="30", target_cpl="1500.5"
+    )
     assert (policy.max_daily_budget, policy.max_raise_pct, policy.target_cpl) == (Decimal("2500.00"), 30, Decimal("1500.50"))
     for field, value in (("max_raise_pct", "0"), ("max_raise_pct", "abc"), ("target_cpl", "-3")):
         with pytest.raises(ApplicationError) as refused:
@@ -88,3 +90,13 @@ def test_admins_save_and_refusals_rerender_with_400(client, member_factory, tena
     assert "max_daily_budget" in refused.content.decode()
     assert not DirectionPolicy.objects.for_tenant(tenant_a).exists()
     assert client.post(URL, {"form": "policy", "direction": 987654, "max_raise_pct": "20"}).status_code == 404
+
+
+def test_another_tenants_admin_changes_nothing_through_the_page(client, member_factory, tenant_a, tenant_b, setup):
+    client.force_login(member_factory(tenant_b, Role.ADMIN))
+    page = client.get(URL).content.decode()
+    assert "Almaty clinic" not in page and "Implants" not in page
+    assert client.post(URL, {"form": "schedule", "ad_account": setup["account"].pk, "run_at": "09:00"}).status_code == 404
+    assert client.post(URL, {"form": "policy", "direction": setup["direction"].pk, "max_raise_pct": "50"}).status_code == 404
+    assert not AccountSchedule.objects.for_tenant(tenant_a).exists()
+    assert not DirectionPolicy.objects.for_tenant(tenant_a).exists()
