@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from autopilot.models import AlertKind, AlertRule, Comparison, Kpi, NotificationSettings
+from autopilot.services.alerts import RULE_FIELDS
 from core.fields import mask_secret
 
 KPI_KINDS = (AlertKind.KPI_THRESHOLD, AlertKind.KPI_CHANGE)
@@ -25,20 +26,7 @@ KIND_FIELDS = {
 class AlertRuleForm(forms.ModelForm):
     class Meta:
         model = AlertRule
-        fields = [
-            "name",
-            "kind",
-            "kpi",
-            "comparison",
-            "threshold",
-            "window_days",
-            "slow_days",
-            "notify_telegram",
-            "notify_email",
-            "quiet_minutes",
-            "digest",
-            "is_active",
-        ]
+        fields = list(RULE_FIELDS)
         labels = {
             "kpi": "KPI",
             "threshold": "Threshold (or % change)",
