@@ -84,15 +84,29 @@ def tenant_today(tenant: Tenant, now: datetime) -> date:
     return now.astimezone(zone_or_utc(tenant.time_zone)).date()
 
 
-def _cost_per_lead(tenant: Tenant, start: date, end: date) -> tuple[Decimal, int]:
-    spend = CreativeMetricDay.objects.for_tenant(tenant).filter(day__gte=start, day__lte=end).aggregate(total=Sum("spend"))["total"]
+def _cost_per_lead(tenant: Tenant, start: date, end: date) -> tuple[Decimal | None, int]:
+    """TikTok ad spend of the days in the reporting currency (each day at its own rate; None when
+    a currency has no rate) and the TikTok leads received in them."""
+    converter = core_selectors.FxConverter(tenant)
+    spend = Decimal(0)
+    rows = (
+        CreativeMetricDay.objects.for_tenant(tenant)
+        .filter(platform="tiktok", day__gte=start, day__lte=end)
+        .values("day", "currency")
+        .annotate(total=Sum("spend"))
+    )
+    for row in rows:
+        converted = converter.convert(row["total"] or 0, row["currency"], row["day"])
+        if converted is None:
+            return None, 0
+        spend += converted
     zone = zone_or_utc(tenant.time_zone)
     leads = tiktok_selectors.leads_count(
         tenant,
         start=datetime.combine(start, time.min, tzinfo=zone),
         end=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
     )
-    return Decimal(spend or 0), leads
+    return spend, leads
 
 
 def kpi_values(tenant: Tenant, kpi: str, window: KpiWindow) -> tuple[Decimal | None, Decimal | None, str]:
@@ -102,7 +116,7 @@ def kpi_values(tenant: Tenant, kpi: str, window: KpiWindow) -> tuple[Decimal | N
         values = []
         for start, end in ((window.start, window.end), (window.previous_start, window.previous_end)):
             spend, leads = _cost_per_lead(tenant, start, end)
-            values.append((spend / leads) if leads else None)
+            values.append((spend / leads) if leads and spend is not None else None)
         return values[0], values[1], tenant.reporting_currency
     overview = core_selectors.business_overview(tenant, window.date_range())
     figures = []

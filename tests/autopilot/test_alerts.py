@@ -9,7 +9,7 @@ from django.core import mail
 from autopilot.models import AlertEvent, AlertKind, AlertRule, CreativeMetricDay, OutboundMessage
 from autopilot.services.alerts import alerts_digest, alerts_digest_fan_out, alerts_evaluate, alerts_evaluate_fan_out
 from conversions.models import Destination, DestinationState
-from core.models import ConnectionStatus, SyncRun, SyncState
+from core.models import ConnectionStatus, FxRate, SyncRun, SyncState
 from core.tenancy import tenant_scope
 from shop_sync.models import DailyRollup
 from tests.shop_sync.data import make_order, make_product, make_shop
@@ -80,6 +80,26 @@ def test_cost_per_lead_from_metric_spend_and_tiktok_leads(notify_a):
     rule(tenant, kpi="cpl", comparison="above", threshold=Decimal("20"))
     (event,) = alerts_evaluate(tenant=tenant, now=NOW)
     assert event.message == "Cost per lead 22.50 USD is above 20.00 USD (2026-03-09 – 2026-03-09)."
+
+
+def test_cost_per_lead_converts_each_days_tiktok_spend_and_leaves_facebook_out(notify_a):
+    tenant = notify_a.tenant
+    FxRate.objects.create(tenant=tenant, currency="KZT", day=date(2026, 1, 1), rate=Decimal("0.002"))
+    CreativeMetricDay.objects.create(tenant=tenant, creative_key="ad1", day=date(2026, 3, 9), currency="KZT", spend=Decimal("45000.00"))
+    CreativeMetricDay.objects.create(tenant=tenant, platform="facebook", creative_key="fb1", day=date(2026, 3, 9), currency="USD", spend=Decimal("500.00"))
+    for n in range(3):
+        Lead.objects.create(tenant=tenant, lead_id=f"L{n}", submitted_at=datetime(2026, 3, 9, 10, n, tzinfo=UTC))
+    rule(tenant, kpi="cpl", comparison="above", threshold=Decimal("20"))
+    (event,) = alerts_evaluate(tenant=tenant, now=NOW)
+    assert event.message == "Cost per lead 30.00 USD is above 20.00 USD (2026-03-09 – 2026-03-09)."
+
+
+def test_cost_per_lead_without_a_rate_fires_nothing(notify_a):
+    tenant = notify_a.tenant
+    CreativeMetricDay.objects.create(tenant=tenant, creative_key="ad1", day=date(2026, 3, 9), currency="KZT", spend=Decimal("45000.00"))
+    Lead.objects.create(tenant=tenant, lead_id="L1", submitted_at=datetime(2026, 3, 9, 10, tzinfo=UTC))
+    rule(tenant, kpi="cpl", comparison="above", threshold=Decimal("20"))
+    assert alerts_evaluate(tenant=tenant, now=NOW) == []
 
 
 def test_dedupe_quiet_period_and_resolve(notify_a, shop):
