@@ -48,7 +48,7 @@ def test_run_page_shows_factors_diffs_and_report(client, member_factory, tenant_
     assert (
         '<span class="mono">adgroup:1002</span> budget: <span class="mono">5000.00</span> → <strong class="mono">4000.00</strong>' in html
     )
-    assert "&lt;b&gt;TikTok report: Client &amp;lt;One&amp;gt;&lt;/b&gt;" in html  # the Telegram HTML shown as text
+    assert "<b>TikTok report: Client &lt;One&gt;</b>" in html  # the Telegram HTML rendered, the name still escaped
     assert "hx-trigger" not in html.split('id="run-body"')[1].split(">")[0]  # not running: no poll
     evaluated.state = "running"
     evaluated.save(update_fields=["state"])
