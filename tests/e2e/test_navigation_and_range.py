@@ -38,7 +38,7 @@ def test_navigation_holds_every_group_at_laptop_width(owner, browser_page):
     log_in(page)
 
     toggles = page.locator(".nav-group-toggle")
-    expect(toggles).to_have_text(["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"])
+    expect(toggles).to_have_text(["TikTok Shop", "Ads & GMV Max", "Autopilot", "Shopee Live", "Conversions", "Settings"])
     for index in range(toggles.count()):  # every group fits: nothing clipped at 1440 px
         box = toggles.nth(index).bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1440
@@ -68,7 +68,7 @@ def test_navigation_is_a_menu_on_a_phone(owner, browser_page):
     expect(page.locator(".nav")).to_be_hidden()
     page.click("#nav-toggle")
     expect(page.locator("#nav-toggle")).to_have_attribute("aria-expanded", "true")
-    expect(page.locator(".nav-group-title")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"])
+    expect(page.locator(".nav-group-title")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Autopilot", "Shopee Live", "Conversions", "Settings"])
     page.click("#main-nav >> text=Sync history")
     expect(page).to_have_url(re.compile(r"/sync-runs/$"))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 391

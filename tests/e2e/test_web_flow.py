@@ -44,7 +44,7 @@ def test_owner_switches_tenant_and_watches_a_sync_progress(agency, browser_page)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("Acme Agency")
-    expect(page.locator(".nav-group-toggle")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Shopee Live", "Conversions", "Settings"])
+    expect(page.locator(".nav-group-toggle")).to_have_text(["TikTok Shop", "Ads & GMV Max", "Autopilot", "Shopee Live", "Conversions", "Settings"])
     expect(page.locator("#nav-settings a")).to_have_text(
         ["Workspace Reporting currency, time zone, FX rates", "Members", "API keys", "Schedules How often data syncs", "Saved views", "Sync history", "Platform calls Every call to TikTok, Shopee, Google, Meta"]
     )

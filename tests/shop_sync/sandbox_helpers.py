@@ -8,6 +8,8 @@ import requests
 from django.conf import settings
 
 from core.models import SyncRun
+from sandbox.emulators.tiktok_shop.changes import movable_order_count
+from sandbox.emulators.tiktok_shop.data import shop_directory
 from sandbox.emulators.tiktok_shop.truth import truth_digest, truth_line
 from shop_sync.models import Order, ShopConnection
 from shop_sync.services import shop_oauth_complete, shop_oauth_start
@@ -20,6 +22,11 @@ def control(method: str, path: str, payload: dict | None = None, **params) -> di
     response = requests.request(method, f"{settings.SANDBOX_BASE_URL}/_control/{path}", json=payload, params=params or None, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def movable_orders(shop: ShopConnection, limit: int = 20) -> int:
+    """How many of ``shop``'s sandbox orders a change could move one status step now (up to ``limit``)."""
+    return movable_order_count(shop_directory().by_id[shop.shop_id], limit=limit)
 
 
 def freeze_clock() -> int:

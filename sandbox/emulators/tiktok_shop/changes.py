@@ -117,6 +117,11 @@ def shop_orders_change(*, shop: Shop, new_orders: int, changed_orders: int) -> d
     }
 
 
+def movable_order_count(shop: Shop, *, limit: int) -> int:
+    """How many orders (up to ``limit``) a change could move one status step right now."""
+    return len(_movable_orders(shop, shop_snapshot(shop), limit))
+
+
 def _movable_orders(shop: Shop, snapshot: Snapshot, count: int) -> list[OrderState]:
     """Up to ``count`` orders that have a next status, newest first: added orders, then the
     generated ones still on their schedule, then older changed ones."""
