@@ -604,3 +604,4 @@ _.EMAIL_HOST_USER  # config/settings.py
 _.EMAIL_HOST_PASSWORD  # config/settings.py
 _.EMAIL_USE_TLS  # config/settings.py
 _.AutopilotConfig  # autopilot/apps.py (INSTALLED_APPS)
+_.movable_order_count  # sandbox/emulators/tiktok_shop/changes.py: the sync tests ask how many orders can move today
